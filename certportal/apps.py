@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CertportalConfig(AppConfig):
+    name = "certportal"
+    verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from certportal import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,9 @@
+"""ASGI entry point (not used by default; gunicorn serves the WSGI application)."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certportal.settings")
+
+application = get_asgi_application()

@@ -1,0 +1,99 @@
+"""Starting what a one-machine portal needs (Redis, a Celery worker, the web server) for `make run`
+and for the tests: reuse a Redis that answers, start one only when none does."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import redis
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def redis_answers(url: str, timeout: float = 1.0) -> bool:
+    client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def start_redis(url: str, *, var_dir: Path) -> subprocess.Popen[bytes]:
+    """Start a throw-away Redis on the URL's local port; the caller stops it."""
+    parsed = urlparse(url)
+    host, port = parsed.hostname or "127.0.0.1", parsed.port or 6379
+    if host not in LOCAL_HOSTS:
+        raise RuntimeError(f"Redis at {host}:{port} does not answer, and it is not on this machine.")
+    server = shutil.which("redis-server")
+    if server is None:
+        raise RuntimeError("No Redis answers and redis-server is not installed (apt-get install redis-server).")
+    redis_dir = var_dir / "redis"
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    command = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+               "--dir", str(redis_dir)]  # fmt: skip
+    process = start_process(command, log_path=var_dir / "log" / "redis.log")
+    wait_until(lambda: redis_answers(url), what=f"Redis on port {port}", process=process)
+    return process
+
+
+def start_process(
+    command: list[str], *, log_path: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start a child in its own session, so that stopping it is our decision, in our order."""
+    output = None
+    if log_path is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        output = log_path.open("ab")
+    return subprocess.Popen(
+        command,
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+    )
+
+
+def stop_process(process: subprocess.Popen[bytes], *, timeout: float = 15.0) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def celery_worker_command(*, beat: bool, concurrency: int = 2, hostname: str = "portal@%h") -> list[str]:
+    from django.conf import settings
+
+    command = [
+        sys.executable, "-m", "celery", "-A", "certportal", "worker",
+        "--loglevel=INFO", f"--concurrency={concurrency}", f"--hostname={hostname}",
+        "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
+    ]  # fmt: skip
+    if beat:
+        command += ["--beat", f"--schedule={Path(settings.VAR_DIR) / 'celerybeat-schedule'}"]
+    return command
+
+
+def wait_until(
+    ready: object, *, what: str, process: subprocess.Popen[bytes] | None = None, timeout: float = 30.0
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(ready) and ready():
+            return
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {process.returncode} before it was ready.")
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} was not ready after {timeout:.0f} s.")

@@ -1,0 +1,34 @@
+"""The navigation bar: each role sees only what it may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from certportal.accounts.models import User
+
+Role = User.Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    icon: str
+    roles: frozenset[str]
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (NavItem(_("Home"), "home", "house", frozenset(Role.values)),)
+
+
+def nav_items_for(user: User) -> list[dict[str, str]]:
+    if not user.is_authenticated:
+        return []
+    return [
+        {"label": str(item.label), "url": reverse(item.url_name), "icon": item.icon}
+        for item in NAV_ITEMS
+        if user.role in item.roles
+    ]

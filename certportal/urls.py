@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from certportal import views
+from certportal.accounts import views as account_views
+
+urlpatterns = [
+    path("", views.landing_page, name="landing"),
+    path("home/", views.home, name="home"),
+    path("language/", account_views.language_switch, name="language_switch"),
+    path("accounts/", include("certportal.accounts.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,75 @@
+"""The language switch on every page, and the user's own settings."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_default_language_is_simplified_chinese(client: Client) -> None:
+    page = client.get(reverse("landing")).content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "售后服务认证" in page
+
+
+def test_browser_asking_for_chinese_gets_chinese(client: Client) -> None:
+    page = client.get(reverse("landing"), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page
+
+
+def test_switch_to_english_and_back(client: Client) -> None:
+    response = client.post(reverse("language_switch"), {"language": "en", "next": "/accounts/login/"})
+    assert response.url == "/accounts/login/"
+    page = client.get("/accounts/login/").content.decode()
+    assert '<html lang="en">' in page
+    assert "Forgot your password?" in page
+    client.post(reverse("language_switch"), {"language": "zh-hans", "next": "/"})
+    assert "忘记密码" in client.get("/accounts/login/").content.decode()
+
+
+def test_switch_remembers_the_choice_for_a_signed_in_user(client: Client) -> None:
+    user = UserFactory(language="zh-hans")
+    client.force_login(user)
+    client.post(reverse("language_switch"), {"language": "en", "next": "/home/"})
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+def test_switch_ignores_unknown_languages_and_foreign_redirects(client: Client) -> None:
+    response = client.post(reverse("language_switch"), {"language": "xx", "next": "https://evil.example/"})
+    assert response.url == "/"
+    assert "certportal_language" not in response.cookies
+
+
+def test_every_page_offers_the_switch(client: Client) -> None:
+    for url in [reverse("landing"), reverse("accounts:login"), reverse("accounts:signup")]:
+        assert 'action="/language/"' in client.get(url).content.decode()
+
+
+def test_account_settings_save_name_mobile_and_language(client: Client) -> None:
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:settings"), {"full_name": "新名字", "mobile": "139 1234 5678", "language": "en"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.full_name, user.mobile, user.language) == ("新名字", "13912345678", "en")
+
+
+def test_account_settings_reject_a_bad_mobile_and_keep_the_name(client: Client) -> None:
+    user = UserFactory(full_name="旧名字")
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:settings"), {"full_name": "新名字", "mobile": "123", "language": "zh-hans"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "新名字" in page
+    user.refresh_from_db()
+    assert user.full_name == "旧名字"

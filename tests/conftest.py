@@ -1,0 +1,151 @@
+"""Personas and shared fixtures.
+
+Tests that need Celery use `celery_worker`: a real worker process on real Redis, reading the test
+database. Each test session uses its own queue so that it never meets another worker.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from certportal import devservers
+from certportal.celery import app as celery_app
+from tests.factories import PASSWORD, EnterpriseUserFactory, UserFactory
+
+TEST_QUEUE = f"test-{uuid.uuid4().hex[:12]}"
+celery_app.conf.task_default_queue = TEST_QUEUE
+settings.CELERY_TASK_DEFAULT_QUEUE = TEST_QUEUE
+
+
+@pytest.fixture(autouse=True)
+def private_media(tmp_path: Path, settings) -> Path:  # type: ignore[no-untyped-def]
+    """Each test writes its files into its own media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def plain_email(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+# --- Personas -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def enterprise_user(db):  # type: ignore[no-untyped-def]
+    return EnterpriseUserFactory(username="ent-a", full_name="企业甲用户")
+
+
+@pytest.fixture
+def other_enterprise_user(db):  # type: ignore[no-untyped-def]
+    return EnterpriseUserFactory(username="ent-b", full_name="企业乙用户")
+
+
+@pytest.fixture
+def consultant(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="consultant-a", role="consultant", full_name="咨询甲")
+
+
+@pytest.fixture
+def other_consultant(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="consultant-b", role="consultant", full_name="咨询乙")
+
+
+@pytest.fixture
+def auditor(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="auditor-a", role="auditor", full_name="审核员甲")
+
+
+@pytest.fixture
+def certifier(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="certifier-a", role="certifier", full_name="认证决定甲")
+
+
+@pytest.fixture
+def superuser(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="root", role="", is_superuser=True, is_staff=True)
+
+
+def client_for(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend="certportal.accounts.backends.UsernameOrEmailBackend")
+    return client
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+# --- Real services ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The broker: the Redis that answers at REDIS_URL, or one started for this session."""
+    url = settings.CELERY_BROKER_URL
+    if devservers.redis_answers(url):
+        yield url
+        return
+    process = devservers.start_redis(url, var_dir=tmp_path_factory.mktemp("redis"))
+    yield url
+    devservers.stop_process(process)
+
+
+def worker_database_url() -> str:
+    """The test database, as a URL another process can open."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """A Celery worker in its own process, started and stopped by the tests."""
+
+    def __init__(self, *, broker_url: str, media_root: Path, log_path: Path) -> None:
+        self.env = {
+            "DATABASE_URL": worker_database_url(),
+            "REDIS_URL": broker_url,
+            "CELERY_QUEUE": TEST_QUEUE,
+            "MEDIA_ROOT": str(media_root),
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(media_root.parent / "sent-emails"),
+        }
+        self.log_path = log_path
+        self.process = None
+
+    def start(self) -> None:
+        command = devservers.celery_worker_command(beat=False, concurrency=1, hostname=f"{TEST_QUEUE}@%h")
+        self.process = devservers.start_process(command, log_path=self.log_path, env=self.env)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            devservers.stop_process(self.process)
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and pool), as a crash would."""
+        if self.process is not None:
+            os.killpg(self.process.pid, 9)
+            self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+
+@pytest.fixture
+def celery_worker(redis_server, transactional_db, private_media, tmp_path) -> Iterator[WorkerProcess]:  # type: ignore[no-untyped-def]
+    worker = WorkerProcess(broker_url=redis_server, media_root=private_media, log_path=tmp_path / "worker.log")
+    worker.start()
+    yield worker
+    worker.stop()

@@ -1,0 +1,101 @@
+"""seed_demo is idempotent; `runportal` (what `make run` starts) serves the portal and stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from certportal.accounts.models import User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_every_role_and_is_idempotent() -> None:
+    call_command("seed_demo")
+    call_command("seed_demo")
+    roles = dict(User.objects.filter(username__startswith="demo-").values_list("username", "role"))
+    assert roles == {
+        "demo-enterprise": "enterprise",
+        "demo-consultant": "consultant",
+        "demo-auditor": "auditor",
+        "demo-certifier": "certifier",
+        "demo-admin": "",
+    }
+    assert User.objects.get(username="demo-admin").is_superuser
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["demo-enterprise", "demo-consultant", "demo-auditor", "demo-certifier"])
+def test_demo_users_log_in_with_the_demo_password(client: Client, username: str) -> None:
+    call_command("seed_demo")
+    response = client.post("/accounts/login/", {"username": username, "password": settings.DEMO_PASSWORD})
+    assert response.status_code == 302
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+@pytest.mark.worker
+def test_runportal_serves_chinese_login_and_stops_what_it_started(tmp_path: Path, redis_server: str) -> None:
+    env = {
+        **os.environ,
+        "CERTPORTAL_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        "REDIS_URL": redis_server,
+        "CELERY_QUEUE": f"runportal-{os.getpid()}",
+    }
+    env.pop("MEDIA_ROOT", None)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    port = free_port()
+    portal = subprocess.Popen(
+        [*manage, "runportal", "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        page = ""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not page:
+            try:
+                page = fetch(f"http://127.0.0.1:{port}/accounts/login/")
+            except OSError:
+                time.sleep(0.5)
+        assert '<html lang="zh-hans">' in page
+        assert "登录" in page
+        children = subprocess.run(["pgrep", "-f", "--", f"-Q runportal-{os.getpid()}"], capture_output=True, text=True)
+        assert children.stdout.strip(), "the Celery worker should be running"
+    finally:
+        portal.send_signal(signal.SIGINT)
+        output = portal.communicate(timeout=60)[0].decode()
+    assert f"http://127.0.0.1:{port}/" in output
+    assert "demo-enterprise" in output
+    assert "stopped celery" in output
+    leftover = subprocess.run(["pgrep", "-f", "--", f"-Q runportal-{os.getpid()}"], capture_output=True, text=True)
+    assert leftover.stdout.strip() == ""
+    assert redis_answers_still(redis_server), "a Redis we did not start must keep running"
+
+
+def redis_answers_still(url: str) -> bool:
+    from certportal.devservers import redis_answers
+
+    return redis_answers(url)
