@@ -55,3 +55,19 @@ class OutgoingEmail(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Sequence(models.Model):
+    """A named counter, e.g. application references per year; taken under a row lock."""
+
+    name = models.CharField(max_length=50)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="unique_sequence_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.name}-{self.year}: {self.last_value}"

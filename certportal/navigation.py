@@ -21,7 +21,12 @@ class NavItem:
     roles: frozenset[str]
 
 
-NAV_ITEMS: tuple[NavItem, ...] = (NavItem(_("Home"), "home", "house", frozenset(Role.values)),)
+EVERYONE = frozenset(Role.values)
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("Applications"), "applications:list", "folder2-open", EVERYONE),
+    NavItem(_("Enterprise information"), "applications:my_enterprise", "building", frozenset({Role.ENTERPRISE})),
+)
 
 
 def nav_items_for(user: User) -> list[dict[str, str]]:

@@ -9,5 +9,6 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("language/", account_views.language_switch, name="language_switch"),
     path("accounts/", include("certportal.accounts.urls")),
+    path("", include("applications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from applications.models import Application
 from certportal import landing
 
 
@@ -15,6 +16,14 @@ def landing_page(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_superuser and not request.user.role:
+    """Each role's start page: an enterprise's open application (or its information), the list of
+    applications for staff, the admin for superusers."""
+    user = request.user
+    if user.is_superuser and not user.role:
         return redirect("admin:index")
-    return render(request, "home.html")
+    if user.is_enterprise_user:
+        current = Application.objects.filter(enterprise_id=user.enterprise_id).open().first()
+        if current:
+            return redirect("applications:detail", pk=current.pk)
+        return redirect("applications:enterprise", pk=user.enterprise_id)
+    return redirect("applications:list")

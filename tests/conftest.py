@@ -37,6 +37,12 @@ def plain_email(settings) -> None:  # type: ignore[no-untyped-def]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Real hashing costs ~0.3 s per user; tests create thousands of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # --- Personas -----------------------------------------------------------------------------------
 
 
@@ -149,3 +155,43 @@ def celery_worker(redis_server, transactional_db, private_media, tmp_path) -> It
     worker.start()
     yield worker
     worker.stop()
+
+
+# --- Applications -------------------------------------------------------------------------------
+
+BODY_STAGES = {
+    "submitted", "under_review", "returned", "audit_preparation", "remote_audit", "evaluation", "decision",
+    "certified", "not_certified",
+}  # fmt: skip
+
+
+def put_in_status(application, status: str):  # type: ignore[no-untyped-def]
+    """Place an application in a workflow state directly (test set-up, not the workflow)."""
+    from django.utils import timezone
+
+    from applications.models import Application
+
+    changes = {"status": status}
+    if status in BODY_STAGES:
+        changes["submitted_at"] = application.submitted_at or timezone.now()
+    Application.objects.filter(pk=application.pk).update(**changes)
+    application.refresh_from_db()
+    return application
+
+
+@pytest.fixture
+def application(enterprise_user, consultant):  # type: ignore[no-untyped-def]
+    """Enterprise A's open application, with complete basic information, assigned to `consultant`."""
+    from tests.factories import ApplicationFactory, complete_profile
+
+    complete_profile(enterprise_user.enterprise)
+    return ApplicationFactory(enterprise=enterprise_user.enterprise, consultant=consultant)
+
+
+@pytest.fixture
+def other_application(other_enterprise_user, other_consultant):  # type: ignore[no-untyped-def]
+    """Enterprise B's application, assigned to the other consultant."""
+    from tests.factories import ApplicationFactory, complete_profile
+
+    complete_profile(other_enterprise_user.enterprise, seed=2)
+    return ApplicationFactory(enterprise=other_enterprise_user.enterprise, consultant=other_consultant)

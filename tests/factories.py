@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
-from applications.models import Enterprise
+from applications.demo import demo_uscc
+from applications.models import Application, Enterprise, Product, ServiceManager
 from certportal.accounts.models import User
 
 PASSWORD = "a-Long-test-passw0rd"
@@ -38,3 +41,86 @@ class UserFactory(DjangoModelFactory):
 class EnterpriseUserFactory(UserFactory):
     role = User.Role.ENTERPRISE
     enterprise = factory.SubFactory(EnterpriseFactory)
+
+
+# --- Enterprises with complete basic information, and their applications -------------------------
+
+VALID_USCC = "91350100M000100Y43"
+VALID_ID_MALE = "440524188001010014"
+VALID_ID_FEMALE = "11010519491231002X"
+
+
+def complete_profile(enterprise: Enterprise, *, seed: int = 1) -> Enterprise:
+    """Fill every required field of the basic information with valid data."""
+    values = {
+        "uscc": demo_uscc(seed + 100),
+        "registered_address": "浙江省杭州市西湖区文三路 100 号",
+        "service_address": "浙江省杭州市西湖区文三路 100 号",
+        "legal_representative": "张伟",
+        "founded_on": datetime.date(2010, 5, 20),
+        "registered_capital": 5000,
+        "kind": Enterprise.Kind.MANUFACTURER,
+        "contact_person": "王芳",
+        "contact_mobile": "13912345678",
+        "email": "service@example.cn",
+        "service_hotline": "400-800-1234",
+        "headcount_total": 200,
+        "headcount_after_sales": 30,
+        "headcount_service_management": 10,
+        "sales_regions": "全国",
+        "sales_methods": "直销",
+        "after_sales_since": 2012,
+        "has_after_sales_department": True,
+        "has_qualified_staff": True,
+        "has_fixed_premises": True,
+        "has_electronic_management": False,
+        "keeps_service_records": True,
+    }
+    for name, value in values.items():
+        setattr(enterprise, name, value)
+    enterprise.save()
+    return enterprise
+
+
+class ProductFactory(DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    name = factory.Sequence(lambda n: f"产品{n}")
+    model = factory.Sequence(lambda n: f"M-{n}")
+
+
+class ServiceManagerFactory(DjangoModelFactory):
+    class Meta:
+        model = ServiceManager
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    name = "李建国"
+    gender = "male"
+    id_number = VALID_ID_MALE
+    mobile = "13800001111"
+    department = "售后服务部"
+    post = "经理"
+    certificate_name = "售后服务管理师（高级）"
+    certificate_number = factory.Sequence(lambda n: f"SM-{n}")
+    certificate_issuer = "中国商业联合会"
+    certificate_issued_on = datetime.date(2022, 3, 1)
+
+
+class ApplicationFactory(DjangoModelFactory):
+    """An application of an enterprise with complete basic information and one product in scope."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    enterprise = factory.LazyFunction(lambda: complete_profile(EnterpriseFactory()))
+    reference = factory.Sequence(lambda n: f"SA-2026-{n + 90000:05d}")
+
+    @factory.post_generation
+    def products(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if not create:
+            return
+        products = extracted or [ProductFactory(enterprise=self.enterprise)]
+        self.scope.set(products)  # type: ignore[attr-defined]

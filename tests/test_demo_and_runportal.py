@@ -25,7 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_seed_demo_creates_every_role_and_is_idempotent() -> None:
     call_command("seed_demo")
     call_command("seed_demo")
-    roles = dict(User.objects.filter(username__startswith="demo-").values_list("username", "role"))
+    roles = dict(
+        User.objects.filter(username__startswith="demo-")
+        .exclude(username__startswith="demo-stage-")
+        .values_list("username", "role")
+    )
     assert roles == {
         "demo-enterprise": "enterprise",
         "demo-consultant": "consultant",
@@ -99,3 +103,22 @@ def redis_answers_still(url: str) -> bool:
     from certportal.devservers import redis_answers
 
     return redis_answers(url)
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_an_application_in_every_workflow_state() -> None:
+    from applications.models import Application
+    from applications.profile import profile_problems
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    statuses = sorted(Application.objects.values_list("status", flat=True))
+    assert statuses == sorted(Application.Status.values)
+    for application in Application.objects.select_related("enterprise"):
+        assert application.consultant.username == "demo-consultant"
+        assert application.scope.exists()
+        assert application.events.count() >= 1
+        if application.status != "draft":
+            assert profile_problems(application.enterprise) == [], application.enterprise
+    newcomer = User.objects.get(username="demo-enterprise").enterprise
+    assert not newcomer.applications.exists(), "demo-enterprise starts its own application"

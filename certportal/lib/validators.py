@@ -120,7 +120,7 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> Non
         )
     birth = id_birth_date(number)
     today = today or timezone.localdate()
-    if birth is None or birth >= today or birth.year < 1890:
+    if birth is None or birth >= today or birth.year < 1800:
         raise ValidationError(
             _("The birth date inside this ID number (digits 7 to 14) is not a real past date."),
             code="id_birth_date",

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from applications import demo as applications_demo
 from certportal import demo
 
 
@@ -16,4 +17,5 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         users = demo.seed_users()
+        applications_demo.seed(users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {', '.join(sorted(users))}"))

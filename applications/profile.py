@@ -1,0 +1,52 @@
+"""What the enterprise's basic information still lacks, and the manager-roster rule (clause 5.1.2.2)."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Enterprise
+
+# Fields of the 企业基本信息表 that must be filled before the information can be submitted.
+REQUIRED_FIELDS = (
+    "name",
+    "uscc",
+    "registered_address",
+    "service_address",
+    "legal_representative",
+    "founded_on",
+    "kind",
+    "contact_person",
+    "contact_mobile",
+    "email",
+    "service_hotline",
+    "headcount_total",
+    "headcount_after_sales",
+    "headcount_service_management",
+    "sales_regions",
+    "sales_methods",
+    "after_sales_since",
+    "has_after_sales_department",
+    "has_qualified_staff",
+    "has_fixed_premises",
+    "has_electronic_management",
+    "keeps_service_records",
+)
+
+
+def profile_problems(enterprise: Enterprise) -> list[str | Promise]:
+    """Names of what is missing, in the order of the form; empty when the information is complete."""
+    missing: list[str | Promise] = [
+        Enterprise._meta.get_field(name).verbose_name
+        for name in REQUIRED_FIELDS
+        if getattr(enterprise, name) in (None, "")
+    ]
+    if not enterprise.products.exists():
+        missing.append(_("at least one product"))
+    return missing
+
+
+def manager_shortfall(enterprise: Enterprise, manager_count: int | None = None) -> int:
+    """How many more 售后服务管理师 clause 5.1.2.2 asks for (0 when the rule is met)."""
+    count = enterprise.managers.count() if manager_count is None else manager_count
+    return max(0, enterprise.managers_required - count)

@@ -1,0 +1,33 @@
+"""Business operations on enterprises and applications, by topic. Each checks the actor's right to
+act, writes the change and its timeline event in one transaction, and schedules side effects after
+commit. Views call these; nothing else changes the data."""
+
+from applications.services.application import (
+    SCOPE_LISTENERS,
+    TRANSITION_LISTENERS,
+    ConcurrentChange,
+    TransitionError,
+    application_create,
+    application_reference,
+    application_set_scope,
+    application_transition,
+)
+from applications.services.consultants import consultant_assign, consultant_invitation_accept, consultant_invite
+from applications.services.profile import enterprise_profile_save, profile_item_delete, profile_item_save
+
+__all__ = [
+    "SCOPE_LISTENERS",
+    "TRANSITION_LISTENERS",
+    "ConcurrentChange",
+    "TransitionError",
+    "application_create",
+    "application_reference",
+    "application_set_scope",
+    "application_transition",
+    "consultant_assign",
+    "consultant_invitation_accept",
+    "consultant_invite",
+    "enterprise_profile_save",
+    "profile_item_delete",
+    "profile_item_save",
+]

@@ -1,0 +1,1 @@
+"""Celery tasks of the applications app, one module per topic; Celery finds them through this package."""

@@ -1,0 +1,27 @@
+"""Template filters shared by every page."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext
+
+from certportal.lib.validators import mask_id_number, mask_mobile
+
+register = template.Library()
+
+
+@register.filter
+def masked_id(number: str) -> str:
+    return mask_id_number(number or "")
+
+
+@register.filter
+def masked_mobile(number: str) -> str:
+    return mask_mobile(number or "")
+
+
+@register.filter
+def yes_no(value: bool | None) -> str:
+    if value is None:
+        return "—"
+    return gettext("Yes") if value else gettext("No")
