@@ -3,6 +3,7 @@ act, writes the change and its timeline event in one transaction, and schedules 
 commit. Views call these; nothing else changes the data."""
 
 from applications.services.application import (
+    CREATION_LISTENERS,
     SCOPE_LISTENERS,
     TRANSITION_LISTENERS,
     ConcurrentChange,
@@ -16,6 +17,7 @@ from applications.services.consultants import consultant_assign, consultant_invi
 from applications.services.profile import enterprise_profile_save, profile_item_delete, profile_item_save
 
 __all__ = [
+    "CREATION_LISTENERS",
     "SCOPE_LISTENERS",
     "TRANSITION_LISTENERS",
     "ConcurrentChange",
