@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from certportal.lib.env import env_bool, env_int, env_list, env_str, read_secret_key
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "csp",
     "certportal.apps.CertportalConfig",
     "certportal.accounts",
+    "certportal.notifications",
     "applications",
     "audits",
 ]
@@ -205,8 +207,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "certportal.tasks.heartbeat", "schedule": 60.0},
     "sweep-pending-jobs": {"task": "certportal.tasks.sweep_pending_jobs", "schedule": 120.0},
+    "daily-reminders": {
+        "task": "certportal.notifications.tasks.send_daily_reminders",
+        "schedule": crontab(hour=env_int("REMINDER_HOUR", 9), minute=0),
+    },
 }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "certportal")
+CELERY_TIMEZONE = TIME_ZONE
+# Reminders go to people whose part of an application has waited longer than this.
+REMINDER_AFTER_DAYS = env_int("REMINDER_AFTER_DAYS", 3)
 
 # The certification body that runs this portal (shown on forms and certificates).
 CERTIFICATION_BODY_NAME = env_str("CERTIFICATION_BODY_NAME", _("Certification body (demo)"))

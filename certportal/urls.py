@@ -10,5 +10,6 @@ urlpatterns = [
     path("language/", account_views.language_switch, name="language_switch"),
     path("accounts/", include("certportal.accounts.urls")),
     path("", include("applications.urls")),
+    path("notifications/", include("certportal.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

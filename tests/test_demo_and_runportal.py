@@ -76,21 +76,22 @@ def test_runportal_serves_chinese_login_and_stops_what_it_started(tmp_path: Path
     portal = subprocess.Popen(
         [*manage, "runportal", "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
+    page, worker_running = "", ""
     try:
-        page = ""
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline and not page:
             try:
                 page = fetch(f"http://127.0.0.1:{port}/accounts/login/")
             except OSError:
                 time.sleep(0.5)
-        assert '<html lang="zh-hans">' in page
-        assert "登录" in page
-        children = subprocess.run(["pgrep", "-f", "--", f"-Q runportal-{os.getpid()}"], capture_output=True, text=True)
-        assert children.stdout.strip(), "the Celery worker should be running"
+        pattern = f"-Q runportal-{os.getpid()}"
+        worker_running = subprocess.run(["pgrep", "-f", "--", pattern], capture_output=True, text=True).stdout
     finally:
         portal.send_signal(signal.SIGINT)
         output = portal.communicate(timeout=60)[0].decode()
+    assert '<html lang="zh-hans">' in page, output
+    assert "登录" in page
+    assert worker_running.strip(), f"the Celery worker should have been running: {output}"
     assert f"http://127.0.0.1:{port}/" in output
     assert "demo-enterprise" in output
     assert "stopped celery" in output

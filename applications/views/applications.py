@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import services, workflow
+from applications import progress, services, workflow
 from applications.access import get_application_for, get_enterprise_for, get_invitation_for
 from applications.forms import ApplicationCreateForm, InviteConsultantForm, ScopeForm, TransitionForm
 from applications.models import Application
@@ -81,6 +81,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "target_max": TARGET_DAYS_MAX,
         "invite_form": InviteConsultantForm(),
         "pending_invitations": application.invitations.filter(accepted_at__isnull=True),
+        "steps": progress.steps_for(application),
     }
     return render(request, "applications/application_detail.html", context)
 

@@ -153,3 +153,27 @@ def test_days_stop_counting_when_closed(application, enterprise_user) -> None:  
     from django.utils import timezone
 
     assert application.days_elapsed(timezone.localdate() + timedelta(days=100)) == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "current"),
+    [
+        ("draft", 1),
+        ("awaiting_signature", 2),
+        ("returned", 3),
+        ("audit_preparation", 4),
+        ("evaluation", 5),
+        ("certified", None),
+    ],
+)
+def test_step_indicator_follows_the_seeds_steps(application, enterprise_user, status: str, current: int | None) -> None:  # type: ignore[no-untyped-def]
+    from applications.progress import steps_for
+
+    put_in_status(application, status)
+    states = [step["state"] for step in steps_for(application)]
+    if current is None:
+        assert states == ["done"] * 6
+    else:
+        assert states == ["done"] * (current - 1) + ["current"] + ["todo"] * (6 - current)
+    page = client_for(enterprise_user).get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert page.count("progress-step-done") == states.count("done")

@@ -1,0 +1,84 @@
+"""In-app notifications (the bell) and each user's choice of which kinds also come by e-mail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from certportal.accounts.models import User
+
+
+class Kind(models.TextChoices):
+    """Events that ask someone to act."""
+
+    INFO_SUBMITTED = "info_submitted", _("Basic information submitted")
+    EVIDENCE_REJECTED = "evidence_rejected", _("Evidence rejected")
+    EVIDENCE_ALL_ACCEPTED = "evidence_all_accepted", _("All evidence accepted")
+    FORMS_READY_TO_SIGN = "forms_ready_to_sign", _("Forms ready to sign")
+    APPLICATION_SUBMITTED = "application_submitted", _("Application submitted")
+    APPLICATION_RETURNED = "application_returned", _("Application returned for changes")
+    APPLICATION_ACCEPTED = "application_accepted", _("Application accepted")
+    APPLICATION_WITHDRAWN = "application_withdrawn", _("Application withdrawn")
+    AUDIT_SCHEDULED = "audit_scheduled", _("Audit scheduled or moved")
+    FINDING_RAISED = "finding_raised", _("Finding raised")
+    DECISION_MADE = "decision_made", _("Certification decision made")
+    CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
+    SURVEILLANCE_DUE = "surveillance_due", _("Surveillance audit due")
+    CERTIFICATE_STATUS_CHANGED = "certificate_status_changed", _("Certificate status changed")
+    REMINDER = "reminder", _("Daily reminder")
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_user(self, user: User) -> NotificationQuerySet:
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message to one person, written in their language when it was sent."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EmailPreference(models.Model):
+    """A kind of notification this user does not want by e-mail (in-app only). No row: e-mail on."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences")
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    email = models.BooleanField(_("also by e-mail"), default=True)
+
+    class Meta:
+        verbose_name = _("e-mail preference")
+        verbose_name_plural = _("e-mail preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}: {self.email}"

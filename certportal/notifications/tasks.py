@@ -1,0 +1,67 @@
+"""The daily reminder (Celery beat): enterprises whose part has waited too long, and consultants with
+applications at risk of missing the 20–40-day target."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from applications.models import Application
+from applications.progress import Party, waiting_on
+from certportal.accounts.models import User
+from certportal.notifications.models import Kind, Notification
+from certportal.notifications.services import notify
+
+
+@shared_task(name="certportal.notifications.tasks.send_daily_reminders")
+def send_daily_reminders() -> int:
+    """At most one reminder per person per day; returns how many were sent."""
+    cutoff = timezone.now() - timedelta(days=settings.REMINDER_AFTER_DAYS)
+    waiting: dict[int, list[Application]] = defaultdict(list)
+    applications = Application.objects.open().select_related("enterprise", "consultant")
+    for application in applications:
+        party = waiting_on(application)
+        stale = application.status_changed_at < cutoff
+        if party == Party.ENTERPRISE and stale:
+            for member in User.objects.filter(enterprise_id=application.enterprise_id, is_active=True):
+                waiting[member.pk].append(application)
+        elif application.consultant_id and (
+            (party == Party.CONSULTANT and stale) or application.pace() in {"at_risk", "late"}
+        ):
+            waiting[application.consultant_id].append(application)
+    already = set(
+        Notification.objects.filter(kind=Kind.REMINDER, created_at__date=timezone.localdate()).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    sent = 0
+    for user in User.objects.filter(pk__in=set(waiting) - already):
+        _remind(user, waiting[user.pk])
+        sent += 1
+    return sent
+
+
+def _remind(user: User, applications: list[Application]) -> None:
+    with translation.override(user.language):
+        lines = [
+            _("%(reference)s (%(enterprise)s): %(status)s, day %(days)s")
+            % {
+                "reference": application.reference,
+                "enterprise": application.enterprise.name,
+                "status": application.get_status_display(),
+                "days": application.days_elapsed(),
+            }
+            for application in applications
+        ]
+    notify(
+        kind=Kind.REMINDER,
+        recipients=[user],
+        url=reverse("home"),
+        context={"count": len(applications), "summary": "；".join(lines)},
+    )
