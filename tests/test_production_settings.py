@@ -16,6 +16,7 @@ STRONG_KEY = "n7Qe-production-secret-key-" + "x" * 60
 CLEARED = {
     "DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "CERTPORTAL_PRODUCTION", "ALLOWED_HOSTS",
     "STORAGE_BACKEND", "S3_BUCKET", "LOG_FORMAT", "TRUSTED_PROXY_COUNT", "MEDIA_X_ACCEL_REDIRECT_PREFIX",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # the browser tests set it for their live server; never in production
 }  # fmt: skip
 
 
