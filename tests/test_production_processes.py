@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import socket
+import subprocess
 import sys
 import time
 import urllib.error
@@ -72,6 +75,16 @@ def test_production_processes_serve_a_healthy_portal(transactional_db, redis_ser
         "WEB_CONCURRENCY": "2",
     }
     log = tmp_path / "production.log"
+    # As `make prod` does before it starts the processes; the hashed, compressed files are what
+    # production pages link to, and a vendored file that breaks this step breaks every deployment.
+    collected = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--no-input", "-v", "0"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert collected.returncode == 0, collected.stderr
     command = [sys.executable, str(ROOT / "manage.py"), "runproduction", "--worker-concurrency=1"]
     process = devservers.start_process(command, log_path=log, env=env)
     health_url = f"http://127.0.0.1:{port}/health/"
@@ -87,6 +100,16 @@ def test_production_processes_serve_a_healthy_portal(transactional_db, redis_ser
         status, headers, _ = fetch(f"http://127.0.0.1:{port}/")
         assert status == 301
         assert headers["Location"] == f"https://127.0.0.1:{port}/"
+        # Behind the TLS proxy: a Chinese page, linking hashed static files that are cached for good.
+        status, headers, page = fetch(f"http://127.0.0.1:{port}/accounts/login/", {"X-Forwarded-Proto": "https"})
+        assert status == 200
+        assert "登录" in page.decode()
+        assert "max-age=31536000" in headers["Strict-Transport-Security"]
+        stylesheet = re.search(r'href="(/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css)"', page.decode())
+        assert stylesheet, "pages link the hashed file names"
+        status, headers, _ = fetch(f"http://127.0.0.1:{port}{stylesheet.group(1)}", {"X-Forwarded-Proto": "https"})
+        assert status == 200
+        assert "immutable" in headers["Cache-Control"]
     finally:
         devservers.stop_process(process, timeout=60)
     assert process.returncode == 0, log.read_text()
