@@ -4,7 +4,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certportal.settings")
 
@@ -21,3 +21,12 @@ def use_portal_logging(**kwargs: Any) -> None:
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
+
+
+@worker_ready.connect
+def report_alive_at_start(**kwargs: Any) -> None:
+    """A heartbeat at once: the health check sees a new worker now, not at beat's first beat a minute on."""
+    from certportal.lib.broker import enqueue
+    from certportal.tasks import heartbeat
+
+    enqueue(heartbeat)
