@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -17,8 +19,6 @@ import pytest
 
 from certportal import devservers
 from tests.conftest import TEST_QUEUE, worker_database_url
-
-pytestmark = pytest.mark.worker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,6 +58,7 @@ def wait_for(condition, *, timeout: float = 60.0) -> bool:  # type: ignore[no-un
     return False
 
 
+@pytest.mark.worker
 def test_production_processes_serve_a_healthy_portal(transactional_db, redis_server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     port = free_web_port()
     env = {
@@ -116,3 +117,21 @@ def test_production_processes_serve_a_healthy_portal(transactional_db, redis_ser
     gunicorn_lines = [json.loads(line) for line in lines if line.startswith("{") and '"gunicorn.error"' in line]
     assert any("Listening at" in line["message"] for line in gunicorn_lines), "gunicorn logs JSON in production"
     assert any("stopped beat" in line for line in lines)
+
+
+def test_stopping_a_process_leaves_none_of_its_children_running(tmp_path: Path) -> None:
+    """A child the main process leaves behind (here: the shell dies at SIGTERM, its `sleep` does not)."""
+    pid_file = tmp_path / "child.pid"
+    process = devservers.start_process(["sh", "-c", f"sleep 300 & echo $! > {pid_file}; wait"])
+    assert wait_for(lambda: pid_file.exists() and pid_file.read_text().strip(), timeout=10)
+    child = int(pid_file.read_text())
+    try:
+        devservers.stop_process(process, timeout=5)
+        assert wait_for(lambda: not Path(f"/proc/{child}").exists() or "Z" in _state(child), timeout=5)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
+
+
+def _state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().split()[2]
