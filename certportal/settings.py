@@ -156,6 +156,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # No public URL: files are served only by access-checked views. Django's test server wants a value;
 # one on a reserved, unresolvable host means nothing ever serves media by URL.
 MEDIA_URL = "https://media.invalid/"
+
 # --- Storage -------------------------------------------------------------------------------------
 # Evidence and PDFs go to the default storage: local disk under MEDIA_ROOT (one machine), or an
 # S3-compatible object store (several web hosts). Objects stay private: downloads are answered by
