@@ -15,10 +15,11 @@ RUN_PACKAGES := redis-server fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 l
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 BENCH_PACKAGES := $(RUN_PACKAGES) wrk
 
-.PHONY: help run test bench lint format messages system-run system-test system-bench system-venv prepare clean
+.PHONY: help run prod prod-prepare test bench lint format messages system-run system-test system-bench system-venv prepare clean
 
 help:
 	@echo "make run    - set everything up and start the portal at http://127.0.0.1:$(PORT) with demo data"
+	@echo "make prod   - production on this machine: gunicorn, a worker and beat (see docs/deployment.md)"
 	@echo "make test   - set everything up and run the whole test suite (lint, unit, worker, browser)"
 	@echo "make bench  - run the benchmark (results in var/bench/results.json)"
 	@echo "make lint   - ruff check and format check"
@@ -73,6 +74,21 @@ prepare:
 run: system-run $(VENV)/.runtime prepare
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runportal --port $(PORT)
+
+# Production on this machine (docs/deployment.md): the environment holds the configuration
+# (CERTPORTAL_PRODUCTION=1, SECRET_KEY_FILE, DATABASE_URL, ALLOWED_HOSTS, ...). `prod-prepare` checks
+# it, migrates and collects static files (also the step of every upgrade under systemd); `prod` then
+# runs gunicorn, one Celery worker and Celery beat in the foreground until Ctrl-C.
+prod-prepare: system-run $(VENV)/.runtime
+	@[ "$$CERTPORTAL_PRODUCTION" = 1 ] || { echo "make prod needs CERTPORTAL_PRODUCTION=1 and the variables in docs/deployment.md"; exit 1; }
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var -v 0
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --no-input -v 0
+
+prod: prod-prepare
+	$(PY) manage.py runproduction
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -3,6 +3,7 @@ and for the tests: reuse a Redis that answers, start one only when none does."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -63,14 +64,20 @@ def start_process(
 
 
 def stop_process(process: subprocess.Popen[bytes], *, timeout: float = 15.0) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    """SIGTERM to the process; once it has exited (or after `timeout`), SIGKILL to what is left of its group.
+
+    Like systemd's KillMode=mixed: the main process shuts down its own children in order, and a
+    child it left behind (it died, or was told to stop before it had set up its signal handlers,
+    as a Celery worker still starting is) is not left running.
+    """
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=timeout)
+    # start_process made the child a session (and process group) leader, so its id names the group.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def celery_worker_command(*, beat: bool, concurrency: int = 2, hostname: str = "portal@%h") -> list[str]:

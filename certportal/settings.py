@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from certportal.lib.env import env_bool, env_int, env_list, env_str, read_secret_key
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line written while handling the request carries its id.
+    "certportal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,6 +92,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'certportal.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # A persistent connection that a database failover closed is replaced, not reused.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -96,6 +101,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # a Celery worker in another process can read what the tests wrote.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-certportal.sqlite3")}
+else:
+    # A database that does not answer fails a request (and the health check) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The portal's cache lives in the database so that a Redis outage never takes pages down.
@@ -150,16 +158,55 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # No public URL: files are served only by access-checked views. Django's test server wants a value;
 # one on a reserved, unresolvable host means nothing ever serves media by URL.
 MEDIA_URL = "https://media.invalid/"
+
+# --- Storage -------------------------------------------------------------------------------------
+# Evidence and PDFs go to the default storage: local disk under MEDIA_ROOT (one machine), or an
+# S3-compatible object store (several web hosts). Objects stay private: downloads are answered by
+# access-checked views with a short-lived signed URL (see certportal/lib/files.py).
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND not in {"local", "s3"}:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3; got {STORAGE_BACKEND!r}")
+S3_SIGNED_URL_SECONDS = env_int("S3_SIGNED_URL_SECONDS", 300)
+if STORAGE_BACKEND == "s3":
+    from botocore.config import Config as BotocoreConfig
+
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET", ""),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", None),
+            "region_name": env_str("S3_REGION", None),
+            "location": env_str("S3_LOCATION", ""),
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", None),
+            "signature_version": "s3v4",
+            # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the host's instance role.
+            # No ACL: objects inherit the bucket's (private) policy, never public-read.
+            "default_acl": None,
+            # Two uploads under one name must never replace each other's evidence.
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": S3_SIGNED_URL_SECONDS,
+            # An object store that hangs fails the upload (and the health check) instead of the worker.
+            "client_config": BotocoreConfig(connect_timeout=5, read_timeout=60, retries={"max_attempts": 3}),
+        },
+    }
+    if not DEFAULT_STORAGE["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET.")
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "certportal.lib.staticfiles.ManifestStaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+# Behind nginx, local files are sent by nginx itself: the view answers with this prefix plus the
+# file's name in X-Accel-Redirect, and nginx serves it from an `internal` location.
+MEDIA_X_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_X_ACCEL_REDIRECT_PREFIX", "")
 WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_TEMP_DIR = None
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -180,8 +227,12 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# A hung mail server must not hold a worker for the whole task time limit.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "sent-emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "certportal <noreply@certportal.local>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Celery, with Redis as the broker. A killed worker must not lose a task: late acknowledgement,
 # re-queue on worker loss, one task prefetched at a time.
@@ -237,8 +288,29 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # The header only allows a submission to the browsers' preload list; the domain's owner decides.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # turned off on purpose, not forgotten
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Proxy ---------------------------------------------------------------------------------------
+# How many reverse proxies (nginx, a load balancer) stand between the client and gunicorn. Each
+# appends the address it saw to X-Forwarded-For; anyone can send that header, so with 0 it is ignored
+# and the login lockout counts failures by the connecting address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "certportal.lib.client_ip.client_ip"
+RATELIMIT_IP_META_KEY = "certportal.lib.client_ip.client_ip"
+# A load balancer probes the health endpoint over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# --- Health endpoint -----------------------------------------------------------------------------
+# A worker beats every 60 s; after this many seconds without a beat the workers count as down.
+HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 300)
+# The checks that make /health/ answer 503, i.e. take this web process out of the load balancer.
+# Redis and the workers are reported but not essential by default: pages keep working without them
+# (e-mails and PDFs wait in the database), so an outage there must not take every web process down.
+HEALTH_ESSENTIAL_CHECKS = env_list("HEALTH_ESSENTIAL_CHECKS", ["database", "storage"])
 
 # Scripts only from our own static files; inline styles allowed for progress bars and widths.
 CONTENT_SECURITY_POLICY = {
@@ -256,15 +328,40 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Logging -------------------------------------------------------------------------------------
+# One line per event on stderr (systemd's journal or the container runtime collects it): JSON in
+# production, plain text in development. Every line carries the request id (or the Celery task id),
+# and resident ID numbers and mobile numbers are masked whatever logged them.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain; got {LOG_FORMAT!r}")
+# One line per request (method, path without query string, status, duration); nginx logs too.
+LOG_REQUESTS = env_bool("LOG_REQUESTS", PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "context": {"()": "certportal.lib.logs.ContextFilter"},
+        "personal_data": {"()": "certportal.lib.logs.PersonalDataFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "certportal.lib.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context", "personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+        "s3transfer": {"level": "WARNING"},
     },
 }

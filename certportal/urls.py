@@ -7,6 +7,7 @@ from certportal.accounts import views as account_views
 urlpatterns = [
     path("", views.landing_page, name="landing"),
     path("home/", views.home, name="home"),
+    path("health/", views.health_check, name="health"),
     path("language/", account_views.language_switch, name="language_switch"),
     path("accounts/", include("certportal.accounts.urls")),
     path("", include("applications.urls")),

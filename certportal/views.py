@@ -1,13 +1,15 @@
-"""Public pages (landing) and the signed-in home, which sends each role to its own start page."""
+"""Public pages (landing, health) and the signed-in home, which sends each role to its own start page."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from applications.models import Application
-from certportal import landing
+from certportal import health, landing
 
 
 @login_not_required
@@ -27,3 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("applications:detail", pk=current.pk)
         return redirect("applications:enterprise", pk=user.enterprise_id)
     return redirect("applications:list")
+
+
+@login_not_required
+@never_cache
+@require_safe
+def health_check(request: HttpRequest) -> JsonResponse:
+    """200 while this web process can serve (database and storage work), 503 otherwise."""
+    healthy, report = health.health_report()
+    return JsonResponse(report, status=200 if healthy else 503)

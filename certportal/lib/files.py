@@ -6,10 +6,13 @@ import hashlib
 import mimetypes
 import uuid
 from pathlib import PurePath
+from urllib.parse import quote
 
+from django.conf import settings
 from django.core.files.base import File
+from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
@@ -39,13 +42,47 @@ def private_file_response(
     """Send a stored file under its original name. Call only after the access check.
 
     Images and PDFs may be shown inline; everything else is an attachment. The browser is told not
-    to guess the type and not to run anything inside the file.
+    to guess the type and not to run anything inside the file. How the bytes travel depends on the
+    storage: object storage gets a redirect to a short-lived signed URL, local disk behind nginx an
+    X-Accel-Redirect (nginx sends the file), and local disk without nginx a streamed response.
     """
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     show_inline = inline and content_type in INLINE_TYPES
-    response = FileResponse(file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(not show_inline, filename)
+    disposition = content_disposition_header(not show_inline, filename)
+    if _is_object_storage(file.storage):
+        response: HttpResponse = _signed_url_redirect(file, content_type=content_type, disposition=disposition)
+    elif settings.MEDIA_X_ACCEL_REDIRECT_PREFIX:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.MEDIA_X_ACCEL_REDIRECT_PREFIX + quote(file.name)
+    else:
+        response = FileResponse(file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _is_object_storage(storage: Storage) -> bool:
+    from storages.backends.s3 import S3Storage  # boto3 is slow to import; most processes never need it
+
+    return isinstance(storage, S3Storage)
+
+
+def _signed_url_redirect(file: FieldFile, *, content_type: str, disposition: str) -> HttpResponseRedirect:
+    """302 to the object store. The signature carries the name and type the object store must answer
+    with, since its bucket holds the file under a generated name; the URL dies after a few minutes,
+    so a copied link stops working soon after the access check that produced it."""
+    url = file.storage.url(
+        file.name,
+        parameters={
+            "ResponseContentDisposition": disposition,
+            "ResponseContentType": content_type,
+            "ResponseCacheControl": "private, no-store",
+        },
+        expire=settings.S3_SIGNED_URL_SECONDS,
+    )
+    response = HttpResponseRedirect(url)
+    # Applies to the redirected request: the object store's logs need not learn which page linked here.
+    response["Referrer-Policy"] = "no-referrer"
     return response

@@ -1,0 +1,162 @@
+"""Production settings come from the environment only, and `check --deploy` has nothing to say."""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "n7Qe-production-secret-key-" + "x" * 60
+CLEARED = {
+    "DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "CERTPORTAL_PRODUCTION", "ALLOWED_HOSTS",
+    "STORAGE_BACKEND", "S3_BUCKET", "LOG_FORMAT", "TRUSTED_PROXY_COUNT", "MEDIA_X_ACCEL_REDIRECT_PREFIX",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # the browser tests set it for their live server; never in production
+}  # fmt: skip
+
+
+def environment(var_dir: Path, **env: str) -> dict[str, str]:
+    clean = {key: value for key, value in os.environ.items() if key not in CLEARED}
+    return {**clean, "DJANGO_SETTINGS_MODULE": "certportal.settings", "CERTPORTAL_VAR_DIR": str(var_dir), **env}
+
+
+def production(var_dir: Path, redis_url: str, **env: str) -> dict[str, str]:
+    defaults = {
+        "CERTPORTAL_PRODUCTION": "1",
+        "SECRET_KEY": STRONG_KEY,
+        "ALLOWED_HOSTS": "certportal.example.cn",
+        "REDIS_URL": redis_url,
+    }
+    return environment(var_dir, **{**defaults, **env})
+
+
+def setting_values(env: dict[str, str], *names: str) -> dict:
+    script = (
+        "import json, django; django.setup()\nfrom django.conf import settings\n"
+        f"print(json.dumps({{name: getattr(settings, name) for name in {list(names)!r}}}, default=str))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise AssertionError(result.stderr)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path: Path, redis_server: str) -> None:
+    result = check_deploy(
+        production(tmp_path, redis_server, DATABASE_URL="postgres://portal:pw@db.internal/certportal")
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_is_clean_with_object_storage_and_a_key_file(tmp_path: Path, redis_server: str) -> None:
+    key_file = tmp_path / "secret_key"
+    key_file.write_text(STRONG_KEY + "\n")
+    env = production(tmp_path, redis_server, STORAGE_BACKEND="s3", S3_BUCKET="certportal-evidence")
+    del env["SECRET_KEY"]
+    env["SECRET_KEY_FILE"] = str(key_file)
+    result = check_deploy(env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_catches_a_weak_secret_key(tmp_path: Path, redis_server: str) -> None:
+    result = check_deploy(production(tmp_path, redis_server, SECRET_KEY="short"))
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
+
+
+def test_production_turns_on_https_protections(tmp_path: Path, redis_server: str) -> None:
+    values = setting_values(
+        production(tmp_path, redis_server),
+        "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+        "SECURE_PROXY_SSL_HEADER", "LOG_FORMAT", "LOG_REQUESTS", "DEBUG",
+    )  # fmt: skip
+    assert values == {
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "LOG_FORMAT": "json",
+        "LOG_REQUESTS": True,
+        "DEBUG": False,
+    }
+
+
+def test_object_storage_is_private_never_overwrites_and_signs_short_urls(tmp_path: Path) -> None:
+    env = environment(
+        tmp_path,
+        STORAGE_BACKEND="s3",
+        S3_BUCKET="certportal-evidence",
+        S3_ENDPOINT_URL="https://oss-cn-hangzhou.aliyuncs.com",
+        S3_REGION="cn-hangzhou",
+        S3_ADDRESSING_STYLE="virtual",
+        S3_SIGNED_URL_SECONDS="120",
+    )
+    storage = setting_values(env, "STORAGES")["STORAGES"]["default"]
+    options = storage["OPTIONS"]
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert options["bucket_name"] == "certportal-evidence"
+    assert options["endpoint_url"] == "https://oss-cn-hangzhou.aliyuncs.com"
+    assert options["region_name"] == "cn-hangzhou"
+    assert options["addressing_style"] == "virtual"
+    assert options["default_acl"] is None
+    assert options["file_overwrite"] is False
+    assert options["querystring_auth"] is True
+    assert options["querystring_expire"] == 120
+
+
+def test_local_disk_stays_the_default(tmp_path: Path) -> None:
+    values = setting_values(environment(tmp_path), "STORAGES", "MEDIA_ROOT", "TRUSTED_PROXY_COUNT", "LOG_FORMAT")
+    assert values["STORAGES"]["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert values["MEDIA_ROOT"] == str(tmp_path / "media")
+    assert values["TRUSTED_PROXY_COUNT"] == 0
+    assert values["LOG_FORMAT"] == "plain"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"STORAGE_BACKEND": "s3"}, "S3_BUCKET"),
+        ({"STORAGE_BACKEND": "nfs"}, "STORAGE_BACKEND must be local or s3"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be json or plain"),
+        ({"TRUSTED_PROXY_COUNT": "one"}, "TRUSTED_PROXY_COUNT must be a whole number"),
+    ],
+)
+def test_a_wrong_setting_is_named(tmp_path: Path, env: dict[str, str], message: str) -> None:
+    with pytest.raises(AssertionError, match=message):
+        setting_values(environment(tmp_path, **env), "DEBUG")
+
+
+def test_gunicorn_configuration_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GUNICORN_BIND", "10.0.0.5:8000")
+    monkeypatch.setenv("WEB_CONCURRENCY", "7")
+    config = runpy.run_path(str(ROOT / "certportal" / "gunicorn.conf.py"))
+    assert config["wsgi_app"] == "certportal.wsgi:application"
+    assert config["bind"] == ["10.0.0.5:8000"]
+    assert config["workers"] == 7
+    assert config["accesslog"] is None
+
+
+def test_gunicorn_defaults_to_loopback_and_two_workers_per_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GUNICORN_BIND", raising=False)
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    config = runpy.run_path(str(ROOT / "certportal" / "gunicorn.conf.py"))
+    assert config["bind"] == ["127.0.0.1:8000"]
+    assert config["workers"] == os.cpu_count() * 2 + 1
