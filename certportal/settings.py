@@ -159,8 +159,14 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
-FILE_UPLOAD_TEMP_DIR = None
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", None)
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Uploads stream to temporary files on disk, never into memory (evidence scans reach 200 MB).
+FILE_UPLOAD_HANDLERS = ["certportal.lib.uploads.StreamingUploadHandler"]
+EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 200)
+# Images are decoded and re-encoded on upload; larger ones are refused as possible decompression bombs.
+EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 40_000_000)
+EVIDENCE_ARCHIVE_KEEP_DAYS = env_int("EVIDENCE_ARCHIVE_KEEP_DAYS", 7)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -205,6 +211,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "certportal.tasks.heartbeat", "schedule": 60.0},
     "sweep-pending-jobs": {"task": "certportal.tasks.sweep_pending_jobs", "schedule": 120.0},
+    "sweep-evidence-jobs": {"task": "applications.tasks.evidence.evidence_sweep", "schedule": 120.0},
 }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "certportal")
 
