@@ -112,8 +112,11 @@ def document_bytes(code: str, title: str, kind: str) -> tuple[bytes, bytes]:
     """(content, thumbnail) of a small demo document for one item, as PNG or one-page PDF."""
     page = Image.new("RGB", (600, 800), "white")
     draw = ImageDraw.Draw(page)
-    draw.rectangle((20, 20, 580, 780), outline=(179, 38, 30), width=4)
-    draw.text((50, 60), f"{code}", fill=(179, 38, 30), font=_font(56))
+    draw.rectangle((0, 0, 600, 130), fill=(179, 38, 30))
+    draw.rectangle((20, 20, 580, 780), outline=(179, 38, 30), width=6)
+    draw.text((50, 30), f"{code}", fill="white", font=_font(64))
+    for line in range(12):
+        draw.rectangle((50, 420 + line * 22, 550 - (line % 3) * 60, 430 + line * 22), fill=(205, 205, 205))
     lines = [title[i : i + 14] for i in range(0, len(title), 14)]
     for number, line in enumerate(lines):
         draw.text((50, 160 + number * 48), line, fill="black", font=_font(34))

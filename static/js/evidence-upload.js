@@ -124,6 +124,9 @@
         if (result) {
           finish(view, result.ok, result.message);
           resolve(result.ok);
+        } else if ((request.responseURL || "").indexOf("/accounts/login/") >= 0) {
+          finish(view, false, text("login"));
+          resolve(false);
         } else {
           finish(view, false, text("failed"));
           resolve(false);
