@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -205,6 +205,15 @@ def _store(
         checked.close()
     try:
         with transaction.atomic():
+            if replaces is not None:
+                # Claim the old version first: of two replacements at once, one wins, one is told.
+                updated = EvidenceFile.objects.filter(
+                    pk=replaces.pk, is_current=True, status__in=[FileStatus.PENDING, FileStatus.REJECTED]
+                ).update(is_current=False, updated_at=timezone.now())
+                if updated != 1:
+                    raise ValidationError(
+                        _("This file has just changed (someone else acted on it). Please look again.")
+                    )
             evidence = EvidenceFile.objects.create(
                 requirement=requirement,
                 file=name,
@@ -225,17 +234,13 @@ def _store(
                 ),
             )
             evidence.products.set(products)
-            if replaces is not None:
-                updated = EvidenceFile.objects.filter(
-                    pk=replaces.pk, is_current=True, status__in=[FileStatus.PENDING, FileStatus.REJECTED]
-                ).update(is_current=False, updated_at=timezone.now())
-                if updated != 1:
-                    raise ValidationError(
-                        _("This file has just changed (someone else acted on it). Please look again.")
-                    )
             kind = EventKind.EVIDENCE_REPLACED if replaces else EventKind.EVIDENCE_UPLOADED
             _event(requirement, kind, actor, evidence=evidence, replaced=replaces.original_name if replaces else "")
+    except IntegrityError as error:
+        default_storage.delete(name)
+        raise ValidationError(_("This file has just changed (someone else acted on it). Please look again.")) from error
     except BaseException:
+        # Whatever went wrong, a file that is not recorded must not stay on disk.
         default_storage.delete(name)
         raise
     if evidence.thumbnail_status == EvidenceFile.ThumbnailStatus.PENDING:

@@ -42,7 +42,6 @@ def evidence_checklist(request: HttpRequest, pk: int) -> HttpResponse:
         "checklist": checklist,
         "progress": checklist.progress(),
         "pre_audit_progress": checklist.progress(EvidenceItem.Phase.PRE_AUDIT),
-        "can_upload": request.user.has_perm("applications.upload_evidence", application),
         "can_review": services.evidence_review_problem(application, request.user) is None,
         "can_archive": can_archive,
         "archive": (
@@ -341,7 +340,6 @@ def evidence_file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_archive_request(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     archive = services.evidence_archive_request(application=application, actor=request.user)
-    messages.info(request, _("The ZIP is being prepared; this page updates by itself when it is ready."))
     return redirect("applications:evidence_archive", pk=archive.pk)
 
 

@@ -484,3 +484,19 @@ def test_uploads_close_once_with_the_body_except_for_items_sent_back(
         requirement=requirement, actor=enterprise_user, upload=upload("投标.pdf", pdf_bytes())
     )
     assert evidence.status == EvidenceFile.Status.PENDING
+
+
+def test_a_stale_replacement_loses_and_leaves_nothing_behind(
+    evidence_application, enterprise_user, consultant, private_media
+) -> None:  # type: ignore[no-untyped-def]
+    """Two people replace the same file from pages loaded at the same time: one wins."""
+    requirement = requirement_of(evidence_application, "2")
+    original = services.evidence_upload(
+        requirement=requirement, actor=enterprise_user, upload=upload("合同.pdf", pdf_bytes())
+    )
+    stale = EvidenceFile.objects.select_related("requirement__item", "requirement__application").get(pk=original.pk)
+    services.evidence_replace(evidence=original, actor=enterprise_user, upload=upload("合同-新.pdf", pdf_bytes()))
+    with pytest.raises(ValidationError, match="刚刚发生了变化"):
+        services.evidence_replace(evidence=stale, actor=consultant, upload=upload("合同-另一版.pdf", pdf_bytes()))
+    assert sorted(EvidenceFile.objects.values_list("original_name", flat=True)) == ["合同-新.pdf", "合同.pdf"]
+    assert len(files_under(private_media)) == 2
