@@ -7,7 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from applications.models import Application, ConsultantInvitation, Enterprise
+from applications.models import (
+    Application,
+    ConsultantInvitation,
+    Enterprise,
+    EvidenceArchive,
+    EvidenceFile,
+    EvidenceRequirement,
+)
 from certportal.accounts.models import User
 
 
@@ -35,3 +42,55 @@ def get_invitation_for(user: User, token: str) -> ConsultantInvitation:
     if invitation is None or not user.is_consultant or invitation.email.lower() != user.email.lower():
         raise Http404(_("This invitation does not exist or is meant for someone else."))
     return invitation
+
+
+# --- Evidence: reached through the applications the user may see ---------------------------------
+
+
+def get_requirement_for(user: User, pk: int, *, write: bool = False) -> EvidenceRequirement:
+    """A checklist item of a visible application; write=True: the user may add evidence to it."""
+    requirement = (
+        EvidenceRequirement.objects.select_related("item", "application__enterprise", "application__consultant")
+        .filter(pk=pk, application__in=Application.objects.visible_to(user))
+        .first()
+    )
+    if requirement is None:
+        raise Http404(_("No such checklist item."))
+    if write and not user.has_perm("applications.upload_evidence", requirement.application):
+        raise PermissionDenied(_("You can see this evidence but not change it."))
+    return requirement
+
+
+def get_evidence_file_for(user: User, pk: int, *, write: bool = False, review: bool = False) -> EvidenceFile:
+    """An evidence file of a visible application; write: may replace/withdraw; review: may review."""
+    evidence = (
+        EvidenceFile.objects.select_related(
+            "requirement__item", "requirement__application__enterprise", "requirement__application__consultant"
+        )
+        .filter(pk=pk, requirement__application__in=Application.objects.visible_to(user))
+        .first()
+    )
+    if evidence is None:
+        raise Http404(_("No such file."))
+    application = evidence.requirement.application
+    if write and not user.has_perm("applications.upload_evidence", application):
+        raise PermissionDenied(_("You can see this evidence but not change it."))
+    if review and not user.has_perm("applications.review_evidence", application):
+        raise PermissionDenied(_("Only the application's consultant reviews the evidence."))
+    return evidence
+
+
+def get_archive_for(user: User, pk: int) -> EvidenceArchive:
+    """An evidence archive: for those who may download all of the application's evidence."""
+    archive = (
+        EvidenceArchive.objects.select_related("application__enterprise", "requested_by")
+        .filter(pk=pk, application__in=Application.objects.visible_to(user))
+        .first()
+    )
+    if archive is None:
+        raise Http404(_("No such archive."))
+    if not user.has_perm("applications.download_evidence_archive", archive.application):
+        raise PermissionDenied(
+            _("Only the consultant and the certification body's staff can download all the evidence at once.")
+        )
+    return archive

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from applications import services
 from applications.models import (
@@ -6,10 +8,15 @@ from applications.models import (
     ApplicationEvent,
     ConsultantInvitation,
     Enterprise,
+    EvidenceArchive,
+    EvidenceFile,
+    EvidenceItem,
+    EvidenceRequirement,
     Product,
     ServiceManager,
     ServiceOutlet,
 )
+from certportal.lib.uploads import FAMILY_CHOICES
 
 
 class ProductInline(admin.TabularInline):
@@ -101,3 +108,83 @@ admin.site.register(
     search_fields=["name", "enterprise__name"],
     list_display=["name", "department", "post", "enterprise"],
 )
+
+
+# --- Evidence -------------------------------------------------------------------------------------
+
+
+class EvidenceItemForm(forms.ModelForm):
+    """The accepted file types as checkboxes rather than raw JSON."""
+
+    accepted_types = forms.MultipleChoiceField(
+        label=_("accepted file types"), choices=FAMILY_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = EvidenceItem
+        fields = [
+            "code", "phase", "position", "title_zh", "title_en", "guidance_zh", "guidance_en", "copies_required",
+            "per_product", "accepted_types", "kind", "profile_source", "prerequisite", "active",
+        ]  # fmt: skip
+
+
+@admin.register(EvidenceItem)
+class EvidenceItemAdmin(admin.ModelAdmin):
+    """The checklist definition: editable by admins; new applications take their copy of it."""
+
+    form = EvidenceItemForm
+    list_display = ["code", "title_zh", "phase", "copies_required", "per_product", "kind", "active"]
+    list_editable = ["copies_required", "per_product", "active"]
+    list_filter = ["phase", "kind", "per_product", "active"]
+    search_fields = ["code", "title_zh", "title_en"]
+    ordering = ["phase", "position"]
+
+
+class EvidenceFileInline(admin.TabularInline):
+    model = EvidenceFile
+    extra = 0
+    can_delete = False
+    fields = ["original_name", "status", "is_current", "version", "uploaded_by", "created_at", "review_reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(EvidenceRequirement)
+class EvidenceRequirementAdmin(admin.ModelAdmin):
+    """One application's copy of an item; copies and coverage may be adjusted for that application."""
+
+    list_display = ["application", "item", "copies_required", "per_product", "review_status"]
+    list_filter = ["review_status", "item__phase"]
+    search_fields = ["application__reference", "item__title_zh"]
+    list_select_related = ["application", "item"]
+    readonly_fields = ["application", "item", "reviewed_by", "reviewed_at"]
+    inlines = [EvidenceFileInline]
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(admin.ModelAdmin):
+    """Read-only: files change through the portal, where every change is on the timeline."""
+
+    list_display = ["original_name", "requirement", "status", "is_current", "size", "uploaded_by", "created_at"]
+    list_filter = ["status", "is_current", "family", "thumbnail_status"]
+    search_fields = ["original_name", "sha256", "requirement__application__reference"]
+    list_select_related = ["requirement__application", "requirement__item", "uploaded_by"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(EvidenceArchive)
+class EvidenceArchiveAdmin(admin.ModelAdmin):
+    list_display = ["application", "requested_by", "status", "file_count", "size", "created_at", "finished_at"]
+    list_filter = ["status"]
+    search_fields = ["application__reference"]
+    readonly_fields = ["application", "requested_by", "status", "file", "sha256", "size", "file_count", "error"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

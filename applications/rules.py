@@ -49,3 +49,21 @@ rules.add_perm("applications.change_enterprise", is_member)
 rules.add_perm("applications.change_application", is_member | is_assigned_consultant)
 # 身份证号 in full: the enterprise's own users and the consultant who prepares its forms.
 rules.add_perm("applications.view_id_numbers", is_member | serves_enterprise)
+
+
+@rules.predicate
+def is_body_staff_of_submitted(user: Any, application: Any) -> bool:
+    """Certification-body staff, once the application has reached the body."""
+    return bool(
+        user.is_authenticated
+        and user.is_body_staff
+        and isinstance(application, Application)
+        and application.submitted_at is not None
+    )
+
+
+# Evidence: the enterprise and its consultant upload; the consultant reviews; the consultant and the
+# body's staff take all accepted evidence as one ZIP.
+rules.add_perm("applications.upload_evidence", is_member | is_assigned_consultant)
+rules.add_perm("applications.review_evidence", is_assigned_consultant)
+rules.add_perm("applications.download_evidence_archive", is_assigned_consultant | is_body_staff_of_submitted)

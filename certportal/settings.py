@@ -208,8 +208,14 @@ STORAGES = {
 # file's name in X-Accel-Redirect, and nginx serves it from an `internal` location.
 MEDIA_X_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_X_ACCEL_REDIRECT_PREFIX", "")
 WHITENOISE_USE_FINDERS = not PRODUCTION
-FILE_UPLOAD_TEMP_DIR = None
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", None)
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Uploads stream to temporary files on disk, never into memory (evidence scans reach 200 MB).
+FILE_UPLOAD_HANDLERS = ["certportal.lib.uploads.StreamingUploadHandler"]
+EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 200)
+# Images are decoded and re-encoded on upload; larger ones are refused as possible decompression bombs.
+EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 40_000_000)
+EVIDENCE_ARCHIVE_KEEP_DAYS = env_int("EVIDENCE_ARCHIVE_KEEP_DAYS", 7)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -262,6 +268,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certportal.notifications.tasks.send_daily_reminders",
         "schedule": crontab(hour=env_int("REMINDER_HOUR", 9), minute=0),
     },
+    "sweep-evidence-jobs": {"task": "applications.tasks.evidence.evidence_sweep", "schedule": 120.0},
 }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "certportal")
 CELERY_TIMEZONE = TIME_ZONE

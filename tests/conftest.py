@@ -195,3 +195,36 @@ def other_application(other_enterprise_user, other_consultant):  # type: ignore[
 
     complete_profile(other_enterprise_user.enterprise, seed=2)
     return ApplicationFactory(enterprise=other_enterprise_user.enterprise, consultant=other_consultant)
+
+
+# --- Evidence -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def evidence_items(db):  # type: ignore[no-untyped-def]
+    """The checklist items (reloaded when a transactional test's flush has emptied the table)."""
+    from applications.models import EvidenceItem
+    from tests.factories import load_evidence_checklist
+
+    load_evidence_checklist()
+    return list(EvidenceItem.objects.all())
+
+
+@pytest.fixture
+def evidence_application(application, evidence_items):  # type: ignore[no-untyped-def]
+    """`application` with its evidence requirements, as application_create would have made them."""
+    from applications.services.evidence import evidence_requirements_ensure
+
+    evidence_requirements_ensure(application)
+    return application
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the portal's default language: a request in English (the language
+    middleware activates it for the thread) must not leak into the next test's messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

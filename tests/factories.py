@@ -124,3 +124,59 @@ class ApplicationFactory(DjangoModelFactory):
             return
         products = extracted or [ProductFactory(enterprise=self.enterprise)]
         self.scope.set(products)  # type: ignore[attr-defined]
+
+
+# --- Evidence ------------------------------------------------------------------------------------
+
+
+def load_evidence_checklist() -> None:
+    """The checklist comes from a data migration; a transactional test's flush empties the table."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from applications.models import EvidenceItem
+
+    if not EvidenceItem.objects.exists():
+        import_module("applications.migrations.0004_evidence_checklist_data").load(apps, None)
+
+
+def complete_evidence(application: Application) -> Application:
+    """Test set-up: every evidence item complete (accepted files recorded directly, the profile's
+    website, an outlet and enough managers), as the workflow's submission precondition needs."""
+    from applications.models import EvidenceFile, EvidenceItem, EvidenceRequirement, ServiceOutlet
+    from applications.services.evidence import evidence_requirements_ensure
+
+    load_evidence_checklist()
+    evidence_requirements_ensure(application)
+    enterprise = application.enterprise
+    if not enterprise.website:
+        enterprise.website = "https://www.example.cn"
+        enterprise.save(update_fields=["website"])
+    if not enterprise.outlets.exists():
+        ServiceOutlet.objects.create(enterprise=enterprise, name="总部服务中心", address="杭州", phone="0571-88886666")
+    for index in range(max(1, enterprise.managers_required) - enterprise.managers.count()):
+        ServiceManagerFactory(enterprise=enterprise, id_number=f"{enterprise.pk:06d}{index:012d}")
+    actor = application.consultant or UserFactory()
+    scope = list(application.scope.all())
+    for requirement in EvidenceRequirement.objects.filter(application=application).select_related("item"):
+        if requirement.item.kind == EvidenceItem.Kind.YES_NO:
+            requirement.answer = True
+        requirement.review_status = EvidenceRequirement.ReviewStatus.OPEN
+        requirement.save(update_fields=["answer", "review_status"])
+        missing = requirement.copies_required - requirement.files.filter(is_current=True, status="accepted").count()
+        for number in range(max(0, missing)):
+            evidence = EvidenceFile.objects.create(
+                requirement=requirement,
+                file=f"evidence/{application.pk}/set-up-{requirement.pk}-{number}.pdf",
+                original_name=f"{requirement.item.code}-{number}.pdf",
+                size=1,
+                sha256="0" * 64,
+                content_type="application/pdf",
+                family="pdf",
+                uploaded_by=actor,
+                status=EvidenceFile.Status.ACCEPTED,
+                thumbnail_status=EvidenceFile.ThumbnailStatus.NONE,
+            )
+            evidence.products.set(scope)
+    return application

@@ -142,6 +142,12 @@ class ApplicationEvent(models.Model):
         SCOPE_CHANGED = "scope_changed", _("Product scope changed")
         CONSULTANT_INVITED = "consultant_invited", _("Consultant invited")
         CONSULTANT_ASSIGNED = "consultant_assigned", _("Consultant assigned")
+        EVIDENCE_UPLOADED = "evidence_uploaded", _("Evidence uploaded")
+        EVIDENCE_REPLACED = "evidence_replaced", _("Evidence replaced")
+        EVIDENCE_WITHDRAWN = "evidence_withdrawn", _("Evidence withdrawn")
+        EVIDENCE_ACCEPTED = "evidence_accepted", _("Evidence accepted")
+        EVIDENCE_REJECTED = "evidence_rejected", _("Evidence sent back")
+        EVIDENCE_ANSWERED = "evidence_answered", _("Checklist question answered")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)

@@ -14,6 +14,22 @@ from applications.services.application import (
     application_transition,
 )
 from applications.services.consultants import consultant_assign, consultant_invitation_accept, consultant_invite
+from applications.services.evidence import (
+    evidence_answer,
+    evidence_archive_problem,
+    evidence_archive_request,
+    evidence_file_accept,
+    evidence_file_reject,
+    evidence_file_update,
+    evidence_replace,
+    evidence_requirement_accept,
+    evidence_requirement_reject,
+    evidence_requirements_ensure,
+    evidence_review_problem,
+    evidence_upload,
+    evidence_upload_problem,
+    evidence_withdraw,
+)
 from applications.services.profile import enterprise_profile_save, profile_item_delete, profile_item_save
 
 __all__ = [
@@ -30,6 +46,20 @@ __all__ = [
     "consultant_invitation_accept",
     "consultant_invite",
     "enterprise_profile_save",
+    "evidence_answer",
+    "evidence_archive_problem",
+    "evidence_archive_request",
+    "evidence_file_accept",
+    "evidence_file_reject",
+    "evidence_file_update",
+    "evidence_replace",
+    "evidence_requirement_accept",
+    "evidence_requirement_reject",
+    "evidence_requirements_ensure",
+    "evidence_review_problem",
+    "evidence_upload",
+    "evidence_upload_problem",
+    "evidence_withdraw",
     "profile_item_delete",
     "profile_item_save",
 ]

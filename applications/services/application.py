@@ -74,6 +74,8 @@ def application_create(
     ApplicationEvent.objects.create(
         application=application, kind=EventKind.CREATED, actor=actor, to_status=Status.DRAFT
     )
+    for listener in CREATION_LISTENERS:
+        listener(application)
     return application
 
 

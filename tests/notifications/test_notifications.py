@@ -15,7 +15,7 @@ from certportal.notifications.models import EmailPreference, Kind, Notification
 from certportal.notifications.services import notify
 from certportal.notifications.tasks import send_daily_reminders
 from tests.conftest import client_for, put_in_status
-from tests.factories import UserFactory
+from tests.factories import UserFactory, complete_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,7 @@ def test_submission_notifies_every_auditor_in_their_language(
     chinese = UserFactory(role="auditor", language="zh-hans", email="li@example.com")
     english = UserFactory(role="auditor", language="en", email="smith@example.com")
     put_in_status(application, Status.AWAITING_SIGNATURE)
+    complete_evidence(application)
     with django_capture_on_commit_callbacks(execute=True):
         transition(application, consultant, Status.SUBMITTED)
     titles = dict(Notification.objects.filter(kind=Kind.APPLICATION_SUBMITTED).values_list("recipient", "title"))

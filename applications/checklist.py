@@ -1,0 +1,261 @@
+"""Where an application's evidence stands: per item, what is there, what is missing, and whether it
+is complete; for the whole checklist, the progress and what to do next.
+
+Everything is computed from five queries whatever the number of items and files (requirements,
+files, their products, the scope, the profile counts), so the checklist page stays fast.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from applications.models import (
+    Application,
+    Enterprise,
+    EvidenceFile,
+    EvidenceItem,
+    EvidenceRequirement,
+    Product,
+)
+
+Status = Application.Status
+Phase = EvidenceItem.Phase
+Kind = EvidenceItem.Kind
+Source = EvidenceItem.ProfileSource
+FileStatus = EvidenceFile.Status
+
+# The pre-audit documents open once the certification body has accepted the application.
+PRE_AUDIT_STATUSES = (
+    Status.AUDIT_PREPARATION,
+    Status.REMOTE_AUDIT,
+    Status.EVALUATION,
+    Status.DECISION,
+    Status.CERTIFIED,
+    Status.NOT_CERTIFIED,
+)
+CONTACT_FIELDS = ("website", "service_hotline", "contact_person")
+
+
+def list_separator() -> str:
+    return ", " if (get_language() or "").startswith("en") else "、"
+
+
+@dataclass
+class ItemState:
+    """One requirement as the checklist shows it."""
+
+    requirement: EvidenceRequirement
+    item: EvidenceItem
+    files: list[EvidenceFile] = field(default_factory=list)  # current versions, newest last
+    history: list[EvidenceFile] = field(default_factory=list)  # replaced and withdrawn
+    accepted: int = 0
+    pending: int = 0
+    rejected_files: list[EvidenceFile] = field(default_factory=list)
+    uncovered: list[Product] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    fix_url: str = ""
+    complete: bool = False
+    status: str = "todo"  # complete · review · rejected · todo
+
+    @property
+    def copies_label(self) -> str:
+        if self.requirement.copies_required == 0:
+            return "—"
+        return f"{self.accepted}/{self.requirement.copies_required}"
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the item or its files were sent back, for the enterprise to act on."""
+        reasons = [self.requirement.review_reason] if self.requirement.is_rejected else []
+        reasons += [f"{file.original_name}: {file.review_reason}" for file in self.rejected_files]
+        return [reason for reason in reasons if reason]
+
+
+@dataclass
+class Checklist:
+    application: Application
+    items: list[ItemState]
+    scope: list[Product]
+    pre_audit_open: bool
+
+    def phase(self, phase: str) -> list[ItemState]:
+        return [state for state in self.items if state.item.phase == phase]
+
+    @property
+    def application_items(self) -> list[ItemState]:
+        return self.phase(Phase.APPLICATION)
+
+    @property
+    def pre_audit_items(self) -> list[ItemState]:
+        return self.phase(Phase.PRE_AUDIT)
+
+    def incomplete(self, phase: str) -> list[ItemState]:
+        return [state for state in self.phase(phase) if not state.complete]
+
+    def progress(self, phase: str = Phase.APPLICATION) -> tuple[int, int, int]:
+        """(complete, total, percent) for one phase."""
+        states = self.phase(phase)
+        done = sum(state.complete for state in states)
+        return done, len(states), round(100 * done / len(states)) if states else 100
+
+    @property
+    def open_states(self) -> list[ItemState]:
+        """The items still to work on, in the order the enterprise should see them: sent back
+        first (with the reasons), then the ones with something missing, then those under review."""
+        phases = [Phase.APPLICATION, Phase.PRE_AUDIT] if self.pre_audit_open else [Phase.APPLICATION]
+        states = [state for state in self.items if state.item.phase in phases and not state.complete]
+        order = {"rejected": 0, "todo": 1, "review": 2}
+        return sorted(states, key=lambda state: 0 if state.reasons else order.get(state.status, 3))
+
+    @property
+    def files_awaiting_review(self) -> int:
+        return sum(state.pending for state in self.items)
+
+
+def checklist_for(application: Application) -> Checklist:
+    """The whole checklist of one application, with a constant number of queries."""
+    requirements = list(
+        EvidenceRequirement.objects.filter(application=application)
+        .select_related("item")
+        .order_by("item__phase", "item__position")
+    )
+    if not requirements:
+        # An application started before the checklist existed: judge it against the items in use.
+        requirements = [
+            EvidenceRequirement(
+                application=application, item=item, copies_required=item.copies_required, per_product=item.per_product
+            )
+            for item in EvidenceItem.objects.filter(active=True)
+        ]
+    files_by_requirement: dict[int, list[EvidenceFile]] = defaultdict(list)
+    if any(requirement.pk for requirement in requirements):
+        files = (
+            EvidenceFile.objects.filter(requirement__application=application)
+            .select_related("uploaded_by", "reviewed_by")
+            .prefetch_related("products")
+            .order_by("created_at", "pk")
+        )
+        for evidence in files:
+            files_by_requirement[evidence.requirement_id].append(evidence)
+    scope = list(application.scope.all())
+    facts = _profile_facts(application.enterprise, requirements)
+    states = [
+        _state(requirement, files_by_requirement.get(requirement.pk, []), scope, facts) for requirement in requirements
+    ]
+    pre_audit_open = application.status in PRE_AUDIT_STATUSES or any(
+        state.files for state in states if state.item.phase == Phase.PRE_AUDIT
+    )
+    return Checklist(application=application, items=states, scope=scope, pre_audit_open=pre_audit_open)
+
+
+@dataclass
+class ProfileFacts:
+    enterprise: Enterprise
+    outlets: int = 0
+    managers: int = 0
+
+
+def _profile_facts(enterprise: Enterprise, requirements: list[EvidenceRequirement]) -> ProfileFacts:
+    facts = ProfileFacts(enterprise=enterprise)
+    if any(requirement.item.from_profile for requirement in requirements):
+        counts = Enterprise.objects.filter(pk=enterprise.pk).aggregate(
+            outlets=Count("outlets", distinct=True), managers=Count("managers", distinct=True)
+        )
+        facts.outlets, facts.managers = counts["outlets"] or 0, counts["managers"] or 0
+    return facts
+
+
+def _state(
+    requirement: EvidenceRequirement, files: list[EvidenceFile], scope: list[Product], facts: ProfileFacts
+) -> ItemState:
+    item = requirement.item
+    state = ItemState(requirement=requirement, item=item)
+    if item.from_profile:
+        state.missing, state.fix_url = _profile_gaps(item, facts)
+        state.complete = not state.missing
+        state.status = "complete" if state.complete else "todo"
+        return state
+    state.files = [f for f in files if f.is_current and f.status != FileStatus.WITHDRAWN]
+    state.history = [f for f in files if not f.is_current or f.status == FileStatus.WITHDRAWN]
+    accepted = [f for f in state.files if f.status == FileStatus.ACCEPTED]
+    state.accepted = len(accepted)
+    state.pending = sum(f.status == FileStatus.PENDING for f in state.files)
+    state.rejected_files = [f for f in state.files if f.status == FileStatus.REJECTED]
+    if requirement.per_product:
+        covered = {product.pk for evidence in accepted for product in evidence.products.all()}
+        state.uncovered = [product for product in scope if product.pk not in covered]
+    state.missing = _file_gaps(state)
+    state.complete = not state.missing and not requirement.is_rejected
+    if state.complete:
+        state.status = "complete"
+    elif state.pending:
+        state.status = "review"
+    elif requirement.is_rejected or state.rejected_files:
+        state.status = "rejected"
+    else:
+        state.status = "todo"
+    return state
+
+
+def _file_gaps(state: ItemState) -> list[str]:
+    requirement = state.requirement
+    gaps: list[str] = []
+    if state.item.kind == Kind.YES_NO and requirement.answer is None:
+        gaps.append(_("The question is not answered yet."))
+    short = requirement.copies_required - state.accepted
+    if short > 0:
+        gaps.append(
+            ngettext(
+                "%(count)s more accepted copy needed (%(accepted)s of %(required)s).",
+                "%(count)s more accepted copies needed (%(accepted)s of %(required)s).",
+                short,
+            )
+            % {"count": short, "accepted": state.accepted, "required": requirement.copies_required}
+        )
+    if state.uncovered:
+        gaps.append(
+            _("Products not yet covered: %(products)s.")
+            % {"products": list_separator().join(str(product) for product in state.uncovered)}
+        )
+    if requirement.is_rejected:
+        gaps.append(_("Sent back by the consultant: %(reason)s") % {"reason": requirement.review_reason})
+    return gaps
+
+
+def _profile_gaps(item: EvidenceItem, facts: ProfileFacts) -> tuple[list[str], str]:
+    enterprise = facts.enterprise
+    profile_url = reverse("applications:enterprise", args=[enterprise.pk])
+    if item.profile_source == Source.CONTACT:
+        empty = [
+            str(Enterprise._meta.get_field(name).verbose_name)
+            for name in CONTACT_FIELDS
+            if not getattr(enterprise, name)
+        ]
+        gaps = (
+            [_("Fill in the basic information: %(fields)s.") % {"fields": list_separator().join(empty)}]
+            if empty
+            else []
+        )
+        return gaps, reverse("applications:enterprise_edit", args=[enterprise.pk])
+    if item.profile_source == Source.OUTLETS:
+        gaps = [] if facts.outlets else [_("Add at least one after-sales service outlet.")]
+        return gaps, profile_url + "#outlets"
+    if item.profile_source == Source.MANAGERS:
+        required = max(1, enterprise.managers_required)
+        gaps = []
+        if facts.managers == 0:
+            gaps.append(_("Add the after-sales service managers to the roster."))
+        elif facts.managers < required:
+            gaps.append(
+                _("Clause 5.1.2.2: at least %(required)s after-sales service managers are needed "
+                  "(one in ten of the %(staff)s service-management staff); the roster has %(count)s.")
+                % {"required": required, "staff": enterprise.headcount_service_management, "count": facts.managers}
+            )  # fmt: skip
+        return gaps, profile_url + "#managers"
+    return [], profile_url

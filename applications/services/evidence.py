@@ -1,0 +1,496 @@
+"""Evidence: setting up each application's checklist, uploads (with versions), withdrawal, the
+consultant's review, the yes/no question, and ZIP archives of the accepted evidence.
+
+Who may act: the enterprise's users and the assigned consultant upload, replace and withdraw files
+while the checklist phase is open (or while an item is sent back); the assigned consultant reviews;
+the consultant and certification-body staff request archives. The completeness rules live in
+`applications.checklist`; the workflow preconditions that use them are registered at the bottom.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from applications import workflow
+from applications.checklist import checklist_for, list_separator
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    EvidenceArchive,
+    EvidenceFile,
+    EvidenceItem,
+    EvidenceRequirement,
+    Product,
+)
+from applications.services.application import CREATION_LISTENERS
+from certportal.accounts.models import User
+from certportal.lib.broker import enqueue_on_commit
+from certportal.lib.files import generated_name, sha256_of
+from certportal.lib.uploads import UploadRefused, check_upload
+
+Status = Application.Status
+Phase = EvidenceItem.Phase
+FileStatus = EvidenceFile.Status
+ReviewStatus = EvidenceRequirement.ReviewStatus
+EventKind = ApplicationEvent.Kind
+
+# While being prepared, the enterprise adds evidence freely; once with the certification body, only
+# to items sent back. The pre-audit documents are collected during audit preparation.
+UPLOAD_STATUSES = {
+    Phase.APPLICATION: (
+        Status.DRAFT,
+        Status.INFO_SUBMITTED,
+        Status.FORMS_PREPARATION,
+        Status.AWAITING_SIGNATURE,
+        Status.RETURNED,
+    ),
+    Phase.PRE_AUDIT: (Status.AUDIT_PREPARATION,),
+}
+MAX_REASON_LENGTH = 1000
+
+
+# --- Setting up the checklist ----------------------------------------------------------------------
+
+
+def evidence_requirements_ensure(application: Application) -> int:
+    """Give the application one requirement per checklist item in use; returns how many were added.
+    Idempotent: run at creation, and for applications that started before the checklist existed."""
+    existing = EvidenceRequirement.objects.filter(application=application).values("item_id")
+    missing = EvidenceItem.objects.filter(active=True).exclude(pk__in=existing)
+    created = EvidenceRequirement.objects.bulk_create(
+        [
+            EvidenceRequirement(
+                application=application, item=item, copies_required=item.copies_required, per_product=item.per_product
+            )
+            for item in missing
+        ],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+# --- Who may do what, when --------------------------------------------------------------------------
+
+
+def is_reopened(requirement: EvidenceRequirement) -> bool:
+    """Sent back by the consultant (the item, or one of its current files)."""
+    return requirement.is_rejected or requirement.files.filter(is_current=True, status=FileStatus.REJECTED).exists()
+
+
+def evidence_upload_problem(requirement: EvidenceRequirement, actor: User) -> str | None:
+    """Why this actor cannot add or change files of this item now; None when they can."""
+    application = requirement.application
+    if not actor.has_perm("applications.upload_evidence", application):
+        return _("Only the enterprise's users and its consultant can add evidence.")
+    if application.is_closed:
+        return _("This application is closed.")
+    item = requirement.item
+    if item.from_profile:
+        return _("This item is taken from the basic information; change it there.")
+    if application.status in UPLOAD_STATUSES[item.phase]:
+        return None
+    if is_reopened(requirement):
+        return None
+    if item.phase == Phase.PRE_AUDIT:
+        if application.status in (Status.SUBMITTED, Status.UNDER_REVIEW, *UPLOAD_STATUSES[Phase.APPLICATION]):
+            return _("The pre-audit documents open once the certification body has accepted the application.")
+        return _("The audits have started: the pre-audit documents can no longer change.")
+    return _(
+        "The application is with the certification body: evidence can only change on items the consultant sends back."
+    )
+
+
+def _require_upload(requirement: EvidenceRequirement, actor: User) -> None:
+    problem = evidence_upload_problem(requirement, actor)
+    if problem is None:
+        return
+    if not actor.has_perm("applications.upload_evidence", requirement.application):
+        raise PermissionDenied(problem)
+    raise ValidationError(problem)
+
+
+def evidence_review_problem(application: Application, actor: User) -> str | None:
+    if not actor.has_perm("applications.review_evidence", application):
+        return _("Only the application's consultant reviews the evidence.")
+    if application.is_closed:
+        return _("This application is closed.")
+    return None
+
+
+def _require_review(application: Application, actor: User) -> None:
+    problem = evidence_review_problem(application, actor)
+    if problem is None:
+        return
+    if not actor.has_perm("applications.review_evidence", application):
+        raise PermissionDenied(problem)
+    raise ValidationError(problem)
+
+
+# --- Uploads -----------------------------------------------------------------------------------------
+
+
+def _event(
+    requirement: EvidenceRequirement,
+    kind: str,
+    actor: User,
+    *,
+    evidence: EvidenceFile | None = None,
+    comment: str = "",
+    **extra: Any,
+) -> ApplicationEvent:
+    item = requirement.item
+    data = {"item": item.code, "title_zh": item.title_zh, "title_en": item.title_en, **extra}
+    if evidence is not None:
+        data.update(file=evidence.original_name, version=evidence.version)
+    return ApplicationEvent.objects.create(
+        application=requirement.application, kind=kind, actor=actor, comment=comment, data=data
+    )
+
+
+def _scope_products(requirement: EvidenceRequirement, products: Iterable[Product] | None) -> list[Product]:
+    scope = list(requirement.application.scope.all())
+    if products is None:
+        return scope
+    chosen = list(products)
+    scope_ids = {product.pk for product in scope}
+    if any(product.pk not in scope_ids for product in chosen):
+        raise ValidationError(_("A file can only cover products in the application's scope."))
+    if not chosen:
+        raise ValidationError(_("Tick at least one product that the file covers."))
+    return chosen
+
+
+def _size_of(stream: IO[bytes]) -> int:
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    return size
+
+
+def _store(
+    requirement: EvidenceRequirement,
+    actor: User,
+    upload: UploadedFile,
+    *,
+    products: list[Product],
+    note: str,
+    document_date: datetime.date | None,
+    replaces: EvidenceFile | None,
+) -> EvidenceFile:
+    """Check, store and record one file. A refused file leaves nothing on disk or in the database."""
+    try:
+        checked = check_upload(upload, families=requirement.item.accepted_types)
+    except UploadRefused as refusal:
+        raise ValidationError(refusal.message) from refusal
+    if document_date and document_date > timezone.localdate():
+        raise ValidationError(_("The document date cannot be in the future."))
+    content: File = File(checked.reencoded) if checked.reencoded is not None else upload
+    try:
+        size = _size_of(checked.reencoded) if checked.reencoded is not None else upload.size
+        sha256 = sha256_of(content)
+        name = default_storage.save(generated_name(f"evidence/{requirement.application_id}", checked.name), content)
+    finally:
+        checked.close()
+    try:
+        with transaction.atomic():
+            if replaces is not None:
+                # Claim the old version first: of two replacements at once, one wins, one is told.
+                updated = EvidenceFile.objects.filter(
+                    pk=replaces.pk, is_current=True, status__in=[FileStatus.PENDING, FileStatus.REJECTED]
+                ).update(is_current=False, updated_at=timezone.now())
+                if updated != 1:
+                    raise ValidationError(
+                        _("This file has just changed (someone else acted on it). Please look again.")
+                    )
+            evidence = EvidenceFile.objects.create(
+                requirement=requirement,
+                file=name,
+                original_name=checked.name,
+                size=size,
+                sha256=sha256,
+                content_type=checked.content_type,
+                family=checked.family,
+                uploaded_by=actor,
+                note=note.strip(),
+                document_date=document_date,
+                version=replaces.version + 1 if replaces else 1,
+                replaces=replaces,
+                thumbnail_status=(
+                    EvidenceFile.ThumbnailStatus.PENDING
+                    if checked.family in ("pdf", "image")
+                    else EvidenceFile.ThumbnailStatus.NONE
+                ),
+            )
+            evidence.products.set(products)
+            kind = EventKind.EVIDENCE_REPLACED if replaces else EventKind.EVIDENCE_UPLOADED
+            _event(requirement, kind, actor, evidence=evidence, replaced=replaces.original_name if replaces else "")
+    except IntegrityError as error:
+        default_storage.delete(name)
+        raise ValidationError(_("This file has just changed (someone else acted on it). Please look again.")) from error
+    except BaseException:
+        # Whatever went wrong, a file that is not recorded must not stay on disk.
+        default_storage.delete(name)
+        raise
+    if evidence.thumbnail_status == EvidenceFile.ThumbnailStatus.PENDING:
+        from applications.tasks.evidence import evidence_thumbnail
+
+        enqueue_on_commit(evidence_thumbnail, evidence.pk)
+    return evidence
+
+
+def evidence_upload(
+    *,
+    requirement: EvidenceRequirement,
+    actor: User,
+    upload: UploadedFile,
+    products: Iterable[Product] | None = None,
+    note: str = "",
+    document_date: datetime.date | None = None,
+) -> EvidenceFile:
+    """Add one file to an item. It covers the given products (default: the whole scope) and waits
+    for the consultant's review. Raises ValidationError with a plain-words reason when refused."""
+    _require_upload(requirement, actor)
+    chosen = _scope_products(requirement, products)
+    return _store(requirement, actor, upload, products=chosen, note=note, document_date=document_date, replaces=None)
+
+
+def evidence_replace(
+    *,
+    evidence: EvidenceFile,
+    actor: User,
+    upload: UploadedFile,
+    products: Iterable[Product] | None = None,
+    note: str | None = None,
+    document_date: datetime.date | None = None,
+) -> EvidenceFile:
+    """Upload a new version of a file not yet accepted; the old version stays, no longer current."""
+    requirement = evidence.requirement
+    _require_upload(requirement, actor)
+    if not evidence.open_for_changes:
+        raise ValidationError(_("Only a current file that is not accepted yet can be replaced."))
+    chosen = _scope_products(requirement, products if products is not None else evidence.products.all())
+    return _store(
+        requirement,
+        actor,
+        upload,
+        products=chosen,
+        note=evidence.note if note is None else note,
+        document_date=document_date or evidence.document_date,
+        replaces=evidence,
+    )
+
+
+@transaction.atomic
+def evidence_withdraw(*, evidence: EvidenceFile, actor: User) -> None:
+    """Take back a file that is not accepted yet. It stays in the history; it no longer counts."""
+    requirement = evidence.requirement
+    _require_upload(requirement, actor)
+    updated = EvidenceFile.objects.filter(
+        pk=evidence.pk, is_current=True, status__in=[FileStatus.PENDING, FileStatus.REJECTED]
+    ).update(status=FileStatus.WITHDRAWN, is_current=False, updated_at=timezone.now())
+    if updated != 1:
+        raise ValidationError(_("Only a current file that is not accepted yet can be withdrawn."))
+    _event(requirement, EventKind.EVIDENCE_WITHDRAWN, actor, evidence=evidence)
+
+
+@transaction.atomic
+def evidence_file_update(
+    *,
+    evidence: EvidenceFile,
+    actor: User,
+    products: Iterable[Product],
+    note: str,
+    document_date: datetime.date | None,
+) -> None:
+    """Correct what a file covers, its note or its date, while it is not accepted yet."""
+    _require_upload(evidence.requirement, actor)
+    if not evidence.open_for_changes:
+        raise ValidationError(_("An accepted file can no longer be changed."))
+    if document_date and document_date > timezone.localdate():
+        raise ValidationError(_("The document date cannot be in the future."))
+    evidence.products.set(_scope_products(evidence.requirement, products))
+    evidence.note = note.strip()
+    evidence.document_date = document_date
+    evidence.save(update_fields=["note", "document_date", "updated_at"])
+
+
+@transaction.atomic
+def evidence_answer(*, requirement: EvidenceRequirement, actor: User, answer: bool, note: str = "") -> None:
+    """Answer a yes/no item (e.g. 29: management software in each department)."""
+    _require_upload(requirement, actor)
+    if requirement.item.kind != EvidenceItem.Kind.YES_NO:
+        raise ValidationError(_("This item is not a yes/no question."))
+    requirement.answer = answer
+    requirement.answer_note = note.strip()
+    fields = ["answer", "answer_note", "updated_at"]
+    if requirement.is_rejected:
+        # A new answer is the enterprise's response to the consultant's question.
+        requirement.review_status = ReviewStatus.OPEN
+        fields.append("review_status")
+    requirement.save(update_fields=fields)
+    _event(requirement, EventKind.EVIDENCE_ANSWERED, actor, answer=answer, note=requirement.answer_note)
+
+
+# --- Review ------------------------------------------------------------------------------------------
+
+
+def _clean_reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError(_("Please say why, so that the enterprise knows what to do."))
+    return reason[:MAX_REASON_LENGTH]
+
+
+@transaction.atomic
+def evidence_file_accept(*, evidence: EvidenceFile, actor: User) -> None:
+    """Accept one file: it now counts towards its item."""
+    requirement = evidence.requirement
+    _require_review(requirement.application, actor)
+    now = timezone.now()
+    updated = EvidenceFile.objects.filter(
+        pk=evidence.pk, is_current=True, status__in=[FileStatus.PENDING, FileStatus.REJECTED]
+    ).update(status=FileStatus.ACCEPTED, reviewed_by=actor, reviewed_at=now, review_reason="", updated_at=now)
+    if updated != 1:
+        raise ValidationError(_("Only a current file awaiting review or sent back can be accepted."))
+    if requirement.is_rejected:
+        # Accepting the new file answers the item's rejection.
+        EvidenceRequirement.objects.filter(pk=requirement.pk).update(review_status=ReviewStatus.OPEN, updated_at=now)
+        requirement.review_status = ReviewStatus.OPEN
+    _event(requirement, EventKind.EVIDENCE_ACCEPTED, actor, evidence=evidence)
+
+
+@transaction.atomic
+def evidence_file_reject(*, evidence: EvidenceFile, actor: User, reason: str) -> None:
+    """Send one file back with the reason; the enterprise replaces or withdraws it."""
+    requirement = evidence.requirement
+    _require_review(requirement.application, actor)
+    reason = _clean_reason(reason)
+    now = timezone.now()
+    updated = EvidenceFile.objects.filter(
+        pk=evidence.pk, is_current=True, status__in=[FileStatus.PENDING, FileStatus.ACCEPTED]
+    ).update(status=FileStatus.REJECTED, reviewed_by=actor, reviewed_at=now, review_reason=reason, updated_at=now)
+    if updated != 1:
+        raise ValidationError(_("Only a current file awaiting review or accepted can be sent back."))
+    _event(requirement, EventKind.EVIDENCE_REJECTED, actor, evidence=evidence, comment=reason)
+
+
+@transaction.atomic
+def evidence_requirement_accept(*, requirement: EvidenceRequirement, actor: User) -> int:
+    """Accept a whole item: every file awaiting review is accepted, a rejection is lifted.
+    Returns the number of files accepted."""
+    _require_review(requirement.application, actor)
+    if requirement.item.from_profile:
+        raise ValidationError(_("This item is taken from the basic information; there is nothing to review."))
+    now = timezone.now()
+    pending = list(requirement.files.filter(is_current=True, status=FileStatus.PENDING))
+    for evidence in pending:
+        EvidenceFile.objects.filter(pk=evidence.pk, status=FileStatus.PENDING).update(
+            status=FileStatus.ACCEPTED, reviewed_by=actor, reviewed_at=now, review_reason="", updated_at=now
+        )
+        _event(requirement, EventKind.EVIDENCE_ACCEPTED, actor, evidence=evidence)
+    requirement.review_status = ReviewStatus.ACCEPTED
+    requirement.review_reason = ""
+    requirement.reviewed_by = actor
+    requirement.reviewed_at = now
+    requirement.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    if not pending:
+        _event(requirement, EventKind.EVIDENCE_ACCEPTED, actor)
+    return len(pending)
+
+
+@transaction.atomic
+def evidence_requirement_reject(*, requirement: EvidenceRequirement, actor: User, reason: str) -> None:
+    """Send a whole item back: it reopens for the enterprise, with the reason, until the
+    consultant accepts it (or a new file in it) again."""
+    _require_review(requirement.application, actor)
+    if requirement.item.from_profile:
+        raise ValidationError(_("This item is taken from the basic information; there is nothing to review."))
+    requirement.review_status = ReviewStatus.REJECTED
+    requirement.review_reason = _clean_reason(reason)
+    requirement.reviewed_by = actor
+    requirement.reviewed_at = timezone.now()
+    requirement.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
+    _event(requirement, EventKind.EVIDENCE_REJECTED, actor, comment=requirement.review_reason)
+
+
+# --- Archives ----------------------------------------------------------------------------------------
+
+
+def evidence_archive_problem(application: Application, actor: User) -> str | None:
+    if not actor.has_perm("applications.download_evidence_archive", application):
+        return _("Only the consultant and the certification body's staff can download all the evidence at once.")
+    return None
+
+
+@transaction.atomic
+def evidence_archive_request(*, application: Application, actor: User) -> EvidenceArchive:
+    """Have a worker build a ZIP of the accepted evidence; reuses a job already under way."""
+    problem = evidence_archive_problem(application, actor)
+    if problem:
+        raise PermissionDenied(problem)
+    # Lock the application row so that two clicks at once make one job.
+    Application.objects.select_for_update().filter(pk=application.pk).first()
+    running = (
+        EvidenceArchive.objects.filter(application=application, requested_by=actor)
+        .filter(status__in=[EvidenceArchive.Status.PENDING, EvidenceArchive.Status.BUILDING])
+        .first()
+    )
+    if running is not None:
+        return running
+    archive = EvidenceArchive.objects.create(application=application, requested_by=actor)
+    from applications.tasks.evidence import evidence_archive_build
+
+    enqueue_on_commit(evidence_archive_build, archive.pk)
+    return archive
+
+
+# --- Workflow preconditions --------------------------------------------------------------------------
+
+
+def _missing_message(application: Application, phase: str) -> str | None:
+    missing = checklist_for(application).incomplete(phase)
+    if not missing:
+        return None
+    numbers = list_separator().join(state.item.code for state in missing)
+    if phase == Phase.PRE_AUDIT:
+        return ngettext(
+            "The pre-audit documents are not complete: %(count)s item still missing (%(items)s).",
+            "The pre-audit documents are not complete: %(count)s items still missing (%(items)s).",
+            len(missing),
+        ) % {"count": len(missing), "items": numbers}
+    return ngettext(
+        "The evidence checklist is not complete: %(count)s item still missing (No. %(items)s).",
+        "The evidence checklist is not complete: %(count)s items still missing (No. %(items)s).",
+        len(missing),
+    ) % {"count": len(missing), "items": numbers}
+
+
+def evidence_is_complete(application: Application, actor: User) -> str | Promise | None:
+    """Precondition of submitting to the certification body: every application item complete."""
+    return _missing_message(application, Phase.APPLICATION)
+
+
+def pre_audit_documents_are_complete(application: Application, actor: User) -> str | Promise | None:
+    """Precondition of starting the remote audits: every pre-audit document complete."""
+    return _missing_message(application, Phase.PRE_AUDIT)
+
+
+def register() -> None:
+    """Hook evidence into application creation and the workflow (called from AppConfig.ready)."""
+    if evidence_requirements_ensure not in CREATION_LISTENERS:
+        CREATION_LISTENERS.append(evidence_requirements_ensure)
+    workflow.add_precondition(Status.AWAITING_SIGNATURE, Status.SUBMITTED, evidence_is_complete)
+    workflow.add_precondition(Status.RETURNED, Status.SUBMITTED, evidence_is_complete)
+    workflow.add_precondition(Status.AUDIT_PREPARATION, Status.REMOTE_AUDIT, pre_audit_documents_are_complete)

@@ -1,0 +1,141 @@
+"""How evidence looks: item labels and titles in the reader's language, status badges, file icons,
+and the compact summary card on the application page."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from applications.checklist import ItemState, checklist_for, list_separator
+from applications.models import Application, EvidenceFile, EvidenceItem
+
+register = template.Library()
+
+ITEM_STATUS = {
+    "complete": ("success", "check-circle"),
+    "review": ("info", "hourglass-split"),
+    "rejected": ("danger", "arrow-counterclockwise"),
+    "todo": ("secondary", "circle"),
+}
+FILE_STATUS = {
+    EvidenceFile.Status.PENDING: "info",
+    EvidenceFile.Status.ACCEPTED: "success",
+    EvidenceFile.Status.REJECTED: "danger",
+    EvidenceFile.Status.WITHDRAWN: "secondary",
+}
+FAMILY_ICONS = {
+    "pdf": "file-earmark-pdf",
+    "image": "file-earmark-image",
+    "word": "file-earmark-word",
+    "excel": "file-earmark-excel",
+    "powerpoint": "file-earmark-ppt",
+    "ofd": "file-earmark-text",
+}
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def item_status_label(status: str) -> str:
+    return {
+        "complete": _("Complete"),
+        "review": _("Awaiting review"),
+        "rejected": _("Sent back"),
+        "todo": _("To do"),
+    }[status]
+
+
+@register.filter
+def item_label(code: str) -> str:
+    """The item's number as people say it: 第 2 项 / No. 2; pre-audit codes (P1…) as they are."""
+    return _("No. %(code)s") % {"code": code} if str(code).isdigit() else str(code)
+
+
+@register.filter
+def event_item_title(data: dict[str, Any]) -> str:
+    """The item of an evidence event, in the reader's language."""
+    title = data.get("title_en") if _english() else data.get("title_zh")
+    return f"{item_label(data.get('item', ''))} {title or data.get('title_zh', '')}"
+
+
+@register.simple_tag
+def item_status_badge(state: ItemState) -> SafeString:
+    colour, icon = ITEM_STATUS[state.status]
+    return format_html(
+        '<span class="badge text-bg-{} item-status" data-status="{}">'
+        '<i class="bi bi-{}" aria-hidden="true"></i> {}</span>',
+        colour,
+        state.status,
+        icon,
+        item_status_label(state.status),
+    )
+
+
+@register.simple_tag
+def file_status_badge(evidence: EvidenceFile) -> SafeString:
+    return format_html(
+        '<span class="badge text-bg-{} file-status" data-status="{}">{}</span>',
+        FILE_STATUS.get(evidence.status, "secondary"),
+        evidence.status,
+        evidence.get_status_display(),
+    )
+
+
+@register.filter
+def family_icon(family: str) -> str:
+    return FAMILY_ICONS.get(family, "file-earmark")
+
+
+@register.filter
+def item_kind_is(item: EvidenceItem, kind: str) -> bool:
+    return item.kind == kind
+
+
+@register.inclusion_tag("applications/evidence/includes/summary_card.html", takes_context=True)
+def evidence_summary(context: dict[str, Any], application: Application) -> dict[str, Any]:
+    """The evidence card on the application page: progress, and what to do next (items sent back
+    first, with the reasons)."""
+    checklist = checklist_for(application)
+    user = context["request"].user
+    return {
+        "application": application,
+        "checklist": checklist,
+        "progress": checklist.progress(),
+        "pre_audit_progress": checklist.progress(EvidenceItem.Phase.PRE_AUDIT),
+        "next_items": checklist.open_states[:5],
+        "more": max(0, len(checklist.open_states) - 5),
+        "is_reviewer": user.has_perm("applications.review_evidence", application),
+    }
+
+
+# More evidence events in a row than this are folded into one line of the timeline.
+FOLD_EVIDENCE_EVENTS_ABOVE = 3
+
+
+@register.filter
+def timeline_groups(events: Any) -> list[dict[str, Any]]:
+    """The timeline with runs of evidence events folded (a checklist makes a hundred of them),
+    so that status changes stay easy to follow; every event is still there, one click away."""
+    groups: list[dict[str, Any]] = []
+    for event in events:
+        evidence = event.kind.startswith("evidence_")
+        if evidence and groups and groups[-1]["evidence"]:
+            groups[-1]["events"].append(event)
+        else:
+            groups.append({"evidence": evidence, "events": [event]})
+    for group in groups:
+        group["folded"] = group["evidence"] and len(group["events"]) > FOLD_EVIDENCE_EVENTS_ABOVE
+        if group["folded"]:
+            counts = Counter(event.get_kind_display() for event in group["events"])
+            group["summary"] = list_separator().join(f"{kind} {count}" for kind, count in counts.items())
+            group["first_date"] = timezone.localtime(group["events"][0].created_at).date()
+            group["last_date"] = timezone.localtime(group["events"][-1].created_at).date()
+    return groups
