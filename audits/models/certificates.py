@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certportal.models import TimeStampedModel
 
@@ -79,11 +80,12 @@ class Certificate(TimeStampedModel):
     """A certificate, with a snapshot of what it states at issue; its status changes over its life."""
 
     class Status(models.TextChoices):
-        VALID = "valid", _("Valid")
-        SUSPENDED = "suspended", _("Suspended")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        CANCELLED = "cancelled", _("Cancelled")
-        EXPIRED = "expired", _("Expired")
+        # A context: a withdrawn certificate (撤销) is not a withdrawn application (撤回).
+        VALID = "valid", pgettext_lazy("certificate status", "Valid")
+        SUSPENDED = "suspended", pgettext_lazy("certificate status", "Suspended")
+        WITHDRAWN = "withdrawn", pgettext_lazy("certificate status", "Withdrawn")
+        CANCELLED = "cancelled", pgettext_lazy("certificate status", "Cancelled")
+        EXPIRED = "expired", pgettext_lazy("certificate status", "Expired")
 
     class PdfStatus(models.TextChoices):
         PENDING = "pending", _("Waiting to be prepared")

@@ -75,20 +75,24 @@ def _address(user: User, *, attendee: bool = False) -> vCalAddress:
 def _description(audit_round: AuditRound) -> str:
     application = audit_round.application
     lines = [
-        f"{_('Application')}: {application.reference} · {application.enterprise.name}",
-        f"{_('Audit method')}: {audit_round.get_method_display()}",
+        _line(_("Application"), f"{application.reference} · {application.enterprise.name}"),
+        _line(_("Audit method"), audit_round.get_method_display()),
     ]
     if audit_round.platform:
-        lines.append(f"{_('Video platform')}: {audit_round.get_platform_display()}")
+        lines.append(_line(_("Video platform"), audit_round.get_platform_display()))
     if audit_round.meeting_link:
-        lines.append(f"{_('Meeting link')}: {audit_round.meeting_link}")
+        lines.append(_line(_("Meeting link"), audit_round.meeting_link))
     if audit_round.meeting_code:
-        lines.append(f"{_('Meeting number and password')}: {audit_round.meeting_code}")
+        lines.append(_line(_("Meeting number and password"), audit_round.meeting_code))
     if audit_round.agenda:
-        lines.append(f"{_('Agenda')}:")
+        lines.append(_line(_("Agenda"), ""))
         lines.extend(f"{number}. {item}" for number, item in enumerate(audit_round.agenda, start=1))
-    lines.append(f"{_('Details and your answer')}: {round_url(audit_round)}")
+    lines.append(_line(_("Details and your answer"), round_url(audit_round)))
     return "\n".join(lines)
+
+
+def _line(label: str, value: object) -> str:
+    return f"{label}: {value}".rstrip()
 
 
 def send_invitations(audit_round: AuditRound) -> int:

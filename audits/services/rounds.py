@@ -134,7 +134,8 @@ def round_schedule(*, audit_round: AuditRound, actor: User, plan: RoundPlan) -> 
                 data={"round": locked.number, "when": when_text(locked), "rescheduled": not first_time},
             )
             invitations.send_invitations(locked)
-    return locked
+    audit_round.refresh_from_db()
+    return audit_round
 
 
 def _check_plan(audit_round: AuditRound, plan: RoundPlan) -> None:
