@@ -105,6 +105,12 @@ class ScoreResult:
         return self.star_level != NOT_CERTIFIED
 
 
+def format_points(value: Decimal | int) -> str:
+    """1000 rather than 1000.00, 97.5 rather than 97.50: at most two decimals, no trailing zeros."""
+    text = f"{Decimal(value):.2f}"
+    return text.rstrip("0").rstrip(".")
+
+
 def evaluate(
     entries: Sequence[IndicatorEntry],
     *,

@@ -58,8 +58,9 @@ def certificate_render_pdf(certificate_id: int) -> str:
 def sweep_certificate_pdfs() -> int:
     """Ask again for PDFs still pending after a while; give back those a dead worker left rendering."""
     now = timezone.now()
+    # Keeping the old time makes a freed job count as stuck, so it is sent again in this sweep.
     Certificate.objects.filter(pdf_status=PdfStatus.RENDERING, pdf_updated_at__lt=now - ABANDONED_AFTER).update(
-        pdf_status=PdfStatus.PENDING, pdf_updated_at=now
+        pdf_status=PdfStatus.PENDING
     )
     stuck = Certificate.objects.filter(pdf_status=PdfStatus.PENDING, pdf_updated_at__lt=now - STUCK_AFTER)
     count = 0

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from applications.models import Application
 from audits import scoring
+from audits.indicators import create_default_version
 from audits.models import Indicator, IndicatorScore, ScoreSheet, ScoreSheetVersion, SpecialItem
 from audits.services.rounds import require_auditor
 from certportal.accounts.models import User
@@ -27,9 +28,8 @@ def score_sheet_ensure(application: Application) -> ScoreSheet:
     existing = ScoreSheet.objects.filter(application=application).select_related("version").first()
     if existing:
         return existing
-    version = ScoreSheetVersion.objects.current()
-    if version is None:
-        raise ImproperlyConfigured("No published score sheet version: run the migrations.")
+    # The migration creates version 1; an emptied table (a flushed test database) gets it back.
+    version = ScoreSheetVersion.objects.current() or create_default_version(ScoreSheetVersion, Indicator)
     sheet, _created = ScoreSheet.objects.get_or_create(application=application, defaults={"version": version})
     return sheet
 
@@ -109,7 +109,7 @@ def _check_values(indicator: Indicator, values: IndicatorInput) -> None:
         elif values.samples is None and values.failed_samples:
             errors["samples"] = [_("How many samples were checked?")]
     elif values.awarded is not None and not Decimal(0) <= values.awarded <= indicator.max_points:
-        errors["awarded"] = [_("Between 0 and %(max)s points.") % {"max": indicator.max_points.normalize()}]
+        errors["awarded"] = [_("Between 0 and %(max)s points.") % {"max": scoring.format_points(indicator.max_points)}]
     if errors:
         raise ValidationError(errors)
 

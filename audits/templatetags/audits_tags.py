@@ -15,6 +15,7 @@ from applications.models import Application
 from audits.models import AuditRound, Certificate, Finding
 from audits.models.certificates import STAR_NAMES
 from audits.models.rounds import ROUND_NAMES
+from audits.scoring import format_points
 
 register = template.Library()
 
@@ -105,8 +106,7 @@ def points(value: Any) -> str:
     """1000 instead of 1000.00, 97.5 instead of 97.50, two decimals at most."""
     if value is None or value == "":
         return "—"
-    text = f"{value:.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format_points(value)
 
 
 @register.simple_tag

@@ -32,7 +32,7 @@ def plan(
     hours: int = 2,
     members=(),
     link: str = "https://meeting.tencent.com/dm/1",
-) -> services.RoundPlan:  # type: ignore[no-untyped-def]  # noqa: E501
+) -> services.RoundPlan:  # type: ignore[no-untyped-def]
     start = start or (NOW() + datetime.timedelta(days=7)).replace(microsecond=0)
     return services.RoundPlan(
         starts_at=start,
