@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Indicator, IndicatorScore, SpecialItem
+from audits.scoring import format_points
 from audits.services import IndicatorInput
 
 
@@ -26,7 +27,7 @@ class IndicatorScoreForm(forms.Form):
             kwargs.setdefault(
                 "initial",
                 {
-                    "awarded": entry.awarded,
+                    "awarded": format_points(entry.awarded) if entry.awarded is not None else None,
                     "samples": entry.samples,
                     "failed_samples": entry.failed_samples,
                     "excluded": entry.excluded,

@@ -276,6 +276,7 @@ def audit_schedule(request: HttpRequest) -> HttpResponse:
         "to_close": [r for r in rounds if r.is_scheduled and r.ends_at <= now],
         "overdue_findings": Finding.objects.visible_to(request.user)
         .filter(status=Finding.Status.OPEN, deadline__lt=timezone.localdate())
+        .exclude(application__status__in=Application.CLOSED_STATUSES)
         .select_related("application__enterprise")
         .order_by("deadline")[:50],
     }

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from applications import demo as applications_demo
+from audits import demo as audits_demo
 from certportal import demo
 
 
@@ -18,4 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         users = demo.seed_users()
         applications_demo.seed(users)
+        audits_demo.seed(users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {', '.join(sorted(users))}"))
