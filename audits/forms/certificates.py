@@ -21,17 +21,21 @@ class CertificateStatusForm(forms.Form):
     suspended_until = forms.DateField(
         label=_("Suspended until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("For a suspension: at most 6 months from today."),
     )
 
     def __init__(self, *args: Any, targets: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [(target, Certificate.Status(target).label) for target in targets]
+        # No status is preselected: changing one is a deliberate act.
+        choices = [(target, Certificate.Status(target).label) for target in targets]
+        self.fields["target"].choices = [("", "—"), *choices]
 
 
 class SurveillanceForm(forms.Form):
-    done_on = forms.DateField(label=_("Surveillance audit done on"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(
+        label=_("Surveillance audit done on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("Result"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -37,7 +37,7 @@ class FindingForm(forms.Form):
         help_text=_("What was found, where, and which requirement it does not meet."),
     )
     deadline = forms.DateField(
-        label=_("Deadline for the corrective action"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Deadline for the corrective action"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args: Any, sheet: ScoreSheet, audit_round: AuditRound | None = None, **kwargs: Any) -> None:
