@@ -93,7 +93,10 @@ def version_copy(version: ScoreSheetVersion) -> ScoreSheetVersion:
               if f.name not in {"id", "number", "published_at", "created_at", "updated_at"}}  # fmt: skip
     copy = ScoreSheetVersion.objects.create(**fields, number=number, published_at=None)
     parents: dict[int, Indicator] = {}
-    for indicator in version.indicators.order_by("parent_id", "position"):
+    # First-level indicators first, so that their copies exist when the second level is copied.
+    first_level = version.indicators.filter(parent__isnull=True).order_by("position")
+    second_level = version.indicators.filter(parent__isnull=False).order_by("position")
+    for indicator in [*first_level, *second_level]:
         old_pk, old_parent = indicator.pk, indicator.parent_id
         indicator.pk = None
         indicator.version = copy

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -284,6 +285,4 @@ def audit_schedule(request: HttpRequest) -> HttpResponse:
 
 
 def _round_url(audit_round: AuditRound) -> str:
-    from django.urls import reverse
-
     return reverse("audits:round", args=[audit_round.pk])

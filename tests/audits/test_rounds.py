@@ -93,6 +93,10 @@ def test_scheduling_sends_each_participant_an_invitation_with_a_calendar_file(
     attendees = {str(a).removeprefix("mailto:") for a in event["ATTENDEE"]}
     assert attendees == {auditor.email, other_auditor.email, enterprise_user.email, consultant.email}
     assert str(event["ORGANIZER"]) == f"mailto:{auditor.email}"
+    body = emails[consultant.email].body_text
+    assert "https://meeting.tencent.com/dm/1" in body and "123 456 789" in body and "讲解认证要求" in body
+    assert f"/audits/rounds/{first.pk}/" in body
+    assert "Meeting link: https://meeting.tencent.com/dm/1" in emails[enterprise_user.email].body_text
     event_row = application.events.get(kind=ApplicationEvent.Kind.ROUND_SCHEDULED)
     assert event_row.data["round"] == 1
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audits.scoring import DEFAULT_THRESHOLDS, IndicatorEntry, ScoringError, Thresholds, evaluate
+from audits.scoring import DEFAULT_THRESHOLDS, IndicatorEntry, ScoringError, Thresholds, evaluate, format_points
 
 
 def one(awarded: str, max_points: str = "1000") -> list[IndicatorEntry]:
@@ -215,3 +215,11 @@ def test_total_stays_in_range_and_stars_follow_it(awarded: list[int], deductions
         assert result.star_level == 0
     else:
         assert result.star_level == DEFAULT_THRESHOLDS.star_level(result.total)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(D("1000.00"), "1000"), (D("97.50"), "97.5"), (D("64.40"), "64.4"), (D("0.00"), "0"), (50, "50")],
+)
+def test_points_are_shown_without_trailing_zeros(value: D, text: str) -> None:
+    assert format_points(value) == text
