@@ -1,4 +1,5 @@
-"""What the audits require of the application workflow, registered on its transitions at start-up."""
+"""How the audits plug into the application workflow, at start-up: the preconditions of its steps, the
+decision steps that have their own page, and the listener that opens the audit planning."""
 
 from __future__ import annotations
 

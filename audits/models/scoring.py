@@ -131,7 +131,7 @@ class Indicator(models.Model):
     @property
     def label(self) -> str:
         """The name in the reader's language (the Chinese name is the standard's)."""
-        if translation.get_language() == "en" and self.name_en:
+        if (translation.get_language() or "").startswith("en") and self.name_en:
             return self.name_en
         return self.name
 
