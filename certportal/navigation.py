@@ -26,6 +26,8 @@ EVERYONE = frozenset(Role.values)
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Applications"), "applications:list", "folder2-open", EVERYONE),
     NavItem(_("Enterprise information"), "applications:my_enterprise", "building", frozenset({Role.ENTERPRISE})),
+    NavItem(_("Audit schedule"), "audits:schedule", "calendar-event", frozenset({Role.AUDITOR})),
+    NavItem(_("Certificates"), "audits:certificate_list", "award", EVERYONE),
 )
 
 

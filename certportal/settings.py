@@ -269,6 +269,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env_int("REMINDER_HOUR", 9), minute=0),
     },
     "sweep-evidence-jobs": {"task": "applications.tasks.evidence.evidence_sweep", "schedule": 120.0},
+    "sweep-certificate-pdfs": {"task": "audits.tasks.sweep_certificate_pdfs", "schedule": 120.0},
+    # Expires certificates past their expiry date; hourly so that a missed night catches up soon.
+    "expire-certificates": {"task": "audits.tasks.expire_certificates", "schedule": 3600.0},
 }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "certportal")
 CELERY_TIMEZONE = TIME_ZONE
@@ -279,6 +282,11 @@ REMINDER_AFTER_DAYS = env_int("REMINDER_AFTER_DAYS", 3)
 CERTIFICATION_BODY_NAME = env_str("CERTIFICATION_BODY_NAME", _("Certification body (demo)"))
 CERTIFICATION_BODY_CODE = env_str("CERTIFICATION_BODY_CODE", "CIEC")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Certificate numbers: {year}, {sequence} (per year, never reused) and {body} (CERTIFICATION_BODY_CODE).
+CERTIFICATE_NUMBER_PATTERN = env_str("CERTIFICATE_NUMBER_PATTERN", "CSA-{year}-SV-{sequence:05d}")
+# The public certificate search and verification pages, per client address (django-ratelimit rates).
+VERIFY_SEARCH_RATE = env_str("VERIFY_SEARCH_RATE", "20/m")
+VERIFY_PAGE_RATE = env_str("VERIFY_PAGE_RATE", "60/m")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "certportal-demo")
 

@@ -148,6 +148,16 @@ class ApplicationEvent(models.Model):
         EVIDENCE_ACCEPTED = "evidence_accepted", _("Evidence accepted")
         EVIDENCE_REJECTED = "evidence_rejected", _("Evidence sent back")
         EVIDENCE_ANSWERED = "evidence_answered", _("Checklist question answered")
+        # Audits and certificates (the audits app).
+        ROUND_SCHEDULED = "round_scheduled", _("Video audit scheduled")
+        ROUND_CONFIRMED = "round_confirmed", _("Video audit time confirmed")
+        ROUND_CHANGE_REQUESTED = "round_change_requested", _("Another time asked for a video audit")
+        ROUND_DONE = "round_done", _("Video audit done")
+        FINDING_RAISED = "finding_raised", _("Finding raised")
+        FINDING_ANSWERED = "finding_answered", _("Corrective action submitted")
+        FINDING_VERIFIED = "finding_verified", _("Corrective action verified")
+        CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
+        CERTIFICATE_STATUS = "certificate_status", _("Certificate status changed")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)

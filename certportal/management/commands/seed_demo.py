@@ -9,6 +9,7 @@ from django.db import transaction
 
 from applications import demo as applications_demo
 from applications import demo_evidence
+from audits import demo as audits_demo
 from certportal import demo
 
 
@@ -20,4 +21,5 @@ class Command(BaseCommand):
         users = demo.seed_users()
         applications_demo.seed(users)
         demo_evidence.seed(users)
+        audits_demo.seed(users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {', '.join(sorted(users))}"))

@@ -1,0 +1,22 @@
+"""Reviews, remote audit rounds, findings, the score sheet, the certification decision and certificates."""
+
+from audits.models.certificates import Certificate, CertificateEvent, CertificationDecision
+from audits.models.findings import Finding, FindingEvidence
+from audits.models.rounds import AuditRound, CheckInPhoto, DepartmentInterview
+from audits.models.scoring import Indicator, IndicatorScore, ScoreSheet, ScoreSheetVersion, SpecialItem
+
+__all__ = [
+    "AuditRound",
+    "Certificate",
+    "CertificateEvent",
+    "CertificationDecision",
+    "CheckInPhoto",
+    "DepartmentInterview",
+    "Finding",
+    "FindingEvidence",
+    "Indicator",
+    "IndicatorScore",
+    "ScoreSheet",
+    "ScoreSheetVersion",
+    "SpecialItem",
+]

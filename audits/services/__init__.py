@@ -1,0 +1,68 @@
+"""Business operations of the audits: review hooks, rounds, findings, scoring, decisions, certificates.
+Each checks the actor's right to act, writes the change with its event, and sends e-mail after commit."""
+
+from audits.services.certificates import (
+    allowed_targets,
+    certificate_change_status,
+    certificate_issue,
+    certificate_number,
+    certificate_pdf_enqueue,
+    certificate_record_surveillance,
+    certificates_expire,
+)
+from audits.services.decisions import audit_team_ids, certification_decide
+from audits.services.findings import evidence_add, finding_answer, finding_raise, finding_verify
+from audits.services.rounds import (
+    RoundPlan,
+    audit_setup,
+    interview_delete,
+    interview_save,
+    photo_add,
+    photo_delete,
+    round_complete,
+    round_problems,
+    round_respond,
+    round_schedule,
+)
+from audits.services.scoring import (
+    IndicatorInput,
+    indicator_score_save,
+    recommendation_save,
+    score_sheet_ensure,
+    score_sheet_result,
+    special_item_add,
+    special_item_delete,
+)
+
+__all__ = [
+    "IndicatorInput",
+    "RoundPlan",
+    "allowed_targets",
+    "audit_setup",
+    "audit_team_ids",
+    "certificate_change_status",
+    "certificate_issue",
+    "certificate_number",
+    "certificate_pdf_enqueue",
+    "certificate_record_surveillance",
+    "certificates_expire",
+    "certification_decide",
+    "evidence_add",
+    "finding_answer",
+    "finding_raise",
+    "finding_verify",
+    "indicator_score_save",
+    "interview_delete",
+    "interview_save",
+    "photo_add",
+    "photo_delete",
+    "recommendation_save",
+    "round_complete",
+    "round_problems",
+    "round_respond",
+    "round_schedule",
+    "score_sheet_ensure",
+    "score_sheet_result",
+    "special_item_add",
+    "special_item_delete",
+]

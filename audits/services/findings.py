@@ -1,0 +1,201 @@
+"""Findings: the auditor raises one against an indicator, the enterprise (or its consultant) answers
+with root cause, correction, corrective action and evidence, the auditor verifies."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from applications.models import Application, ApplicationEvent
+from audits.models import AuditRound, Finding, FindingEvidence, Indicator
+from audits.services.notifications import enterprise_people, notify
+from audits.services.rounds import require_auditor
+from audits.services.scoring import score_sheet_ensure
+from certportal.accounts.models import User
+from certportal.lib.files import generated_name, sha256_of
+
+Status = Application.Status
+EventKind = ApplicationEvent.Kind
+# Findings are raised during the remote audits and the evaluation.
+RAISING_STATUSES = (Status.REMOTE_AUDIT, Status.EVALUATION)
+
+
+def finding_raise(
+    *,
+    application: Application,
+    actor: User,
+    indicator: Indicator,
+    grade: str,
+    description: str,
+    deadline: datetime.date,
+    audit_round: AuditRound | None = None,
+) -> Finding:
+    """Record a nonconformity or an observation and tell the enterprise and its consultant."""
+    require_auditor(actor, application)
+    if application.status not in RAISING_STATUSES:
+        raise ValidationError(_("Findings are raised during the remote audits and the evaluation."))
+    sheet = score_sheet_ensure(application)
+    errors: dict[str, list[str]] = {}
+    if indicator.version_id != sheet.version_id or indicator.parent_id is None:
+        errors["indicator"] = [_("Choose an indicator of this application's score sheet.")]
+    if audit_round is not None and audit_round.application_id != application.pk:
+        errors["audit_round"] = [_("Choose one of this application's rounds.")]
+    if deadline < timezone.localdate():
+        errors["deadline"] = [_("The deadline cannot be in the past.")]
+    if not description.strip():
+        errors["description"] = [_("Describe what was found.")]
+    if grade not in Finding.Grade.values:
+        errors["grade"] = [_("Choose the grade of the finding.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # The application row lock makes numbers unique when two auditors raise findings at once.
+        Application.objects.select_for_update().filter(pk=application.pk).first()
+        number = (Finding.objects.filter(application=application).aggregate(top=Max("number"))["top"] or 0) + 1
+        finding = Finding.objects.create(
+            application=application,
+            audit_round=audit_round,
+            number=number,
+            indicator=indicator,
+            grade=grade,
+            description=description.strip(),
+            deadline=deadline,
+            raised_by=actor,
+        )
+        ApplicationEvent.objects.create(
+            application=application,
+            kind=EventKind.FINDING_RAISED,
+            actor=actor,
+            data={"code": finding.code, "grade": grade, "indicator": indicator.code},
+        )
+        notify(
+            enterprise_people(application),
+            subject=gettext_lazy("Audit finding %(code)s for %(reference)s"),
+            params={"code": finding.code, "reference": application.reference},
+            template="emails/finding_raised.txt",
+            context={"finding": finding, "application": application},
+        )
+    return finding
+
+
+def require_answerer(actor: User, finding: Finding) -> None:
+    if not actor.has_perm("audits.respond_to_audits", finding.application):
+        raise PermissionDenied(_("Only the enterprise and its consultant answer findings."))
+
+
+def finding_answer(
+    *,
+    finding: Finding,
+    actor: User,
+    root_cause: str,
+    correction: str,
+    corrective_action: str,
+    files: Sequence[UploadedFile] = (),
+) -> Finding:
+    """The enterprise's root cause, correction and corrective action, with evidence files."""
+    require_answerer(actor, finding)
+    if finding.is_closed:
+        raise ValidationError(_("This finding is closed."))
+    if finding.application.is_closed:
+        raise ValidationError(_("This application is closed."))
+    texts = {"root_cause": root_cause.strip(), "correction": correction.strip(),
+             "corrective_action": corrective_action.strip()}  # fmt: skip
+    if finding.needs_corrective_action:
+        missing = {name: [_("Please fill this in.")] for name, text in texts.items() if not text}
+        if missing:
+            raise ValidationError(missing)
+    elif not any(texts.values()) and not files:
+        raise ValidationError(_("Please write what the enterprise does about this observation."))
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Finding.objects.filter(
+            pk=finding.pk, status__in=[Finding.Status.OPEN, Finding.Status.ANSWERED]
+        ).update(**texts, status=Finding.Status.ANSWERED, answered_by=actor, answered_at=now, updated_at=now)
+        if updated != 1:
+            raise ValidationError(_("This finding has just been closed."))
+        for upload in files:
+            evidence_add(finding=finding, actor=actor, upload=upload)
+        finding.refresh_from_db()
+        ApplicationEvent.objects.create(
+            application=finding.application,
+            kind=EventKind.FINDING_ANSWERED,
+            actor=actor,
+            data={"code": finding.code},
+        )
+        notify(
+            [finding.raised_by],
+            subject=gettext_lazy("Corrective action for %(code)s of %(reference)s is ready to verify"),
+            params={"code": finding.code, "reference": finding.application.reference},
+            template="emails/finding_answered.txt",
+            context={"finding": finding, "application": finding.application},
+        )
+    return finding
+
+
+def evidence_add(*, finding: Finding, actor: User, upload: UploadedFile) -> FindingEvidence:
+    require_answerer(actor, finding)
+    name = generated_name(f"audits/findings/{finding.pk}", upload.name or "evidence")
+    digest = sha256_of(upload)
+    stored = default_storage.save(name, upload)
+    return FindingEvidence.objects.create(
+        finding=finding,
+        file=stored,
+        original_name=(upload.name or "evidence")[:255],
+        size=upload.size or 0,
+        sha256=digest,
+        uploaded_by=actor,
+    )
+
+
+def finding_verify(*, finding: Finding, actor: User, accepted: bool, note: str = "") -> Finding:
+    """The auditor accepts the corrective action (the finding closes) or not yet (it reopens)."""
+    require_auditor(actor, finding.application)
+    if finding.application.is_closed:
+        raise ValidationError(_("This application is closed."))
+    note = note.strip()
+    if accepted:
+        # An observation may be closed without an answer; a nonconformity needs one first.
+        allowed = [Finding.Status.ANSWERED] + ([] if finding.needs_corrective_action else [Finding.Status.OPEN])
+        target = Finding.Status.CLOSED
+    else:
+        if not note:
+            raise ValidationError({"note": [_("Say what is still missing, so the enterprise knows what to do.")]})
+        allowed, target = [Finding.Status.ANSWERED], Finding.Status.OPEN
+    if finding.status not in allowed:
+        raise ValidationError(
+            _("There is no corrective action to verify yet.") if finding.status == Finding.Status.OPEN
+            else _("This finding is already closed.")
+        )  # fmt: skip
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Finding.objects.filter(pk=finding.pk, status__in=allowed).update(
+            status=target, verification_note=note, verified_by=actor, verified_at=now, updated_at=now
+        )
+        if updated != 1:
+            raise ValidationError(_("This finding has just changed. Please look at it again."))
+        finding.refresh_from_db()
+        ApplicationEvent.objects.create(
+            application=finding.application,
+            kind=EventKind.FINDING_VERIFIED,
+            actor=actor,
+            comment=note,
+            data={"code": finding.code, "accepted": accepted},
+        )
+        if not accepted:
+            notify(
+                enterprise_people(finding.application),
+                subject=gettext_lazy("Corrective action for %(code)s of %(reference)s: more is needed"),
+                params={"code": finding.code, "reference": finding.application.reference},
+                template="emails/finding_reopened.txt",
+                context={"finding": finding, "application": finding.application},
+            )
+    return finding

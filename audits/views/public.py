@@ -1,0 +1,58 @@
+"""Public certificate verification (no login): search by number or holder name, and one
+certificate's public page. Only public facts are shown; an unknown number reveals nothing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django_ratelimit.core import is_ratelimited
+
+from audits.forms import VerifySearchForm
+from audits.models import Certificate
+
+RESULT_LIMIT = 20
+PUBLIC_FIELDS = ("number", "holder_name", "scope", "standard", "star_level", "issued_on", "expires_on", "body_name",
+                 "status", "status_changed_at", "suspended_until")  # fmt: skip
+
+
+def _limited(request: HttpRequest, group: str, rate: str) -> bool:
+    # Per client address; the count lives in the database cache, shared by every web process.
+    return is_ratelimited(request, group=group, key="ip", rate=rate, increment=True)
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "audits/public/too_many.html", status=429)
+
+
+@login_not_required
+def verify_search(request: HttpRequest) -> HttpResponse:
+    form = VerifySearchForm(request.GET or None)
+    results: list[Certificate] | None = None
+    if form.is_bound:
+        if _limited(request, "verify-search", settings.VERIFY_SEARCH_RATE):
+            return _too_many(request)
+        if form.is_valid():
+            query = form.cleaned_data["q"]
+            results = list(
+                Certificate.objects.filter(Q(number__iexact=query) | Q(holder_name__icontains=query))
+                .only(*PUBLIC_FIELDS)
+                .order_by("-issued_on", "number")[:RESULT_LIMIT]
+            )
+    context = {"form": form, "results": results, "today": timezone.localdate(), "limit": RESULT_LIMIT}
+    return render(request, "audits/public/verify_search.html", context)
+
+
+@login_not_required
+def verify_certificate(request: HttpRequest, number: str) -> HttpResponse:
+    if _limited(request, "verify-page", settings.VERIFY_PAGE_RATE):
+        return _too_many(request)
+    typed = number.strip()
+    certificate = Certificate.objects.filter(number__in={typed, typed.upper()}).only(*PUBLIC_FIELDS).first()
+    if certificate is None:
+        return render(request, "audits/public/verify_unknown.html", {"number": number[:60]}, status=404)
+    context = {"certificate": certificate, "today": timezone.localdate()}
+    return render(request, "audits/public/verify_certificate.html", context)
