@@ -49,3 +49,6 @@ rules.add_perm("applications.change_enterprise", is_member)
 rules.add_perm("applications.change_application", is_member | is_assigned_consultant)
 # 身份证号 in full: the enterprise's own users and the consultant who prepares its forms.
 rules.add_perm("applications.view_id_numbers", is_member | serves_enterprise)
+# The application forms: the assigned consultant prepares them, the enterprise's users sign them.
+rules.add_perm("applications.prepare_forms", is_assigned_consultant)
+rules.add_perm("applications.sign_forms", is_member)

@@ -205,6 +205,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "certportal.tasks.heartbeat", "schedule": 60.0},
     "sweep-pending-jobs": {"task": "certportal.tasks.sweep_pending_jobs", "schedule": 120.0},
+    "sweep-form-renditions": {"task": "applications.tasks.sweep_form_renditions", "schedule": 120.0},
 }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "certportal")
 

@@ -1,13 +1,27 @@
 """Enterprises, their basic information, and their certification applications."""
 
 from applications.models.application import Application, ApplicationEvent, ConsultantInvitation
+from applications.models.documents import (
+    ApplicationForm,
+    FormRendition,
+    FormSignature,
+    FormType,
+    LawStandardRow,
+    PaperShipment,
+)
 from applications.models.enterprise import Enterprise, Product, ServiceManager, ServiceOutlet
 
 __all__ = [
     "Application",
     "ApplicationEvent",
+    "ApplicationForm",
     "ConsultantInvitation",
     "Enterprise",
+    "FormRendition",
+    "FormSignature",
+    "FormType",
+    "LawStandardRow",
+    "PaperShipment",
     "Product",
     "ServiceManager",
     "ServiceOutlet",

@@ -1,1 +1,3 @@
 """Celery tasks of the applications app, one module per topic; Celery finds them through this package."""
+
+from applications.tasks import documents  # noqa: F401
