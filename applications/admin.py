@@ -4,8 +4,12 @@ from applications import services
 from applications.models import (
     Application,
     ApplicationEvent,
+    ApplicationForm,
     ConsultantInvitation,
     Enterprise,
+    FormRendition,
+    LawStandardRow,
+    PaperShipment,
     Product,
     ServiceManager,
     ServiceOutlet,
@@ -100,4 +104,47 @@ admin.site.register(
     ServiceManager,
     search_fields=["name", "enterprise__name"],
     list_display=["name", "department", "post", "enterprise"],
+)
+
+
+# --- The application forms: looked at here, changed only through the portal's pages -------------
+
+
+class LawRowInline(admin.TabularInline):
+    model = LawStandardRow
+    extra = 0
+    fields = ["name", "number", "issuer"]
+
+
+@admin.register(ApplicationForm)
+class ApplicationFormAdmin(admin.ModelAdmin):
+    list_display = ["application", "form_type", "updated_at"]
+    list_filter = ["form_type"]
+    search_fields = ["application__reference", "application__enterprise__name"]
+    list_select_related = ["application"]
+    readonly_fields = ["application", "form_type"]
+    inlines = [LawRowInline]
+
+
+@admin.register(FormRendition)
+class FormRenditionAdmin(admin.ModelAdmin):
+    """Versions are made by the portal; the admin shows them (and their errors), nothing more."""
+
+    list_display = ["form", "version", "kind", "status", "size", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status", "kind", "form__form_type"]
+    search_fields = ["form__application__reference", "sha256"]
+    list_select_related = ["form__application", "requested_by"]
+    exclude = ["context"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+admin.site.register(
+    PaperShipment,
+    list_display=["application", "courier", "tracking_number", "sent_on", "received_on"],
+    search_fields=["application__reference", "tracking_number"],
 )

@@ -12,17 +12,28 @@ import io
 import math
 import shutil
 import subprocess
+from datetime import timedelta
 from functools import cache
 
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from applications import demo
-from applications.models import Application, FormRendition, FormType, LawStandardRow
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    FormRendition,
+    FormSignature,
+    FormType,
+    LawStandardRow,
+    PaperShipment,
+)
 from applications.services import documents
 from certportal.accounts.models import User
 from certportal.lib import images
 
 Status = Application.Status
+EventKind = ApplicationEvent.Kind
 SEAL_RED = (205, 24, 30, 255)
 SEAL_SIZE = 420
 
@@ -155,6 +166,7 @@ def render_pdfs(application: Application, *, member: User) -> int:
         versions = documents.generate_versions(
             application=application, actor=application.consultant, queue=False
         ).queued
+        _backdate(application, versions, EventKind.FORMS_GENERATED, before=Status.AWAITING_SIGNATURE)
         rendered += _render(versions)
     signed_before = FormRendition.objects.filter(form__application=application, kind=FormRendition.Kind.SIGNED)
     if application.status in SIGNED_FROM and not signed_before.exists():
@@ -170,8 +182,45 @@ def render_pdfs(application: Application, *, member: User) -> int:
             )
             for form in application.forms.select_related("application__enterprise")
         ]
+        _backdate(application, signed, EventKind.FORM_SIGNED, before=Status.SUBMITTED)
         rendered += _render(signed)
     return rendered
+
+
+def _backdate(application: Application, versions: list[FormRendition], kind: str, *, before: str) -> None:
+    """Place what the seed just did in the demo's past: an hour before the application moved on."""
+    moved_on = application.events.filter(kind=EventKind.TRANSITION, to_status=before).order_by("created_at").first()
+    if moved_on is None:
+        return
+    when = moved_on.created_at - timedelta(hours=1)
+    ids = [version.pk for version in versions]
+    FormRendition.objects.filter(pk__in=ids).update(created_at=when, updated_at=when)
+    FormSignature.objects.filter(rendition__in=ids).update(signed_at=when)
+    application.events.filter(kind=kind, created_at__gt=moved_on.created_at).update(created_at=when)
+
+
+def seed_shipment(application: Application) -> None:
+    """The paper copies of an application with the certification body: mailed, and received."""
+    if application.status not in SIGNED_FROM or application.shipments.exists() or application.submitted_at is None:
+        return
+    sent_on = timezone.localdate(application.submitted_at) + timedelta(days=1)
+    shipment = PaperShipment.objects.create(
+        application=application, courier="顺丰速运", tracking_number=f"SF{1_300_000_000 + application.pk * 7919}",
+        sent_on=sent_on, recorded_by=application.consultant,
+    )  # fmt: skip
+    ApplicationEvent.objects.create(
+        application=application, kind=EventKind.PAPER_SENT, actor=application.consultant,
+        data={"courier": shipment.courier, "tracking_number": shipment.tracking_number, "sent_on": str(sent_on)},
+        created_at=application.submitted_at + timedelta(days=1),
+    )  # fmt: skip
+    received_on = sent_on + timedelta(days=2)
+    if application.status != Status.SUBMITTED and received_on <= timezone.localdate():
+        PaperShipment.objects.filter(pk=shipment.pk).update(received_on=received_on)
+        ApplicationEvent.objects.create(
+            application=application, kind=EventKind.PAPER_RECEIVED, actor=application.consultant,
+            data={"tracking_number": shipment.tracking_number, "received_on": str(received_on)},
+            created_at=application.submitted_at + timedelta(days=3),
+        )  # fmt: skip
 
 
 def _render(versions: list[FormRendition]) -> int:
@@ -200,6 +249,7 @@ def seed(people: dict[str, User], *, with_pdfs: bool = False, statuses: list[str
         if statuses is not None and application.status not in statuses:
             continue
         seed_forms(application, member=member)
+        seed_shipment(application)
         if with_pdfs:
             rendered += render_pdfs(application, member=member)
     return rendered

@@ -9,9 +9,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from applications import workflow
-from applications.models import Application, ApplicationEvent
+from applications.models import Application, ApplicationEvent, FormRendition
 from applications.services import TRANSITION_LISTENERS
-from applications.services.documents import application_forms_ensure, forms_overview
+from applications.services.documents import FormState, application_forms_ensure, forms_overview
 
 if TYPE_CHECKING:
     from certportal.accounts.models import User
@@ -30,23 +30,35 @@ def forms_are_generated(application: Application, actor: User) -> str | Promise 
 def forms_are_signed(application: Application, actor: User) -> str | Promise | None:
     """Before submission, each form is signed (or its scan confirmed) and nothing changed since."""
     states = forms_overview(application)
-    problems = []
-    outdated = [state.label for state in states if state.signature_outdated]
-    waiting = [state.label for state in states if state.signature_current and state.scan_waiting]
-    unsigned = [
-        state.label for state in states if not state.signed and not state.signature_outdated and not state.scan_waiting
+    outdated = [state for state in states if state.signature_outdated]
+    waiting = [state for state in states if state.signature_current and state.scan_waiting]
+    not_ready = [
+        state
+        for state in states
+        if state.signature_current and state.signature.kind == FormRendition.Kind.SIGNED and not state.signed
     ]
+    unsigned = [state for state in states if not state.signed and state not in outdated + waiting + not_ready]
+    problems = []
     if unsigned:
-        problems.append(_("not signed yet: %(forms)s") % {"forms": "、".join(unsigned)})
+        problems.append(_("not signed yet: %(forms)s") % {"forms": _labels(unsigned)})
     if outdated:
         problems.append(
-            _("changed after signing, to be generated and signed again: %(forms)s") % {"forms": "、".join(outdated)}
+            _("changed after signing, to be generated and signed again: %(forms)s") % {"forms": _labels(outdated)}
         )
     if waiting:
-        problems.append(_("scans waiting for the consultant's check: %(forms)s") % {"forms": "、".join(waiting)})
+        problems.append(_("scans waiting for the consultant's check: %(forms)s") % {"forms": _labels(waiting)})
+    if not_ready:
+        problems.append(
+            _("signed, but the signed version is not ready (being generated, or failed): %(forms)s")
+            % {"forms": _labels(not_ready)}
+        )
     if problems:
         return _("The forms are not all signed. %(problems)s.") % {"problems": "；".join(problems)}
     return None
+
+
+def _labels(states: list[FormState]) -> str:
+    return "、".join(state.label for state in states)
 
 
 def set_up_forms(event: ApplicationEvent) -> None:

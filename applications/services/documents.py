@@ -50,7 +50,6 @@ from certportal.accounts.models import User
 from certportal.lib import images
 from certportal.lib.broker import enqueue, enqueue_on_commit
 from certportal.lib.files import generated_name, sha256_of
-from certportal.lib.pdf import data_uri, render_template_pdf, store_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -594,6 +593,8 @@ def _read(name: str) -> bytes:
 
 def rendition_html_context(rendition: FormRendition) -> dict[str, Any]:
     """The template context of one generated version: its stored data, plus the signature."""
+    from certportal.lib.pdf import data_uri
+
     context: dict[str, Any] = {"form": rendition.context, "version": rendition.version, "signature": None}
     if rendition.kind == Kind.SIGNED:
         signature = rendition.signature
@@ -613,6 +614,9 @@ def rendition_html_context(rendition: FormRendition) -> dict[str, Any]:
 
 
 def rendition_pdf(rendition: FormRendition) -> bytes:
+    # Imported here: loading WeasyPrint takes over a second, and only the worker renders.
+    from certportal.lib.pdf import render_template_pdf
+
     template = f"pdf/forms/{rendition.form.form_type}.html"
     return render_template_pdf(template, rendition_html_context(rendition), language=FORM_LANGUAGE)
 
@@ -643,10 +647,12 @@ def rendition_process(*, rendition_id: int, claim: str) -> bool:
     )
     if not claimed:
         return False
+    from certportal.lib import pdf
+
     rendition = FormRendition.objects.select_related("form__application", "signature", "source").get(pk=rendition_id)
     try:
         content = rendition_pdf(rendition)
-        stored = store_pdf(content, f"forms/{rendition.form.application_id}/{uuid.uuid4().hex}.pdf")
+        stored = pdf.store_pdf(content, f"forms/{rendition.form.application_id}/{uuid.uuid4().hex}.pdf")
     except Exception as error:
         logger.exception("rendering form version %s failed", rendition_id)
         FormRendition.objects.filter(pk=rendition_id, status=RenderStatus.RENDERING, task_id=claim).update(

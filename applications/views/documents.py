@@ -146,7 +146,10 @@ def form_detail(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
                 request, _("Not saved yet: please correct the fields marked below. Everything you typed is kept.")
             )
     elif request.method == "POST":
-        raise PermissionDenied(_("Only the application's consultant prepares the forms."))
+        if not roles["is_consultant"]:
+            raise PermissionDenied(_("Only the application's consultant prepares the forms."))
+        messages.error(request, _("The forms can only be changed while the application is being prepared."))
+        return redirect("applications:form", pk=pk, form_type=form_type)
     state = _state(application, form)
     context = {
         "application": application,

@@ -83,7 +83,7 @@ def fit(image: Image.Image, *, max_width: int, max_height: int) -> Image.Image:
 
 def to_png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

@@ -61,6 +61,16 @@
       });
     });
 
+    // After a refused submission the drawing comes back with the page: show it again.
+    if (target && target.value.indexOf("data:image/png;base64,") === 0) {
+      var previous = new Image();
+      previous.addEventListener("load", function () {
+        context.drawImage(previous, 0, 0);
+        drawn = true;
+      });
+      previous.src = target.value;
+    }
+
     var form = canvas.closest("form");
     if (form) {
       form.addEventListener("submit", function () {
