@@ -67,13 +67,16 @@ def form_list(request: HttpRequest, pk: int) -> HttpResponse:
     if not application.forms.exists() and application.status in PREPARATION_STATUSES:
         # Applications that reached form preparation before the forms existed get them now.
         services.application_forms_ensure(application=application)
+    return _render_form_list(request, application, ShipmentForm())
+
+
+def _render_form_list(request: HttpRequest, application: Application, shipment_form: ShipmentForm) -> HttpResponse:
     context = _table_context(request, application)
     context.update(
         {
             "enterprise": application.enterprise,
             "shipments": list(application.shipments.select_related("recorded_by")),
-            "shipment_form": ShipmentForm(),
-            "receipt_form": ReceiptForm(),
+            "shipment_form": shipment_form,
             "can_record_shipment": context["is_consultant"] and application.submitted_at is not None,
             "can_record_receipt": context["is_consultant"] or request.user.is_auditor,
             "has_forms": application.forms.exists(),
@@ -369,11 +372,9 @@ def shipment_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Paper copies recorded as sent."))
-    else:
-        for field, errors in shipment_form.errors.items():
-            label = shipment_form.fields[field].label if field in shipment_form.fields else ""
-            messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
-    return redirect(reverse("applications:forms", args=[pk]) + "#paper-copies")
+            return redirect(reverse("applications:forms", args=[pk]) + "#paper-copies")
+    # The page again, with what was typed and the problems next to the fields.
+    return _render_form_list(request, application, shipment_form)
 
 
 @require_POST

@@ -236,3 +236,15 @@ def test_the_forms_page_needs_a_fixed_number_of_queries(awaiting, consultant, dj
     with django_assert_max_num_queries(16):
         response = client.get(url("forms", awaiting.pk))
     assert response.status_code == 200
+
+
+def test_a_bad_shipment_keeps_what_was_typed_and_says_what_is_wrong(awaiting, consultant) -> None:  # type: ignore[no-untyped-def]
+    put_in_status(awaiting, "submitted")
+    data = {"courier": "顺丰速运", "tracking_number": "", "sent_on": "2099-01-01"}
+    response = client_for(consultant).post(url("shipment_add", awaiting.pk), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="顺丰速运"' in page
+    assert "日期不能晚于今天。" in page
+    assert page.count("is-invalid") == 2
+    assert not PaperShipment.objects.exists()
