@@ -72,7 +72,7 @@ prepare:
 	$(PY) manage.py collectstatic --no-input -v 0
 
 run: system-run $(VENV)/.runtime prepare
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --with-pdfs
 	$(PY) manage.py runportal --port $(PORT)
 
 # Production on this machine (docs/deployment.md): the environment holds the configuration

@@ -9,11 +9,14 @@ from django.utils.translation import gettext as _
 
 from applications.models import (
     Application,
+    ApplicationForm,
     ConsultantInvitation,
     Enterprise,
     EvidenceArchive,
     EvidenceFile,
     EvidenceRequirement,
+    FormRendition,
+    FormType,
 )
 from certportal.accounts.models import User
 
@@ -94,3 +97,34 @@ def get_archive_for(user: User, pk: int) -> EvidenceArchive:
             _("Only the consultant and the certification body's staff can download all the evidence at once.")
         )
     return archive
+
+
+def get_form_for(user: User, pk: int, form_type: str, *, action: str = "") -> ApplicationForm:
+    """One of an application's six forms. `action` "prepare" is the consultant's (fields,
+    generation), "sign" the enterprise's (signing, scans): 403 for anyone else who sees the form."""
+    application = get_application_for(user, pk)
+    form = application.forms.filter(form_type=form_type).first() if form_type in FormType.values else None
+    if form is None:
+        raise Http404(_("No such form."))
+    form.application = application
+    if action == "prepare" and not user.has_perm("applications.prepare_forms", application):
+        raise PermissionDenied(_("Only the application's consultant prepares the forms."))
+    if action == "sign" and not user.has_perm("applications.sign_forms", application):
+        raise PermissionDenied(_("Only the enterprise's own users can sign its forms."))
+    return form
+
+
+def get_rendition_for(user: User, pk: int, rendition_pk: int) -> FormRendition:
+    """A version of a form. The certification body's staff get the signed package only."""
+    application = get_application_for(user, pk)
+    rendition = (
+        FormRendition.objects.filter(pk=rendition_pk, form__application=application).select_related("form").first()
+    )
+    if rendition is None:
+        raise Http404(_("No such form version."))
+    if rendition.kind == FormRendition.Kind.UNSIGNED and not (
+        user.is_superuser or user.has_perm("applications.change_application", application)
+    ):
+        raise Http404(_("No such form version."))
+    rendition.form.application = application
+    return rendition

@@ -6,12 +6,16 @@ from applications import services
 from applications.models import (
     Application,
     ApplicationEvent,
+    ApplicationForm,
     ConsultantInvitation,
     Enterprise,
     EvidenceArchive,
     EvidenceFile,
     EvidenceItem,
     EvidenceRequirement,
+    FormRendition,
+    LawStandardRow,
+    PaperShipment,
     Product,
     ServiceManager,
     ServiceOutlet,
@@ -172,6 +176,36 @@ class EvidenceFileAdmin(admin.ModelAdmin):
     search_fields = ["original_name", "sha256", "requirement__application__reference"]
     list_select_related = ["requirement__application", "requirement__item", "uploaded_by"]
 
+
+# --- The application forms: looked at here, changed only through the portal's pages -------------
+
+
+class LawRowInline(admin.TabularInline):
+    model = LawStandardRow
+    extra = 0
+    fields = ["name", "number", "issuer"]
+
+
+@admin.register(ApplicationForm)
+class ApplicationFormAdmin(admin.ModelAdmin):
+    list_display = ["application", "form_type", "updated_at"]
+    list_filter = ["form_type"]
+    search_fields = ["application__reference", "application__enterprise__name"]
+    list_select_related = ["application"]
+    readonly_fields = ["application", "form_type"]
+    inlines = [LawRowInline]
+
+
+@admin.register(FormRendition)
+class FormRenditionAdmin(admin.ModelAdmin):
+    """Versions are made by the portal; the admin shows them (and their errors), nothing more."""
+
+    list_display = ["form", "version", "kind", "status", "size", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status", "kind", "form__form_type"]
+    search_fields = ["form__application__reference", "sha256"]
+    list_select_related = ["form__application", "requested_by"]
+    exclude = ["context"]
+
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
 
@@ -188,3 +222,10 @@ class EvidenceArchiveAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+
+admin.site.register(
+    PaperShipment,
+    list_display=["application", "courier", "tracking_number", "sent_on", "received_on"],
+    search_fields=["application__reference", "tracking_number"],
+)

@@ -11,3 +11,4 @@ class ApplicationsConfig(AppConfig):
         from applications.services import evidence
 
         evidence.register()
+        from applications import documents_workflow  # noqa: F401 - registers the forms' workflow rules

@@ -5,8 +5,7 @@ item, with the item's name on it), so the checklist, thumbnails, previews and th
 What each stage shows:
 - draft, info submitted, withdrawn: the first items uploaded, awaiting review;
 - forms preparation: items 0–12 accepted, 13–16 awaiting review, one certificate sent back;
-- awaiting signature: everything complete except item 13, where one delivery acceptance form was
-  sent back (unclear scan), so "submit to the certification body" names the missing item;
+- awaiting signature: everything complete, so once the forms are signed the consultant can submit;
 - returned: complete, but item 2 sent back as a whole by the consultant (the reason of the return);
 - submitted and later: every application item complete;
 - audit preparation: two pre-audit documents accepted, one awaiting review;
@@ -56,7 +55,6 @@ COMPLETE_STATUSES = (
     Status.NOT_CERTIFIED,
 )
 PRE_AUDIT_DONE = (Status.REMOTE_AUDIT, Status.EVALUATION, Status.DECISION, Status.CERTIFIED, Status.NOT_CERTIFIED)
-UNCLEAR = "扫描件不清晰，看不到客户签字，请重新扫描上传。"
 RETURN_REASON = "认证机构审查意见：销售合同请补充近一年内签订的合同。"
 CERTIFICATE_REASON = "证书已过有效期，请上传在有效期内的证书。"
 
@@ -81,10 +79,8 @@ def plan_for(status: str, item: EvidenceItem) -> Plan:
         if status == Status.AUDIT_PREPARATION:
             return {"P1": Plan(accepted=copies), "P2": Plan(accepted=copies), "P3": Plan(pending=1)}.get(code, Plan())
         return Plan()
-    if status in (*COMPLETE_STATUSES, Status.RETURNED):
+    if status in (*COMPLETE_STATUSES, Status.RETURNED, Status.AWAITING_SIGNATURE):
         return Plan(accepted=copies)
-    if status == Status.AWAITING_SIGNATURE:
-        return Plan(accepted=copies - 1, rejected=1, reason=UNCLEAR) if code == "13" else Plan(accepted=copies)
     number = int(code)
     if status == Status.FORMS_PREPARATION:
         if code == "8":

@@ -67,3 +67,6 @@ def is_body_staff_of_submitted(user: Any, application: Any) -> bool:
 rules.add_perm("applications.upload_evidence", is_member | is_assigned_consultant)
 rules.add_perm("applications.review_evidence", is_assigned_consultant)
 rules.add_perm("applications.download_evidence_archive", is_assigned_consultant | is_body_staff_of_submitted)
+# The application forms: the assigned consultant prepares them, the enterprise's users sign them.
+rules.add_perm("applications.prepare_forms", is_assigned_consultant)
+rules.add_perm("applications.sign_forms", is_member)

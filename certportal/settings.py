@@ -272,6 +272,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-certificate-pdfs": {"task": "audits.tasks.sweep_certificate_pdfs", "schedule": 120.0},
     # Expires certificates past their expiry date; hourly so that a missed night catches up soon.
     "expire-certificates": {"task": "audits.tasks.expire_certificates", "schedule": 3600.0},
+    "sweep-form-renditions": {"task": "applications.tasks.sweep_form_renditions", "schedule": 120.0},
 }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "certportal")
 CELERY_TIMEZONE = TIME_ZONE

@@ -179,4 +179,75 @@ def complete_evidence(application: Application) -> Application:
                 thumbnail_status=EvidenceFile.ThumbnailStatus.NONE,
             )
             evidence.products.set(scope)
+
+
+def forms_ready(application: Application, *, signed: bool = True) -> None:
+    """Test set-up: the six forms generated with the current data (and signed), as rows only,
+    without rendering any PDF. For tests of what comes after the forms."""
+    from applications.models import FormRendition
+    from applications.services.documents import application_forms_ensure, forms_overview
+
+    application_forms_ensure(application=application)
+    for state in forms_overview(application):
+        unsigned = FormRendition.objects.create(
+            form=state.form, version=len(state.renditions) + 1, status=FormRendition.Status.READY,
+            data_fingerprint=state.fingerprint, sha256="0" * 64, requested_by=application.consultant,
+        )  # fmt: skip
+        if signed:
+            FormRendition.objects.create(
+                form=state.form, version=unsigned.version + 1, kind=FormRendition.Kind.SIGNED, source=unsigned,
+                status=FormRendition.Status.READY, data_fingerprint=state.fingerprint, sha256="1" * 64,
+                requested_by=application.consultant,
+            )  # fmt: skip
+
+
+def seal_photo(*, size: int = 400, background: tuple[int, int, int] = (255, 255, 255)) -> bytes:
+    """A red round seal stamped on (white) paper, as a JPEG photo of it would be."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (size + 200, size + 100), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((100, 50, 100 + size, 50 + size), outline=(200, 20, 30), width=size // 25)
+    draw.regular_polygon((100 + size / 2, 50 + size / 2, size / 6), 5, fill=(200, 20, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=92)
+    return buffer.getvalue()
+
+
+def signature_drawing() -> bytes:
+    """A signature drawn on a transparent canvas, as the browser's signature pad sends it."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line([(60, 150), (200, 40), (300, 160), (480, 60)], fill=(20, 20, 60, 255), width=6)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+CONTRACT_FEES = {"application_fee": "3000", "audit_fee": "18000", "certificate_fee": "2000", "surveillance_fee": "9000"}
+
+
+def forms_prepared(application: Application) -> Application:
+    """Test set-up: the application at form preparation, with a manager, an outlet and the
+    consultant's fees filled in, so that all six forms can be generated."""
+
+    from applications.models import ApplicationForm, ServiceOutlet
+    from applications.services.documents import application_forms_ensure
+
+    enterprise = application.enterprise
+    if not enterprise.managers.exists():
+        ServiceManagerFactory(enterprise=enterprise, name="李建国", id_number=VALID_ID_MALE)
+    if not enterprise.outlets.exists():
+        ServiceOutlet.objects.create(
+            enterprise=enterprise, name="杭州服务中心", address="杭州市西湖区文三路 100 号", phone="0571-88886666"
+        )
+    Application.objects.filter(pk=application.pk).update(status="forms_preparation")
+    application.refresh_from_db()
+    application_forms_ensure(application=application)
+    ApplicationForm.objects.filter(application=application, form_type="contract").update(data=CONTRACT_FEES)
     return application

@@ -7,6 +7,16 @@ from applications.forms.application import (
     ScopeForm,
     TransitionForm,
 )
+from applications.forms.documents import (
+    FIELDS_FORMS,
+    LawRowForm,
+    ReceiptForm,
+    ScanForm,
+    ScanReviewForm,
+    SealForm,
+    ShipmentForm,
+    SignForm,
+)
 from applications.forms.evidence import (
     AnswerForm,
     DocumentDetailsForm,
@@ -17,6 +27,7 @@ from applications.forms.evidence import (
 from applications.forms.profile import EnterpriseProfileForm, ManagerForm, OutletForm, PhoneField, ProductForm
 
 __all__ = [
+    "FIELDS_FORMS",
     "AnswerForm",
     "ApplicationCreateForm",
     "DocumentDetailsForm",
@@ -24,12 +35,19 @@ __all__ = [
     "EvidenceReplaceForm",
     "EvidenceUploadForm",
     "InviteConsultantForm",
+    "LawRowForm",
     "ManagerForm",
     "OutletForm",
     "PhoneField",
     "ProductForm",
+    "ReceiptForm",
     "ReviewForm",
+    "ScanForm",
+    "ScanReviewForm",
     "ScopeField",
     "ScopeForm",
+    "SealForm",
+    "ShipmentForm",
+    "SignForm",
     "TransitionForm",
 ]

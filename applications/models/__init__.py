@@ -1,18 +1,32 @@
 """Enterprises, their basic information, and their certification applications."""
 
 from applications.models.application import Application, ApplicationEvent, ConsultantInvitation
+from applications.models.documents import (
+    ApplicationForm,
+    FormRendition,
+    FormSignature,
+    FormType,
+    LawStandardRow,
+    PaperShipment,
+)
 from applications.models.enterprise import Enterprise, Product, ServiceManager, ServiceOutlet
 from applications.models.evidence import EvidenceArchive, EvidenceFile, EvidenceItem, EvidenceRequirement
 
 __all__ = [
     "Application",
     "ApplicationEvent",
+    "ApplicationForm",
     "ConsultantInvitation",
     "Enterprise",
     "EvidenceArchive",
     "EvidenceFile",
     "EvidenceItem",
     "EvidenceRequirement",
+    "FormRendition",
+    "FormSignature",
+    "FormType",
+    "LawStandardRow",
+    "PaperShipment",
     "Product",
     "ServiceManager",
     "ServiceOutlet",

@@ -158,6 +158,13 @@ class ApplicationEvent(models.Model):
         FINDING_VERIFIED = "finding_verified", _("Corrective action verified")
         CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
         CERTIFICATE_STATUS = "certificate_status", _("Certificate status changed")
+        FORMS_GENERATED = "forms_generated", _("Application forms generated")
+        FORM_SIGNED = "form_signed", _("Form signed")
+        SCAN_UPLOADED = "scan_uploaded", _("Scan of a signed form uploaded")
+        SCAN_CONFIRMED = "scan_confirmed", _("Scan of a signed form confirmed")
+        SCAN_REJECTED = "scan_rejected", _("Scan of a signed form rejected")
+        PAPER_SENT = "paper_sent", _("Paper copies sent")
+        PAPER_RECEIVED = "paper_received", _("Paper copies received")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)

@@ -76,6 +76,9 @@ class Enterprise(TimeStampedModel):
     has_fixed_premises = models.BooleanField(_("fixed service premises"), null=True)
     has_electronic_management = models.BooleanField(_("electronic service management"), null=True)
     keeps_service_records = models.BooleanField(_("service records kept"), null=True)
+    # The company seal (公章) as a transparent PNG, placed on the forms the enterprise signs.
+    seal = models.FileField(_("company seal"), max_length=300, blank=True)
+    seal_updated_at = models.DateTimeField(_("seal uploaded"), null=True, blank=True)
 
     objects = EnterpriseQuerySet.as_manager()
 

@@ -21,6 +21,7 @@ from tests.factories import (
     ServiceManagerFactory,
     complete_evidence,
     complete_profile,
+    forms_ready,
 )
 
 pytestmark = pytest.mark.django_db
@@ -359,6 +360,7 @@ def test_checklist_page_query_count_is_constant(django_assert_max_num_queries, e
 
 def test_submission_requires_every_application_item_complete(evidence_application, consultant) -> None:  # type: ignore[no-untyped-def]
     put_in_status(evidence_application, Status.AWAITING_SIGNATURE)
+    forms_ready(evidence_application)  # the forms' own precondition is tested with the forms
     with pytest.raises(services.TransitionError) as error:
         services.application_transition(application=evidence_application, actor=consultant, target=Status.SUBMITTED)
     assert error.value.messages == [
@@ -366,6 +368,7 @@ def test_submission_requires_every_application_item_complete(evidence_applicatio
         "21、22、23、24、25、26、27、28、29 项）。"
     ]
     complete_evidence(evidence_application)
+    forms_ready(evidence_application)  # the set-up changed the profile: sign the forms again
     requirement = requirement_of(evidence_application, "13")
     requirement.files.first().delete()
     with pytest.raises(services.TransitionError, match=r"还缺 1 项（第 13 项）"):
@@ -379,6 +382,7 @@ def test_submission_requires_every_application_item_complete(evidence_applicatio
 def test_resubmission_after_return_requires_complete_evidence(evidence_application, consultant) -> None:  # type: ignore[no-untyped-def]
     complete_evidence(evidence_application)
     put_in_status(evidence_application, Status.RETURNED)
+    forms_ready(evidence_application)
     services.evidence_requirement_reject(
         requirement=requirement_of(evidence_application, "2"), actor=consultant, reason="请补充近一年的合同"
     )

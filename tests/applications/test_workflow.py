@@ -11,7 +11,7 @@ from django.db import connection
 from applications import services, workflow
 from applications.models import Application, ApplicationEvent
 from tests.conftest import put_in_status
-from tests.factories import complete_evidence
+from tests.factories import complete_evidence, forms_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,6 @@ def test_each_transition_for_each_persona(
     put_in_status(application, transition.source)
     allowed = ACTOR_OF.get(persona) in transition.actors
     if allowed:
-        complete_evidence(application)
         event = services.application_transition(
             application=application, actor=user, target=transition.target, comment=comment_for(transition)
         )
@@ -118,6 +117,7 @@ def test_added_precondition_blocks_with_its_message(application, consultant) -> 
 def test_submission_sets_submitted_at_and_body_staff_can_then_see_it(application, consultant, auditor) -> None:  # type: ignore[no-untyped-def]
     put_in_status(application, Status.AWAITING_SIGNATURE)
     complete_evidence(application)
+    forms_ready(application)
     assert not Application.objects.visible_to(auditor).filter(pk=application.pk).exists()
     services.application_transition(application=application, actor=consultant, target=Status.SUBMITTED)
     application.refresh_from_db()

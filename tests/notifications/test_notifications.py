@@ -15,7 +15,7 @@ from certportal.notifications.models import EmailPreference, Kind, Notification
 from certportal.notifications.services import notify
 from certportal.notifications.tasks import send_daily_reminders
 from tests.conftest import client_for, put_in_status
-from tests.factories import UserFactory, complete_evidence
+from tests.factories import UserFactory, complete_evidence, forms_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def test_submission_notifies_every_auditor_in_their_language(
     english = UserFactory(role="auditor", language="en", email="smith@example.com")
     put_in_status(application, Status.AWAITING_SIGNATURE)
     complete_evidence(application)
+    forms_ready(application)
     with django_capture_on_commit_callbacks(execute=True):
         transition(application, consultant, Status.SUBMITTED)
     titles = dict(Notification.objects.filter(kind=Kind.APPLICATION_SUBMITTED).values_list("recipient", "title"))
@@ -62,6 +63,7 @@ def test_opting_out_of_email_keeps_the_bell(
 ) -> None:  # type: ignore[no-untyped-def]
     EmailPreference.objects.create(user=enterprise_user, kind=Kind.FORMS_READY_TO_SIGN, email=False)
     put_in_status(application, Status.FORMS_PREPARATION)
+    forms_ready(application, signed=False)
     with django_capture_on_commit_callbacks(execute=True):
         transition(application, consultant, Status.AWAITING_SIGNATURE)
     assert Notification.objects.filter(recipient=enterprise_user, kind=Kind.FORMS_READY_TO_SIGN).exists()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from applications import demo as applications_demo
-from applications import demo_evidence
+from applications import demo_documents, demo_evidence
 from audits import demo as audits_demo
 from certportal import demo
 
@@ -16,10 +16,20 @@ from certportal import demo
 class Command(BaseCommand):
     help = "Create the demo users (and, as features land, demo enterprises and applications)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--with-pdfs",
+            action="store_true",
+            help="Also render the demo applications' forms, unsigned and signed (about half a minute).",
+        )
+
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         users = demo.seed_users()
         applications_demo.seed(users)
         demo_evidence.seed(users)
+        rendered = demo_documents.seed(users, with_pdfs=options["with_pdfs"])
+        if rendered:
+            self.stdout.write(f"Rendered {rendered} demo PDFs.")
         audits_demo.seed(users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {', '.join(sorted(users))}"))
