@@ -9,21 +9,7 @@ import rules
 
 from applications.models import Application
 from applications.rules import is_assigned_consultant, is_member
-
-
-@rules.predicate
-def is_auditor(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_auditor)
-
-
-@rules.predicate
-def is_certifier(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_certifier)
-
-
-@rules.predicate
-def is_body_staff(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_body_staff)
+from certportal.accounts.rules import is_auditor, is_body_staff, is_certifier
 
 
 @rules.predicate

@@ -9,6 +9,8 @@ import multiprocessing
 import os
 from pathlib import Path
 
+from certportal.lib.logs import logging_config
+
 wsgi_app = "certportal.wsgi:application"
 # Behind nginx on the same host: loopback only. On a web host behind a load balancer, its private
 # address; never a public one, since X-Forwarded-* headers are trusted (TRUSTED_PROXY_COUNT).
@@ -35,23 +37,8 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 _production = os.environ.get("CERTPORTAL_PRODUCTION", "").strip().lower() in {"1", "true", "yes", "on"}
 _format = os.environ.get("LOG_FORMAT", "json" if _production else "plain")
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "context": {"()": "certportal.lib.logs.ContextFilter"},
-        "personal_data": {"()": "certportal.lib.logs.PersonalDataFilter"},
-    },
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "certportal.lib.logs.JsonFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": _format,
-            "filters": ["context", "personal_data"],
-        }
-    },
-    "loggers": {"gunicorn.error": {"handlers": ["console"], "level": loglevel.upper(), "propagate": False}},
-}
+logconfig_dict = logging_config(
+    log_format=_format,
+    level=loglevel.upper(),
+    loggers={"gunicorn.error": {"handlers": ["console"], "level": loglevel.upper(), "propagate": False}},
+)

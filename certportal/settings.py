@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from certportal.lib.env import env_bool, env_int, env_list, env_str, read_secret_key
+from certportal.lib.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CERTPORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -353,26 +354,10 @@ if LOG_FORMAT not in {"json", "plain"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain; got {LOG_FORMAT!r}")
 # One line per request (method, path without query string, status, duration); nginx logs too.
 LOG_REQUESTS = env_bool("LOG_REQUESTS", PRODUCTION)
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "context": {"()": "certportal.lib.logs.ContextFilter"},
-        "personal_data": {"()": "certportal.lib.logs.PersonalDataFilter"},
-    },
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "certportal.lib.logs.JsonFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["context", "personal_data"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
+LOGGING = logging_config(
+    log_format=LOG_FORMAT,
+    level=env_str("LOG_LEVEL", "INFO"),
+    loggers={
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -380,4 +365,4 @@ LOGGING = {
         "boto3": {"level": "WARNING"},
         "s3transfer": {"level": "WARNING"},
     },
-}
+)

@@ -105,3 +105,29 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack"] = record.stack_info
         return json.dumps(entry, ensure_ascii=False)
+
+
+def logging_config(*, log_format: str, level: str, loggers: dict[str, dict[str, object]]) -> dict[str, object]:
+    """The portal's logging (Django, Celery and gunicorn alike): one line per event on stderr, with
+    the request or task id, and personal data masked whatever logged it."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "context": {"()": "certportal.lib.logs.ContextFilter"},
+            "personal_data": {"()": "certportal.lib.logs.PersonalDataFilter"},
+        },
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+            "json": {"()": "certportal.lib.logs.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["context", "personal_data"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": loggers,
+    }
