@@ -60,9 +60,10 @@ def test_access_matrix(world: World, name: str) -> None:
     url = url_of(name, world)
     # Refused personas first, allowed ones last: an allowed POST may change what comes after it.
     order = sorted(PERSONAS, key=lambda persona: persona in row.allowed)
+    clients = {persona: world.client(persona) for persona in order}
     for method in ("get", "post"):
         for persona in order:
-            response = getattr(world.client(persona), method)(url)
+            response = getattr(clients[persona], method)(url)
             where = f"{method.upper()} {url} ({name}) as {persona}: {response.status_code}"
             assert response.status_code != 500, where
             if persona == ANONYMOUS:

@@ -564,3 +564,29 @@ def test_the_valid_submission_is_accepted(request: pytest.FixtureRequest, form: 
     response = target.client.post(target.url, target.data, **target.headers)
     assert response.status_code == 302 or target.snapshot() != before, (form, response.status_code)
     assert not error_messages_after(response, target.client), form
+
+
+# --- Another enterprise's objects named in a form --------------------------------------------------
+
+
+def test_another_enterprises_products_are_refused_in_every_product_choice(
+    request: pytest.FixtureRequest, other_application
+) -> None:  # type: ignore[no-untyped-def]
+    """Forms that pick products offer the enterprise's own only; another's id is an invalid choice."""
+    foreign = other_application.scope.get().pk
+    for build, name in [(scope, "scope"), (evidence_details, "products"), (law_row, "products")]:
+        target = build(request)
+        before = target.snapshot()
+        response = target.client.post(target.url, {**target.data, name: [foreign]})
+        assert response.status_code in (200, 400), (build.__name__, response.status_code)
+        assert shows_an_error_for(response, name), build.__name__
+        assert target.snapshot() == before, build.__name__
+
+
+def test_a_consultant_cannot_be_made_lead_auditor(request: pytest.FixtureRequest) -> None:
+    target = round_schedule(request)
+    before = target.snapshot()
+    consultant = request.getfixturevalue("consultant")
+    response = target.client.post(target.url, {**target.data, "lead_auditor": consultant.pk})
+    assert shows_an_error_for(response, "lead_auditor")
+    assert target.snapshot() == before
