@@ -590,3 +590,22 @@ def test_a_consultant_cannot_be_made_lead_auditor(request: pytest.FixtureRequest
     response = target.client.post(target.url, {**target.data, "lead_auditor": consultant.pk})
     assert shows_an_error_for(response, "lead_auditor")
     assert target.snapshot() == before
+
+
+@pytest.mark.parametrize("value", [SCRIPT, "x' OR '1'='1", "\x00", "%00", "长" * 5000, "-1"])
+def test_hostile_query_strings_are_shown_escaped(request: pytest.FixtureRequest, value: str) -> None:
+    """Search boxes and page numbers echo what they were given: escaped, never a 500."""
+    certifier = client_for(request.getfixturevalue("certifier"))
+    application = request.getfixturevalue("application")
+    pages = [
+        (Client(), reverse("verify_search"), {"q": value}),
+        (certifier, reverse("audits:certificate_list"), {"q": value, "status": value}),
+        (certifier, reverse("notifications:list"), {"page": value}),
+        (client_for(request.getfixturevalue("auditor")), reverse("audits:finding_add", args=[application.pk]),
+         {"round": value}),
+    ]  # fmt: skip
+    put_in_status(application, Application.Status.REMOTE_AUDIT)
+    for client, url, query in pages:
+        response = client.get(url, query)
+        assert response.status_code in (200, 400, 404), (url, response.status_code)
+        assert SCRIPT not in response.content.decode(), url
