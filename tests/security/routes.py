@@ -46,13 +46,18 @@ Kwargs = Callable[[World], dict[str, Any]]
 
 @dataclass(frozen=True)
 class Row:
-    """`allowed`: who may reach the view (GET not refused, POST past the access check).
-    `kwargs`: the URL arguments, naming enterprise A's objects; None for a route without any
-    (each user sees their own things there). `public`: open without logging in."""
+    """`allowed`: who may reach the view (not refused, not sent to log in), with GET and POST;
+    `post`: who may POST, when that is fewer people. `kwargs`: the URL arguments, naming enterprise
+    A's objects; None for a route without any (each user sees their own things there). `public`:
+    open without logging in."""
 
     allowed: frozenset[str]
     kwargs: Kwargs | None = None
     public: bool = False
+    post: frozenset[str] | None = None
+
+    def may(self, method: str) -> frozenset[str]:
+        return self.post if method == "post" and self.post is not None else self.allowed
 
     @property
     def of_tenant_a(self) -> bool:
@@ -144,7 +149,7 @@ ROUTES: dict[str, Row] = {
     "applications:invitation": Row(allowed=frozenset({C}), kwargs=lambda w: {"token": w.a.objects["invitation"].token}),
     # --- Evidence ---------------------------------------------------------------------------------
     "applications:evidence": Row(allowed=SEES_A, kwargs=application),
-    "applications:evidence_archive_request": Row(allowed=SEES_A, kwargs=application),
+    "applications:evidence_archive_request": Row(allowed=CONSULTANT_AND_STAFF, kwargs=application),
     "applications:evidence_requirement": Row(allowed=SEES_A, kwargs=obj("requirement")),
     "applications:evidence_upload": Row(allowed=PARTIES, kwargs=obj("requirement")),
     "applications:evidence_answer": Row(allowed=PARTIES, kwargs=obj("requirement")),
@@ -165,13 +170,13 @@ ROUTES: dict[str, Row] = {
     "applications:law_row_add": Row(allowed=PREPARER, kwargs=application),
     "applications:law_row_edit": Row(allowed=PREPARER, kwargs=under_application("row_pk", "law_row")),
     "applications:law_row_delete": Row(allowed=PREPARER, kwargs=under_application("row_pk", "law_row")),
-    "applications:form": Row(allowed=SEES_A, kwargs=form("contract")),
+    "applications:form": Row(allowed=SEES_A, kwargs=form("contract"), post=PREPARER),
     "applications:form_status": Row(allowed=SEES_A, kwargs=form("contract")),
     "applications:form_generate": Row(allowed=PREPARER, kwargs=form("contract")),
     "applications:form_sign": Row(allowed=MEMBERS, kwargs=form("contract")),
     "applications:form_scan": Row(allowed=MEMBERS, kwargs=form("contract")),
     "applications:rendition": Row(allowed=SEES_A, kwargs=under_application("rendition_pk", "rendition")),
-    "applications:rendition_retry": Row(allowed=SEES_A, kwargs=under_application("rendition_pk", "rendition")),
+    "applications:rendition_retry": Row(allowed=PARTIES, kwargs=under_application("rendition_pk", "rendition")),
     "applications:scan_review": Row(allowed=PREPARER, kwargs=under_application("rendition_pk", "scan")),
     "applications:shipment_add": Row(allowed=PREPARER, kwargs=application),
     "applications:shipment_receive": Row(allowed=SEES_A, kwargs=under_application("shipment_pk", "shipment")),
