@@ -334,7 +334,7 @@ def decision(request: pytest.FixtureRequest) -> Target:
     )  # fmt: skip
 
 
-def certificate_status(request: pytest.FixtureRequest) -> Target:
+def _certificate(request: pytest.FixtureRequest) -> Certificate:
     application = request.getfixturevalue("application")
     certifier = request.getfixturevalue("certifier")
     put_in_status(application, Application.Status.CERTIFIED)
@@ -342,7 +342,23 @@ def certificate_status(request: pytest.FixtureRequest) -> Target:
         application=application, outcome="certified", certifier=certifier, score="925.50",
         computed_star_level=4, star_level=4,
     )  # fmt: skip
-    certificate = audit_services.certificate_issue(application=application, decision=decision, actor=certifier)
+    return audit_services.certificate_issue(application=application, decision=decision, actor=certifier)
+
+
+def surveillance(request: pytest.FixtureRequest) -> Target:
+    certificate = _certificate(request)
+    return Target(
+        client_for(request.getfixturevalue("auditor")),
+        reverse("audits:certificate_surveillance", args=[certificate.pk]),
+        {"done_on": timezone.localdate().isoformat(), "note": "监督审核通过"},
+        rows(Certificate.objects.filter(pk=certificate.pk), certificate.events),
+        page=reverse("audits:certificate", args=[certificate.pk]),
+    )  # fmt: skip
+
+
+def certificate_status(request: pytest.FixtureRequest) -> Target:
+    certificate = _certificate(request)
+    certifier = request.getfixturevalue("certifier")
     until = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
     return Target(
         client_for(certifier), reverse("audits:certificate_status", args=[certificate.pk]),
@@ -533,6 +549,8 @@ CASES: list[tuple[str, Callable[[pytest.FixtureRequest], Target], str, str]] = [
     ("finding answer", finding_answer, "root_cause", "text"),
     ("special item", special_item, "reason", "text"),
     ("special item", special_item, "kind", "choice"),
+    ("surveillance", surveillance, "done_on", "date"),
+    ("surveillance", surveillance, "note", "text"),
     ("notification settings", notification_preferences, "email_kinds", "choice"),
     ("signup", signup(lambda user: user.full_name), "full_name", "text"),
     ("signup", signup(lambda user: user.enterprise.name), "enterprise_name", "text"),
