@@ -1,4 +1,5 @@
-"""Request ids: every request gets one, every log line written for it carries it, the response shows it."""
+"""Request ids (every request gets one, every log line written for it carries it, the response shows
+it) and the cleaning of form text shared by every form."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 
 from certportal.lib.logs import request_id_var
@@ -69,3 +70,47 @@ def _log_request(request: HttpRequest, response: HttpResponse, started: float) -
             "user_id": user.pk if user is not None and user.is_authenticated else None,
         },
     )
+
+
+# Invisible characters nobody types into a form on purpose: C0 controls other than tab, line feed
+# and carriage return (an escape sequence can forge a terminal's or a log's output), DEL, and the
+# bidirectional overrides and isolates (U+202E can make "gpj.exe" read "exe.jpg"). NUL is left to
+# Django's form fields, which refuse it next to the field with a message ("Null characters are not
+# allowed"): silently dropping it could turn a probe into an accepted value.
+INVISIBLE_CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Passwords are compared, never shown: they are hashed exactly as typed.
+UNTOUCHED_FIELDS = re.compile(r"password")
+FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def without_invisible_controls(value: str) -> str:
+    return INVISIBLE_CONTROLS.sub("", value)
+
+
+class FormTextMiddleware:
+    """Strips invisible control characters from the text fields of every POSTed form, once, for all
+    forms, before any view sees them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            request.POST = cleaned_form_data(request.POST)  # type: ignore[misc]
+        return self.get_response(request)
+
+
+def cleaned_form_data(data: QueryDict) -> QueryDict:
+    """`data` itself when there is nothing to strip, else a cleaned (immutable) copy."""
+    dirty = [
+        key
+        for key, values in data.lists()
+        if not UNTOUCHED_FIELDS.search(key) and any(INVISIBLE_CONTROLS.search(value) for value in values)
+    ]
+    if not dirty:
+        return data
+    cleaned = data.copy()
+    for key in dirty:
+        cleaned.setlist(key, [without_invisible_controls(value) for value in data.getlist(key)])
+    cleaned._mutable = False
+    return cleaned

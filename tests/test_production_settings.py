@@ -85,7 +85,8 @@ def test_production_turns_on_https_protections(tmp_path: Path, redis_server: str
     values = setting_values(
         production(tmp_path, redis_server),
         "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-        "SECURE_PROXY_SSL_HEADER", "LOG_FORMAT", "LOG_REQUESTS", "DEBUG",
+        "SECURE_PROXY_SSL_HEADER", "LOG_FORMAT", "LOG_REQUESTS", "DEBUG", "LANGUAGE_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     )  # fmt: skip
     assert values == {
         "SESSION_COOKIE_SECURE": True,
@@ -96,7 +97,54 @@ def test_production_turns_on_https_protections(tmp_path: Path, redis_server: str
         "LOG_FORMAT": "json",
         "LOG_REQUESTS": True,
         "DEBUG": False,
+        "LANGUAGE_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
     }
+
+
+COOKIE_SCRIPT = """
+import json, django
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+from certportal.accounts.models import User
+
+call_command("migrate", verbosity=0)
+call_command("createcachetable", verbosity=0)
+User.objects.create_user(username="wang", password="a-Long-test-passw0rd", role="consultant")
+client = Client(HTTP_HOST="certportal.example.cn")
+plain = client.get("/accounts/login/")
+login = client.post("/accounts/login/", {"username": "wang", "password": "a-Long-test-passw0rd"}, secure=True)
+language = client.post("/language/", {"language": "en", "next": "/"}, secure=True)
+cookies = {**login.cookies, **language.cookies}
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location", "")],
+    "login": login.status_code,
+    "hsts": login.get("Strict-Transport-Security", ""),
+    "cookies": {name: {"secure": bool(morsel["secure"]), "httponly": bool(morsel["httponly"]),
+                       "samesite": morsel["samesite"]} for name, morsel in cookies.items()},
+}))
+"""
+
+
+def test_production_cookies_are_secure_and_plain_http_is_redirected(tmp_path: Path, redis_server: str) -> None:
+    """Real responses under the production settings: the session, CSRF and language cookies are
+    only sent over HTTPS, the session cookie is out of JavaScript's reach, HSTS is on."""
+    env = production(tmp_path, redis_server, ALLOWED_HOSTS="certportal.example.cn")
+    result = subprocess.run(
+        [sys.executable, "-c", COOKIE_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["plain"] == [301, "https://certportal.example.cn/accounts/login/"]
+    assert report["login"] == 302
+    assert report["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    cookies = report["cookies"]
+    assert set(cookies) >= {"sessionid", "csrftoken", "certportal_language"}
+    assert all(cookie["secure"] for cookie in cookies.values()), cookies
+    assert cookies["sessionid"]["httponly"], cookies
+    assert {cookie["samesite"] for cookie in cookies.values()} == {"Lax"}
 
 
 def test_object_storage_is_private_never_overwrites_and_signs_short_urls(tmp_path: Path) -> None:

@@ -130,3 +130,10 @@ class ReviewForm(forms.Form):
                 raise ValidationError(_("Please say why, so that the enterprise knows what to do."))
             cleaned["full_reason"] = " ".join(parts)
         return cleaned
+
+    def problem(self) -> str:
+        """What is wrong, as one message: the review inputs are too small to carry their own."""
+        reason_errors = [f"{self.fields['reason'].label}: {error}" for error in self.errors.get("reason", [])]
+        return " ".join(map(str, [*self.non_field_errors(), *reason_errors])) or str(
+            _("Please choose accept or send back.")
+        )

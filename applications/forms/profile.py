@@ -10,6 +10,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +107,10 @@ class EnterpriseProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A registered capital is never negative (the model field allows any sign).
+        capital = self.fields["registered_capital"]
+        capital.validators.append(MinValueValidator(0))
+        capital.widget.attrs["min"] = 0
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset(

@@ -187,7 +187,7 @@ def evidence_requirement_review(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("Only the application's consultant reviews the evidence."))
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors()) or _("Please choose accept or send back."))
+        messages.error(request, form.problem())
         return _requirement_page(request, requirement, review_form=form, status=400)
     try:
         if form.cleaned_data["decision"] == "accept":
@@ -208,7 +208,7 @@ def evidence_file_review(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_file_for(request.user, pk, review=True)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors()) or _("Please choose accept or send back."))
+        messages.error(request, form.problem())
         return _requirement_page(request, evidence.requirement, review_form=form, status=400)
     try:
         if form.cleaned_data["decision"] == "accept":

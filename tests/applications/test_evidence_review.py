@@ -216,3 +216,18 @@ def test_long_runs_of_evidence_events_fold_into_one_timeline_line(evidence_appli
     assert "5 条证据记录" in group and "证据已上传 5" in group
     assert all(f"维修记录-{number}.pdf" in group for number in range(5))
     assert "基本信息已提交" in timeline.split('class="list-group-item event-group"')[0]  # status changes stay visible
+
+
+def test_a_reason_too_long_is_named_in_the_message_and_nothing_changes(
+    evidence_application, enterprise_user, consultant
+) -> None:  # type: ignore[no-untyped-def]
+    evidence = uploaded(evidence_application, "5", enterprise_user, "ISO9001.pdf")
+    response = client_for(consultant).post(
+        reverse("applications:evidence_file_review", args=[evidence.pk]), {"decision": "reject", "reason": "长" * 1001}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "原因" in page and "1000" in page, "the message says which field and what is wrong"
+    assert "请选择“通过”或“退回”" not in page
+    evidence.refresh_from_db()
+    assert evidence.status == EvidenceFile.Status.PENDING

@@ -169,3 +169,11 @@ def test_product_in_a_submitted_scope_cannot_be_removed(application, enterprise_
 def test_unknown_list_kind_is_not_found(enterprise_user) -> None:  # type: ignore[no-untyped-def]
     url = reverse("applications:profile_item_add", args=[enterprise_user.enterprise.pk, "secrets"])
     assert client_for(enterprise_user).get(url).status_code == 404
+
+
+def test_negative_registered_capital_is_refused_next_to_the_field(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+    page = client_for(enterprise_user).post(
+        edit_url(enterprise_user.enterprise), {**PARTIAL, "registered_capital": "-500"}
+    )
+    assert 'id="error_1_id_registered_capital"' in page.content.decode()
+    assert Enterprise.objects.get(pk=enterprise_user.enterprise.pk).registered_capital is None
