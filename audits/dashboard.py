@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 
 from applications.dashboard import start_of_day
@@ -21,6 +21,7 @@ from certportal.accounts.models import User
 
 Status = Application.Status
 LIST_LIMIT = 20
+AGENDA_PER_DAY = 8
 SURVEILLANCE_HORIZON_DAYS = 60
 REVIEW_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
 SCORING_STATUSES = (Status.REMOTE_AUDIT, Status.EVALUATION)
@@ -38,6 +39,11 @@ class Block:
 class AgendaDay:
     day: datetime.date
     rounds: list[AuditRound] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rounds)
 
 
 def _block(queryset: QuerySet[Any], limit: int = LIST_LIMIT) -> Block:
@@ -61,21 +67,30 @@ def week_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def agenda(user: User, today: datetime.date) -> list[AgendaDay]:
-    """This week's video audits, day by day (Monday to Sunday)."""
+    """This week's video audits, day by day (Monday to Sunday): the first few of each day and how
+    many there are, in one query (a window function numbers each day's rounds)."""
     monday, sunday = week_bounds(today)
+    day = TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
     rounds = (
         AuditRound.objects.filter(
             application__in=Application.objects.visible_to(user),
             starts_at__gte=start_of_day(monday),
             starts_at__lt=start_of_day(sunday + datetime.timedelta(days=1)),
         )
+        .annotate(
+            position=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at").asc(), F("pk").asc()]),
+            day_total=Window(Count("*"), partition_by=[day]),
+        )
+        .filter(position__lte=AGENDA_PER_DAY)
         .select_related("application__enterprise", "lead_auditor")
         .order_by("starts_at", "pk")
     )
     days = {monday + datetime.timedelta(days=offset): AgendaDay(monday + datetime.timedelta(days=offset))
             for offset in range(7)}  # fmt: skip
     for audit_round in rounds:
-        days[timezone.localdate(audit_round.starts_at)].rounds.append(audit_round)
+        entry = days[timezone.localdate(audit_round.starts_at)]
+        entry.rounds.append(audit_round)
+        entry.total = audit_round.day_total  # type: ignore[attr-defined]
     return list(days.values())
 
 

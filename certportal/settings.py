@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certportal.notifications.tasks.send_daily_reminders",
         "schedule": crontab(hour=env_int("REMINDER_HOUR", 9), minute=0),
     },
+    "surveillance-reminders": {
+        "task": "certportal.notifications.tasks.send_surveillance_reminders",
+        "schedule": crontab(hour=env_int("REMINDER_HOUR", 9), minute=5),
+    },
     "sweep-evidence-jobs": {"task": "applications.tasks.evidence.evidence_sweep", "schedule": 120.0},
     "sweep-certificate-pdfs": {"task": "audits.tasks.sweep_certificate_pdfs", "schedule": 120.0},
     # Expires certificates past their expiry date; hourly so that a missed night catches up soon.

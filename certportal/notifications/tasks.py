@@ -65,3 +65,38 @@ def _remind(user: User, applications: list[Application]) -> None:
         url=reverse("home"),
         context={"count": len(applications), "summary": "；".join(lines)},
     )
+
+
+SURVEILLANCE_NOTICE_DAYS = (30, 0)
+
+
+@shared_task(name="certportal.notifications.tasks.send_surveillance_reminders")
+def send_surveillance_reminders() -> int:
+    """Tell holders (and their consultant) that a surveillance audit falls due in 30 days, and again
+    on the day. Once per certificate and day; returns how many certificates were concerned."""
+    from audits.models import Certificate
+    from audits.services.notifications import enterprise_people
+
+    today = timezone.localdate()
+    days = [today + timedelta(days=offset) for offset in SURVEILLANCE_NOTICE_DAYS]
+    certificates = Certificate.objects.filter(
+        status=Certificate.Status.VALID, surveillance_due_on__in=days
+    ).select_related("application__enterprise", "application__consultant")
+    told_today = set(
+        Notification.objects.filter(kind=Kind.SURVEILLANCE_DUE, created_at__date=today).values_list(
+            "application_id", flat=True
+        )
+    )
+    count = 0
+    for certificate in certificates:
+        if certificate.application_id in told_today:
+            continue
+        notify(
+            kind=Kind.SURVEILLANCE_DUE,
+            recipients=enterprise_people(certificate.application),
+            application=certificate.application,
+            url=reverse("audits:certificate", args=[certificate.pk]),
+            context={"number": certificate.number, "due": certificate.surveillance_due_on.isoformat()},
+        )
+        count += 1
+    return count
