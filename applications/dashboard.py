@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -240,11 +240,11 @@ def rows(user: User, filters: Filters) -> QuerySet[Application]:
     key = filters.sort.lstrip("-")
     ordering = SORTS[key]
     if key == "evidence":
+        # Share accepted; no items required counts as nothing accepted (each subquery evaluated once).
         applications = applications.annotate(
-            evidence_ratio=Case(
-                When(evidence_required=0, then=Value(0.0)),
-                default=Cast("evidence_accepted", FloatField()) / Cast("evidence_required", FloatField()),
-                output_field=FloatField(),
+            evidence_ratio=Coalesce(
+                Cast("evidence_accepted", FloatField()) / NullIf(Cast("evidence_required", FloatField()), Value(0.0)),
+                Value(0.0),
             )
         )
     if filters.sort.startswith("-"):
