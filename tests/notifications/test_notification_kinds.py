@@ -220,3 +220,44 @@ def test_inactive_users_are_not_told(application, enterprise_user, consultant): 
     requirement = EvidenceRequirement.objects.filter(application=application, item__kind="files").first()
     services.evidence_requirement_reject(requirement=requirement, actor=consultant, reason="退回")
     assert set(told(Kind.EVIDENCE_REJECTED)) == {enterprise_user.pk}
+
+
+# --- Daily reminders for items the enterprise has left open ------------------------------------------
+
+
+def _old(days: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def test_reminder_for_evidence_sent_back_long_ago_whatever_the_stage(application, enterprise_user, settings):  # type: ignore[no-untyped-def]
+    from certportal.notifications.tasks import send_daily_reminders
+
+    complete_evidence(application)
+    put_in_status(application, Status.INFO_SUBMITTED)  # waiting on the consultant
+    requirement = EvidenceRequirement.objects.filter(application=application, item__kind="files").first()
+    EvidenceRequirement.objects.filter(pk=requirement.pk).update(
+        review_status="rejected", reviewed_at=_old(settings.REMINDER_AFTER_DAYS - 1)
+    )
+    send_daily_reminders()
+    assert not Notification.objects.filter(kind=Kind.REMINDER, recipient=enterprise_user).exists()
+    EvidenceRequirement.objects.filter(pk=requirement.pk).update(reviewed_at=_old(settings.REMINDER_AFTER_DAYS + 1))
+    send_daily_reminders()
+    reminder = Notification.objects.get(kind=Kind.REMINDER, recipient=enterprise_user)
+    assert application.reference in reminder.body
+
+
+def test_reminder_for_an_open_finding_during_the_audits(application, enterprise_user, auditor, settings):  # type: ignore[no-untyped-def]
+    from certportal.notifications.tasks import send_daily_reminders
+
+    in_audits(application, Status.REMOTE_AUDIT)  # waiting on the certification body
+    Application.objects.filter(pk=application.pk).update(status_changed_at=_old(1))
+    indicator = Indicator.objects.filter(parent__isnull=False).first()
+    finding = audit_services.finding_raise(
+        application=application, actor=auditor, indicator=indicator, grade="general", description="x",
+        deadline=timezone.localdate() + datetime.timedelta(days=14),
+    )  # fmt: skip
+    from audits.models import Finding
+
+    Finding.objects.filter(pk=finding.pk).update(created_at=_old(settings.REMINDER_AFTER_DAYS + 1))
+    send_daily_reminders()
+    assert Notification.objects.filter(kind=Kind.REMINDER, recipient=enterprise_user).exists()
