@@ -215,15 +215,15 @@ def filtered(applications: QuerySet[Application], filters: Filters) -> QuerySet[
     if filters.waiting:
         applications = applications.filter(status__in=statuses_waiting_on(filters.waiting))
     if filters.pace:
+        # The pace of open applications (closed ones have stopped the clock).
         at_risk_before, late_before = pace_bounds()
-        open_ = applications.open()
-        applications = {
-            "on_track": applications.filter(
-                Q(created_at__gte=at_risk_before) | Q(status__in=Application.CLOSED_STATUSES)
-            ),
-            "at_risk": open_.filter(created_at__lt=at_risk_before, created_at__gte=late_before),
-            "late": open_.filter(created_at__lt=late_before),
-        }[filters.pace]
+        applications = applications.open().filter(
+            {
+                "on_track": Q(created_at__gte=at_risk_before),
+                "at_risk": Q(created_at__lt=at_risk_before, created_at__gte=late_before),
+                "late": Q(created_at__lt=late_before),
+            }[filters.pace]
+        )
     if filters.query:
         text = filters.query
         applications = applications.filter(

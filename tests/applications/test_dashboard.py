@@ -334,3 +334,12 @@ def test_enterprise_users_of_another_enterprise_do_not_appear(consultant):  # ty
     complete_profile(stranger.enterprise, seed=7)
     ApplicationFactory(enterprise=stranger.enterprise)
     assert rows_by_reference(client_for(consultant).get(URL)) == {}
+
+
+def test_pace_filters_leave_out_closed_applications(application, consultant):  # type: ignore[no-untyped-def]
+    started_days_ago(application, 50)
+    put_in_status(application, Status.CERTIFIED)
+    client = client_for(consultant)
+    for option in dashboard.PACES:
+        assert rows_by_reference(client.get(URL, {"pace": option})) == {}
+    assert client.get(URL).context["summary"].late == 0
