@@ -261,3 +261,40 @@ def test_reminder_for_an_open_finding_during_the_audits(application, enterprise_
     Finding.objects.filter(pk=finding.pk).update(created_at=_old(settings.REMINDER_AFTER_DAYS + 1))
     send_daily_reminders()
     assert Notification.objects.filter(kind=Kind.REMINDER, recipient=enterprise_user).exists()
+
+
+# --- Workflow steps -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "kind", "who", "english_title"),
+    [
+        (Status.INFO_SUBMITTED, Kind.INFO_SUBMITTED, {"consultant"}, "submitted its basic information"),
+        (Status.AWAITING_SIGNATURE, Kind.FORMS_READY_TO_SIGN, {"enterprise"}, "are ready to sign"),
+        (Status.RETURNED, Kind.APPLICATION_RETURNED, {"enterprise", "consultant"}, "was returned for changes"),
+        (Status.AUDIT_PREPARATION, Kind.APPLICATION_ACCEPTED, {"enterprise", "consultant"}, "was accepted"),
+        (Status.WITHDRAWN, Kind.APPLICATION_WITHDRAWN, {"consultant"}, "withdrew"),
+    ],
+)
+def test_workflow_steps_tell_the_right_people_in_their_language(
+    application, enterprise_user, consultant, target, kind, who, english_title
+):  # type: ignore[no-untyped-def]
+    from applications.models import ApplicationEvent
+    from certportal.notifications.listeners import notify_transition
+
+    consultant.language = "en"
+    consultant.save(update_fields=["language"])
+    english = EnterpriseUserFactory(enterprise=enterprise_user.enterprise, language="en", email="en@example.com")
+    event = ApplicationEvent.objects.create(application=application, kind="transition", to_status=target)
+    notify_transition(event)
+    expected = set()
+    if "enterprise" in who:
+        expected |= {enterprise_user.pk, english.pk}
+    if "consultant" in who:
+        expected.add(consultant.pk)
+    notices = told(kind)
+    assert set(notices) == expected
+    for pk in expected & {english.pk, consultant.pk}:
+        assert english_title in notices[pk].title
+    if enterprise_user.pk in notices:
+        assert notices[enterprise_user.pk].title != notices[english.pk].title  # Chinese for the Chinese user
