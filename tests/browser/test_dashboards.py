@@ -92,3 +92,39 @@ def test_enterprise_follows_a_todo_from_its_progress_page(page: Page, shot) -> N
     page.wait_for_url(f"**/evidence/items/{requirement.pk}/")
     expect(page.get_by_text("合同缺少盖章页").first).to_be_visible()
     shot("item")
+
+
+def test_auditor_lands_on_the_certification_body_dashboard(page: Page, shot) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from audits.models import Certificate
+    from tests.audits.conftest import in_audits, schedule_directly
+
+    auditor = UserFactory(username="dash-auditor", role="auditor")
+    consultant = UserFactory(role="consultant")
+    today = timezone.localdate()
+    made = []
+    for number, status in enumerate([Status.SUBMITTED, Status.AUDIT_PREPARATION, Status.DECISION, Status.CERTIFIED]):
+        enterprise = complete_profile(EnterpriseFactory(name=f"机构工作台企业{number}号"), seed=500 + number)
+        made.append(put_in_status(ApplicationFactory(enterprise=enterprise, consultant=consultant), status))
+    rounds = in_audits(made[1], Status.AUDIT_PREPARATION)
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time(10)))
+    schedule_directly(rounds[0], auditor, start=start)
+    Certificate.objects.create(
+        number="CSA-2026-SV-00900", application=made[3], enterprise=made[3].enterprise, holder_name="机构工作台企业3号",
+        holder_address="杭州", holder_uscc=made[3].enterprise.uscc, star_level=5, score=Decimal(960),
+        issued_on=today - datetime.timedelta(days=340), expires_on=today + datetime.timedelta(days=700),
+        body_name="x", surveillance_due_on=today + datetime.timedelta(days=25),
+    )  # fmt: skip
+
+    log_in(page, "dash-auditor", PASSWORD)
+    expect(page.get_by_role("heading", name="发证机构工作台")).to_be_visible()
+    expect(page.locator("#block-review")).to_contain_text(made[0].reference)
+    expect(page.locator("#block-decisions")).to_contain_text(made[2].reference)
+    expect(page.locator(f"#block-agenda [data-day='{today.isoformat()}']")).to_contain_text("首次视频审厂")
+    expect(page.locator("#block-surveillance")).to_contain_text("CSA-2026-SV-00900")
+    page.wait_for_function("document.getElementById('certificate-chart').getAttribute('style') !== null")
+    shot("body-dashboard")
