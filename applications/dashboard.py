@@ -247,8 +247,13 @@ def rows(user: User, filters: Filters) -> QuerySet[Application]:
                 Value(0.0),
             )
         )
-    if filters.sort.startswith("-"):
+    descending = filters.sort.startswith("-")
+    if descending:
         ordering = tuple(_reverse(field) for field in ordering)
+    if key == "next_audit":
+        # Applications without a planned audit come last both ways, on every database.
+        first = F("next_audit_at").desc(nulls_last=True) if descending else F("next_audit_at").asc(nulls_last=True)
+        return applications.order_by(first, *ordering[1:])
     return applications.order_by(*ordering)
 
 

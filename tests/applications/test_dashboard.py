@@ -343,3 +343,13 @@ def test_pace_filters_leave_out_closed_applications(application, consultant):  #
     for option in dashboard.PACES:
         assert rows_by_reference(client.get(URL, {"pace": option})) == {}
     assert client.get(URL).context["summary"].late == 0
+
+
+def test_applications_without_a_planned_audit_sort_last_both_ways(consultant):  # type: ignore[no-untyped-def]
+    unplanned, planned = make_applications(consultant, 2)
+    rounds = audit_services.audit_setup(put_in_status(planned, Status.AUDIT_PREPARATION))
+    start = timezone.now() + datetime.timedelta(days=2)
+    AuditRound.objects.filter(pk=rounds[0].pk).update(starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+    client = client_for(consultant)
+    for sort in ("next_audit", "-next_audit"):
+        assert list(rows_by_reference(client.get(URL, {"sort": sort}))) == [planned.reference, unplanned.reference]
