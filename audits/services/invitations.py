@@ -97,7 +97,7 @@ def _line(label: str, value: object) -> str:
 
 def send_invitations(audit_round: AuditRound) -> int:
     """E-mail the invitation, with the .ics attached, to each participant in their own language."""
-    from audits.services.notifications import notify
+    from audits.services.notifications import enterprise_people, notify
     from audits.services.rounds import round_participants, when_text
     from certportal.notifications.models import Kind
 
@@ -118,4 +118,6 @@ def send_invitations(audit_round: AuditRound) -> int:
         kind=Kind.AUDIT_SCHEDULED, application=audit_round.application,
         url=reverse("audits:round", args=[audit_round.pk]),
         values={"round": audit_round.name, "when": when_text(audit_round)},
+        # Under the bell for those asked to confirm; the audit team has it in its schedule.
+        in_app_only_for=enterprise_people(audit_round.application),
     )  # fmt: skip

@@ -36,12 +36,13 @@ def notify(
     url: str = "",
     values: dict[str, Any] | None = None,
     exclude: User | None = None,
+    in_app_only_for: Iterable[User] | None = None,
 ) -> int:
     """Queue one e-mail per user with an address (each its own, in its own language); returns how many.
 
-    With a notification `kind`, each user also gets it under the bell (title and text from
-    certportal.notifications.services.MESSAGES with `values`), and those who chose the portal only
-    for that kind get no e-mail.
+    With a notification `kind`, each user (or only those in `in_app_only_for`) also gets it under
+    the bell (title and text from certportal.notifications.services.MESSAGES with `values`), and
+    those who chose the portal only for that kind get no e-mail.
     """
     from certportal.notifications.services import notify as notify_in_app
     from certportal.notifications.services import opted_out
@@ -49,7 +50,8 @@ def notify(
     users = [user for user in users if user.is_active and (exclude is None or user.pk != exclude.pk)]
     no_email: set[int] = set()
     if kind:
-        notify_in_app(kind=kind, recipients=users, application=application, url=url, context=values,
+        in_app = users if in_app_only_for is None else [user for user in in_app_only_for if user in users]
+        notify_in_app(kind=kind, recipients=in_app, application=application, url=url, context=values,
                       send_email=False)  # fmt: skip
         no_email = opted_out(users, kind)
     sent = 0

@@ -95,7 +95,8 @@ def test_audit_invitation_under_the_bell_with_the_ics_by_email(
             meeting_link="https://meeting.tencent.com/dm/x", meeting_code="", lead_auditor=auditor, agenda=["开场"],
         ))  # fmt: skip
     notices = told(Kind.AUDIT_SCHEDULED)
-    assert {enterprise_user.pk, consultant.pk} <= set(notices)
+    assert set(notices) == {enterprise_user.pk, consultant.pk}  # the auditor gets the e-mail only
+    assert auditor.email in emailed_to()
     assert "首次视频审厂" in notices[enterprise_user.pk].title
     # The consultant chose the bell only for this kind: no e-mail for them.
     assert consultant.email not in emailed_to()
