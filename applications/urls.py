@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications.views import applications, documents, evidence, profile
+from applications.views import applications, dashboard, documents, evidence, profile, progress
 
 app_name = "applications"
 
@@ -15,6 +15,9 @@ urlpatterns = [
         profile.profile_item_delete,
         name="profile_item_delete",
     ),
+    path("progress/", progress.enterprise_progress, name="progress"),
+    path("dashboard/", dashboard.consultant_dashboard, name="dashboard"),
+    path("dashboard/export.<str:fmt>", dashboard.dashboard_export, name="dashboard_export"),
     path("applications/", applications.application_list, name="list"),
     path("applications/new/", applications.application_create, name="create"),
     path("applications/<int:pk>/", applications.application_detail, name="detail"),

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from audits.views import certificates, decisions, findings, review, rounds, scoring
+from audits.views import certificates, dashboard, decisions, findings, review, rounds, scoring
 
 app_name = "audits"
 
 urlpatterns = [
+    path("dashboard/", dashboard.body_dashboard, name="dashboard"),
     path("schedule/", rounds.audit_schedule, name="schedule"),
     path("applications/<int:pk>/review/", review.review, name="review"),
     path("applications/<int:pk>/rounds/", rounds.rounds_overview, name="rounds"),

@@ -24,6 +24,9 @@ class NavItem:
 EVERYONE = frozenset(Role.values)
 
 NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem(_("Dashboard"), "applications:dashboard", "speedometer2", frozenset({Role.CONSULTANT})),
+    NavItem(_("Dashboard"), "audits:dashboard", "speedometer2", frozenset({Role.AUDITOR, Role.CERTIFIER})),
+    NavItem(_("Progress"), "applications:progress", "signpost-split", frozenset({Role.ENTERPRISE})),
     NavItem(_("Applications"), "applications:list", "folder2-open", EVERYONE),
     NavItem(_("Enterprise information"), "applications:my_enterprise", "building", frozenset({Role.ENTERPRISE})),
     NavItem(_("Audit schedule"), "audits:schedule", "calendar-event", frozenset({Role.AUDITOR})),

@@ -18,16 +18,20 @@ def landing_page(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role's start page: an enterprise's open application (or its information), the list of
-    applications for staff, the admin for superusers."""
+    """Each role's start page: an enterprise's progress page (or its information before it has an
+    application), the consultant's dashboard, the certification body's dashboard, the admin for
+    superusers."""
     user = request.user
     if user.is_superuser and not user.role:
         return redirect("admin:index")
     if user.is_enterprise_user:
-        current = Application.objects.filter(enterprise_id=user.enterprise_id).open().first()
-        if current:
-            return redirect("applications:detail", pk=current.pk)
+        if Application.objects.filter(enterprise_id=user.enterprise_id).exists():
+            return redirect("applications:progress")
         return redirect("applications:enterprise", pk=user.enterprise_id)
+    if user.is_consultant:
+        return redirect("applications:dashboard")
+    if user.is_body_staff:
+        return redirect("audits:dashboard")
     return redirect("applications:list")
 
 

@@ -109,6 +109,9 @@ class Application(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["consultant", "status"]),
+            # The consultant's dashboard, sorted by days elapsed; the body's lists, oldest first.
+            models.Index(fields=["consultant", "created_at"]),
+            models.Index(fields=["status", "status_changed_at"]),
         ]
 
     def __str__(self) -> str:
@@ -181,6 +184,8 @@ class ApplicationEvent(models.Model):
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
         ordering = ["created_at", "pk"]
+        # The latest activity of each application (dashboard) and its timeline.
+        indexes = [models.Index(fields=["application", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -188,6 +188,8 @@ class EvidenceFile(TimeStampedModel):
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["requirement", "is_current"]),
+            # Files awaiting review (the consultant's dashboard): few among many.
+            models.Index(fields=["status", "is_current"]),
             models.Index(fields=["thumbnail_status", "thumbnail_updated_at"]),
         ]
 

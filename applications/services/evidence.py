@@ -369,6 +369,7 @@ def evidence_file_accept(*, evidence: EvidenceFile, actor: User) -> None:
         EvidenceRequirement.objects.filter(pk=requirement.pk).update(review_status=ReviewStatus.OPEN, updated_at=now)
         requirement.review_status = ReviewStatus.OPEN
     _event(requirement, EventKind.EVIDENCE_ACCEPTED, actor, evidence=evidence)
+    _after_acceptance(requirement.application, actor)
 
 
 @transaction.atomic
@@ -384,6 +385,7 @@ def evidence_file_reject(*, evidence: EvidenceFile, actor: User, reason: str) ->
     if updated != 1:
         raise ValidationError(_("Only a current file awaiting review or accepted can be sent back."))
     _event(requirement, EventKind.EVIDENCE_REJECTED, actor, evidence=evidence, comment=reason)
+    _after_rejection(requirement, actor, f"{evidence.original_name}: {reason}")
 
 
 @transaction.atomic
@@ -407,6 +409,7 @@ def evidence_requirement_accept(*, requirement: EvidenceRequirement, actor: User
     requirement.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
     if not pending:
         _event(requirement, EventKind.EVIDENCE_ACCEPTED, actor)
+    _after_acceptance(requirement.application, actor)
     return len(pending)
 
 
@@ -423,6 +426,19 @@ def evidence_requirement_reject(*, requirement: EvidenceRequirement, actor: User
     requirement.reviewed_at = timezone.now()
     requirement.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
     _event(requirement, EventKind.EVIDENCE_REJECTED, actor, comment=requirement.review_reason)
+    _after_rejection(requirement, actor, requirement.review_reason)
+
+
+def _after_rejection(requirement: EvidenceRequirement, actor: User, reason: str) -> None:
+    from certportal.notifications.listeners import notify_evidence_rejected
+
+    notify_evidence_rejected(requirement, actor, reason)
+
+
+def _after_acceptance(application: Application, actor: User) -> None:
+    from certportal.notifications.listeners import notify_if_all_evidence_accepted
+
+    notify_if_all_evidence_accepted(application, actor)
 
 
 # --- Archives ----------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +35,8 @@ from audits.services.notifications import enterprise_people, notify
 from certportal.accounts.models import User
 from certportal.lib.broker import enqueue_on_commit
 from certportal.lib.sequences import sequence_next
+from certportal.notifications.models import Kind
+from certportal.notifications.services import notify as notify_in_app
 
 CertStatus = Certificate.Status
 EventKind = ApplicationEvent.Kind
@@ -114,6 +117,14 @@ def certificate_issue(
         data={"number": certificate.number, "star_level": certificate.star_level},
     )
     certificate_pdf_enqueue(certificate)
+    notify_in_app(
+        kind=Kind.CERTIFICATE_ISSUED,
+        recipients=enterprise_people(application),
+        application=application,
+        url=reverse("audits:certificate", args=[certificate.pk]),
+        context={"number": certificate.number},
+        exclude=actor,
+    )
     return certificate
 
 
@@ -210,6 +221,10 @@ def _apply_status(
             params={"number": certificate.number, "status": CertStatus(target).label},
             template="emails/certificate_status.txt",
             context={"certificate": certificate},
+            kind=Kind.CERTIFICATE_STATUS_CHANGED,
+            application=certificate.application,
+            url=reverse("audits:certificate", args=[certificate.pk]),
+            values={"number": certificate.number, "status": CertStatus(target).label, "reason": reason},
         )
     return certificate
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,7 @@ from audits.models.certificates import STAR_NAMES
 from audits.services.certificates import certificate_issue
 from audits.services.notifications import enterprise_people, notify
 from certportal.accounts.models import User
+from certportal.notifications.models import Kind
 
 Status = Application.Status
 
@@ -123,5 +125,8 @@ def certification_decide(
             template="emails/certification_decision.txt",
             context={"application": application, "decision": decision, "certificate": certificate,
                      "star_name": STAR_NAMES[granted]},
+            kind=Kind.DECISION_MADE, application=application, exclude=actor,
+            url=reverse("applications:detail", args=[application.pk]),
+            values={"decision": CertificationDecision.Outcome(decision.outcome).label, "comment": reason or "—"},
         )  # fmt: skip
     return decision

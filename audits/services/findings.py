@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,7 @@ from audits.services.rounds import require_auditor
 from audits.services.scoring import score_sheet_ensure
 from certportal.accounts.models import User
 from certportal.lib.files import generated_name, sha256_of
+from certportal.notifications.models import Kind
 
 Status = Application.Status
 EventKind = ApplicationEvent.Kind
@@ -83,6 +85,10 @@ def finding_raise(
             params={"code": finding.code, "reference": application.reference},
             template="emails/finding_raised.txt",
             context={"finding": finding, "application": application},
+            kind=Kind.FINDING_RAISED,
+            application=application,
+            url=reverse("audits:finding", args=[finding.pk]),
+            values={"finding": f"{finding.code} {finding.description[:100]}", "deadline": deadline.isoformat()},
         )
     return finding
 

@@ -97,8 +97,9 @@ def _line(label: str, value: object) -> str:
 
 def send_invitations(audit_round: AuditRound) -> int:
     """E-mail the invitation, with the .ics attached, to each participant in their own language."""
-    from audits.services.notifications import notify
-    from audits.services.rounds import round_participants
+    from audits.services.notifications import enterprise_people, notify
+    from audits.services.rounds import round_participants, when_text
+    from certportal.notifications.models import Kind
 
     people = round_participants(audit_round)
     rescheduled = audit_round.invitation_sequence > 0
@@ -114,4 +115,9 @@ def send_invitations(audit_round: AuditRound) -> int:
         attachments=lambda person: [
             {"filename": "invitation.ics", "mimetype": ICS_MIMETYPE, "content": round_ics(audit_round, people)}
         ],
+        kind=Kind.AUDIT_SCHEDULED, application=audit_round.application,
+        url=reverse("audits:round", args=[audit_round.pk]),
+        values={"round": audit_round.name, "when": when_text(audit_round)},
+        # Under the bell for those asked to confirm; the audit team has it in its schedule.
+        in_app_only_for=enterprise_people(audit_round.application),
     )  # fmt: skip

@@ -31,12 +31,33 @@ def notify(
     template: str,
     context: dict[str, Any],
     attachments: Callable[[User], Sequence[dict[str, str]]] | None = None,
+    kind: str = "",
+    application: Application | None = None,
+    url: str = "",
+    values: dict[str, Any] | None = None,
+    exclude: User | None = None,
+    in_app_only_for: Iterable[User] | None = None,
 ) -> int:
-    """Queue one e-mail per user with an address (each its own, in its own language); returns how many."""
+    """Queue one e-mail per user with an address (each its own, in its own language); returns how many.
+
+    With a notification `kind`, each user (or only those in `in_app_only_for`) also gets it under
+    the bell (title and text from certportal.notifications.services.MESSAGES with `values`), and
+    those who chose the portal only for that kind get no e-mail.
+    """
+    from certportal.notifications.services import notify as notify_in_app
+    from certportal.notifications.services import opted_out
+
+    users = [user for user in users if user.is_active and (exclude is None or user.pk != exclude.pk)]
+    no_email: set[int] = set()
+    if kind:
+        in_app = users if in_app_only_for is None else [user for user in in_app_only_for if user in users]
+        notify_in_app(kind=kind, recipients=in_app, application=application, url=url, context=values,
+                      send_email=False)  # fmt: skip
+        no_email = opted_out(users, kind)
     sent = 0
     seen: set[int] = set()
     for user in users:
-        if not user.email or user.pk in seen:
+        if not user.email or user.pk in seen or user.pk in no_email:
             continue
         seen.add(user.pk)
         with translation.override(user.language or settings.LANGUAGE_CODE):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.urls import reverse
+from django.utils.functional import lazy
 
-from applications.models import Application, ApplicationEvent
+from applications.models import Application, ApplicationEvent, EvidenceItem, EvidenceRequirement
 from applications.services import TRANSITION_LISTENERS
 from certportal.accounts.models import User
-from certportal.notifications.models import Kind
+from certportal.notifications.models import Kind, Notification
 from certportal.notifications.services import notify
 
 Status = Application.Status
@@ -38,8 +39,7 @@ def recipients_for(event: ApplicationEvent) -> tuple[str, list[User]] | None:
         Status.RETURNED: (Kind.APPLICATION_RETURNED, team),
         Status.AUDIT_PREPARATION: (Kind.APPLICATION_ACCEPTED, team),
         Status.DECISION: (Kind.APPLICATION_SUBMITTED, list(staff_with_role(User.Role.CERTIFIER))),
-        Status.CERTIFIED: (Kind.DECISION_MADE, team),
-        Status.NOT_CERTIFIED: (Kind.DECISION_MADE, team),
+        # The decision (certified / not certified) is told by audits.services.decisions, with its details.
         Status.WITHDRAWN: (Kind.APPLICATION_WITHDRAWN, consultant_of(application)),
     }
     return by_target.get(event.to_status)
@@ -61,3 +61,45 @@ def notify_transition(event: ApplicationEvent) -> None:
 
 
 TRANSITION_LISTENERS.append(notify_transition)
+
+
+def notify_evidence_rejected(requirement: EvidenceRequirement, actor: User, reason: str) -> None:
+    """The enterprise is told which item to redo, and why."""
+    application = requirement.application
+    notify(
+        kind=Kind.EVIDENCE_REJECTED,
+        recipients=enterprise_users(application),
+        application=application,
+        url=reverse("applications:evidence_requirement", args=[requirement.pk]),
+        # Lazy: the item's title is read in each recipient's language.
+        context={"item": lazy(lambda: f"{requirement.item.code} {requirement.item.title}", str)(), "reason": reason},
+        exclude=actor,
+    )
+
+
+def notify_if_all_evidence_accepted(application: Application, actor: User) -> None:
+    """Once every item of the application's checklist is complete: the enterprise and the consultant
+    are told, once (again only after something was sent back or withdrawn since)."""
+    from applications.checklist import checklist_for
+
+    if checklist_for(application).incomplete(EvidenceItem.Phase.APPLICATION):
+        return
+    last_told = (
+        Notification.objects.filter(application=application, kind=Kind.EVIDENCE_ALL_ACCEPTED)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    setbacks = ApplicationEvent.objects.filter(
+        application=application,
+        kind__in=[ApplicationEvent.Kind.EVIDENCE_REJECTED, ApplicationEvent.Kind.EVIDENCE_WITHDRAWN],
+    )
+    if last_told is not None and not setbacks.filter(created_at__gt=last_told).exists():
+        return
+    notify(
+        kind=Kind.EVIDENCE_ALL_ACCEPTED,
+        recipients=[*enterprise_users(application), *consultant_of(application)],
+        application=application,
+        url=reverse("applications:evidence", args=[application.pk]),
+        exclude=actor,
+    )

@@ -98,24 +98,32 @@ def notify(
     context: dict[str, Any] | None = None,
     exclude: User | None = None,
     attachments: list[dict[str, str]] | None = None,
+    send_email: bool = True,
 ) -> list[Notification]:
-    """Notify each recipient (once, never the person who caused it) in their own language."""
+    """Notify each recipient (once, never the person who caused it) in their own language.
+    send_email=False: in-app only, for callers that send their own, richer e-mail (see opted_out)."""
     values = _Defaults(context or {})
     if application is not None:
         values.setdefault("reference", application.reference)
         values.setdefault("enterprise", application.enterprise.name)
     people = {user.pk: user for user in recipients if user.is_active and (exclude is None or user.pk != exclude.pk)}
-    opted_out = set(
-        EmailPreference.objects.filter(user_id__in=people, kind=kind, email=False).values_list("user_id", flat=True)
-    )
+    no_email = opted_out(people.values(), kind)
     created = []
     with transaction.atomic():
         for user in people.values():
             notification = _create(user, kind, application, url, values)
             created.append(notification)
-            if user.email and user.pk not in opted_out:
+            if send_email and user.email and user.pk not in no_email:
                 _queue_email(user, notification, attachments or [])
     return created
+
+
+def opted_out(users: Iterable[User], kind: str) -> set[int]:
+    """Ids of the users who want this kind of notification in the portal only, not by e-mail."""
+    ids = [user.pk for user in users]
+    return set(
+        EmailPreference.objects.filter(user_id__in=ids, kind=kind, email=False).values_list("user_id", flat=True)
+    )
 
 
 def _create(user: User, kind: str, application: Application | None, url: str, values: dict[str, Any]) -> Notification:

@@ -4,7 +4,7 @@ applications at risk of missing the 20–40-day target."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -25,10 +25,11 @@ def send_daily_reminders() -> int:
     cutoff = timezone.now() - timedelta(days=settings.REMINDER_AFTER_DAYS)
     waiting: dict[int, list[Application]] = defaultdict(list)
     applications = Application.objects.open().select_related("enterprise", "consultant")
+    with_old_items = enterprise_items_open_since(cutoff)
     for application in applications:
         party = waiting_on(application)
         stale = application.status_changed_at < cutoff
-        if party == Party.ENTERPRISE and stale:
+        if (party == Party.ENTERPRISE and stale) or application.pk in with_old_items:
             for member in User.objects.filter(enterprise_id=application.enterprise_id, is_active=True):
                 waiting[member.pk].append(application)
         elif application.consultant_id and (
@@ -45,6 +46,26 @@ def send_daily_reminders() -> int:
         _remind(user, waiting[user.pk])
         sent += 1
     return sent
+
+
+def enterprise_items_open_since(cutoff: datetime) -> set[int]:
+    """Applications with something the enterprise must do that has waited since before `cutoff`,
+    whatever stage the application is in: evidence sent back, an audit time to confirm, a finding
+    to answer (three queries)."""
+    from applications.models import EvidenceRequirement
+    from audits.models import AuditRound, Finding
+
+    rejected = EvidenceRequirement.objects.filter(
+        review_status=EvidenceRequirement.ReviewStatus.REJECTED, reviewed_at__lt=cutoff
+    ).values_list("application_id", flat=True)
+    rounds = AuditRound.objects.filter(
+        schedule_status=AuditRound.Schedule.PROPOSED, done_at__isnull=True, updated_at__lt=cutoff,
+        starts_at__gt=timezone.now(),
+    ).values_list("application_id", flat=True)  # fmt: skip
+    findings = Finding.objects.filter(status=Finding.Status.OPEN, created_at__lt=cutoff).values_list(
+        "application_id", flat=True
+    )
+    return set(rejected) | set(rounds) | set(findings)
 
 
 def _remind(user: User, applications: list[Application]) -> None:
@@ -65,3 +86,38 @@ def _remind(user: User, applications: list[Application]) -> None:
         url=reverse("home"),
         context={"count": len(applications), "summary": "；".join(lines)},
     )
+
+
+SURVEILLANCE_NOTICE_DAYS = (30, 0)
+
+
+@shared_task(name="certportal.notifications.tasks.send_surveillance_reminders")
+def send_surveillance_reminders() -> int:
+    """Tell holders (and their consultant) that a surveillance audit falls due in 30 days, and again
+    on the day. Once per certificate and day; returns how many certificates were concerned."""
+    from audits.models import Certificate
+    from audits.services.notifications import enterprise_people
+
+    today = timezone.localdate()
+    days = [today + timedelta(days=offset) for offset in SURVEILLANCE_NOTICE_DAYS]
+    certificates = Certificate.objects.filter(
+        status=Certificate.Status.VALID, surveillance_due_on__in=days
+    ).select_related("application__enterprise", "application__consultant")
+    told_today = set(
+        Notification.objects.filter(kind=Kind.SURVEILLANCE_DUE, created_at__date=today).values_list(
+            "application_id", flat=True
+        )
+    )
+    count = 0
+    for certificate in certificates:
+        if certificate.application_id in told_today:
+            continue
+        notify(
+            kind=Kind.SURVEILLANCE_DUE,
+            recipients=enterprise_people(certificate.application),
+            application=certificate.application,
+            url=reverse("audits:certificate", args=[certificate.pk]),
+            context={"number": certificate.number, "due": certificate.surveillance_due_on.isoformat()},
+        )
+        count += 1
+    return count

@@ -152,8 +152,11 @@ def test_my_enterprise_leads_to_the_users_own(enterprise_user, consultant) -> No
     assert client_for(consultant).get(reverse("applications:my_enterprise")).url == reverse("home")
 
 
-def test_home_leads_each_role_to_its_start(application, enterprise_user, consultant, other_enterprise_user) -> None:  # type: ignore[no-untyped-def]
-    assert client_for(enterprise_user).get(reverse("home")).url == reverse("applications:detail", args=[application.pk])
+def test_home_leads_each_role_to_its_start(
+    application, enterprise_user, consultant, other_enterprise_user, auditor
+) -> None:  # type: ignore[no-untyped-def]
+    assert client_for(enterprise_user).get(reverse("home")).url == reverse("applications:progress")
     own = reverse("applications:enterprise", args=[other_enterprise_user.enterprise_id])
     assert client_for(other_enterprise_user).get(reverse("home")).url == own
-    assert client_for(consultant).get(reverse("home")).url == reverse("applications:list")
+    assert client_for(consultant).get(reverse("home")).url == reverse("applications:dashboard")
+    assert client_for(auditor).get(reverse("home")).url == reverse("audits:dashboard")
