@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
 from applications import dashboard
@@ -31,6 +32,7 @@ def _require_consultant(request: HttpRequest) -> None:
         raise PermissionDenied(_("The dashboard is for consultants."))
 
 
+@require_safe
 def consultant_dashboard(request: HttpRequest) -> HttpResponse:
     _require_consultant(request)
     filters = Filters.from_params(request.GET.dict())
@@ -147,9 +149,12 @@ def _export_name(extension: str) -> str:
     return f"applications-{timezone.localdate():%Y%m%d}.{extension}"
 
 
+@require_safe
 def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The filtered list, every page of it: CSV streamed row by row, or an Excel workbook."""
     _require_consultant(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     filters = Filters.from_params(request.GET.dict())
     applications = dashboard.rows(request.user, filters)
     today = timezone.localdate()

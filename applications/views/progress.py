@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from applications import progress
 from applications.models import Application
@@ -20,6 +21,7 @@ def current_application(enterprise_id: int) -> Application | None:
     return applications.open().first() or applications.order_by("-created_at").first()
 
 
+@require_safe
 def enterprise_progress(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_enterprise_user:

@@ -7,10 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from audits import dashboard
 
 
+@require_safe
 def body_dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_body_staff or user.is_superuser):

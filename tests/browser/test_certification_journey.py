@@ -20,7 +20,7 @@ from audits.models import Certificate, Indicator
 from audits.tasks import certificate_render_pdf
 from tests.browser.conftest import log_in
 from tests.conftest import put_in_status
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, complete_evidence
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -116,7 +116,9 @@ def test_from_submitted_to_a_verified_four_star_certificate(page: Page, shot, ap
     expect(page.locator(".round-card")).to_have_count(3)
     shot("audit-planning")
 
-    # The remote audits: three rounds, each in the recent past so that it can be marked done.
+    # The remote audits: three rounds, each in the recent past so that it can be marked done. The
+    # pre-audit documents (opened by the acceptance) are set up as complete, uploads are tested elsewhere.
+    complete_evidence(application)
     page.goto(f"/applications/{application.pk}/")
     page.get_by_role("button", name="开始远程审厂").click()
     expect(page.locator(".status-badge")).to_have_text("远程审厂")

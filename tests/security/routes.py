@@ -49,12 +49,14 @@ class Row:
     """`allowed`: who may reach the view (not refused, not sent to log in), with GET and POST;
     `post`: who may POST, when that is fewer people. `kwargs`: the URL arguments, naming enterprise
     A's objects; None for a route without any (each user sees their own things there). `public`:
-    open without logging in."""
+    open without logging in. `own_file`: the view sends each user a file of their own things (an
+    export), so the leak check reads the file instead of refusing it outright."""
 
     allowed: frozenset[str]
     kwargs: Kwargs | None = None
     public: bool = False
     post: frozenset[str] | None = None
+    own_file: bool = False
 
     def may(self, method: str) -> frozenset[str]:
         return self.post if method == "post" and self.post is not None else self.allowed
@@ -133,6 +135,12 @@ ROUTES: dict[str, Row] = {
     "applications:create": Row(allowed=LOGGED_IN),
     "audits:schedule": Row(allowed=AUDITORS),
     "audits:certificate_list": Row(allowed=LOGGED_IN),
+    "applications:progress": Row(allowed=frozenset({E, ENTERPRISE_B})),
+    "applications:dashboard": Row(allowed=frozenset({C, CONSULTANT_B, S})),
+    "applications:dashboard_export": Row(
+        allowed=frozenset({C, CONSULTANT_B, S}), kwargs=lambda w: {"fmt": "csv"}, own_file=True
+    ),
+    "audits:dashboard": Row(allowed=frozenset({A, Z, S})),
     # --- Enterprise A's basic information ---------------------------------------------------------
     "applications:enterprise": Row(allowed=SEES_A, kwargs=enterprise),
     "applications:enterprise_edit": Row(allowed=MEMBERS, kwargs=enterprise),
