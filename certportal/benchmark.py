@@ -53,7 +53,8 @@ TARGETS: dict[str, tuple[str, Callable[[dict[str, float]], bool]] | None] = {
 # wrk prints the 95th percentile only through a script: this one adds a line we parse.
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
-  io.write(string.format("BENCH p95_us=%d requests=%d\\n", latency:percentile(95), summary.requests))
+  io.write(string.format("BENCH p50_us=%d p95_us=%d requests=%d\\n",
+    latency:percentile(50), latency:percentile(95), summary.requests))
 end
 """
 
@@ -61,6 +62,7 @@ end
 @dataclass(frozen=True)
 class LoadRun:
     rps: float
+    p50_ms: float
     p95_ms: float
     requests: int
     bad_responses: int
@@ -69,7 +71,7 @@ class LoadRun:
 def parse_wrk(output: str) -> LoadRun:
     """Requests per second, 95th percentile, and the count of non-2xx/3xx answers and socket errors."""
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
-    ours = re.search(r"^BENCH p95_us=(\d+) requests=(\d+)", output, re.MULTILINE)
+    ours = re.search(r"^BENCH p50_us=(\d+) p95_us=(\d+) requests=(\d+)", output, re.MULTILINE)
     if rps is None or ours is None:
         raise ValueError(f"unexpected wrk output:\n{output}")
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
@@ -80,8 +82,9 @@ def parse_wrk(output: str) -> LoadRun:
     )
     return LoadRun(
         rps=float(rps.group(1)),
-        p95_ms=int(ours.group(1)) / 1000,
-        requests=int(ours.group(2)),
+        p50_ms=int(ours.group(1)) / 1000,
+        p95_ms=int(ours.group(2)) / 1000,
+        requests=int(ours.group(3)),
         bad_responses=failures,
     )
 
@@ -169,6 +172,7 @@ class LoadBench:
                 raise RuntimeError(f"{path}: failed requests under load; the figures would mean nothing:\n{output}")
         return LoadRun(
             rps=median([run.rps for run in runs]),
+            p50_ms=median([run.p50_ms for run in runs]),
             p95_ms=median([run.p95_ms for run in runs]),
             requests=sum(run.requests for run in runs),
             bad_responses=0,

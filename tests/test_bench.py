@@ -23,13 +23,13 @@ WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8091/applications/9/evidence
   Non-2xx or 3xx responses: 3
 Requests/sec:    149.90
 Transfer/sec:      6.00MB
-BENCH p95_us=201345 requests=1502
+BENCH p50_us=120012 p95_us=201345 requests=1502
 """
 
 
 def test_wrk_output_gives_requests_per_second_p95_and_failures() -> None:
     run = benchmark.parse_wrk(WRK_OUTPUT)
-    assert run == benchmark.LoadRun(rps=149.9, p95_ms=201.345, requests=1502, bad_responses=5)
+    assert run == benchmark.LoadRun(rps=149.9, p50_ms=120.012, p95_ms=201.345, requests=1502, bad_responses=5)
 
 
 def test_a_clean_wrk_run_has_no_failures() -> None:
