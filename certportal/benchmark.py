@@ -9,7 +9,6 @@ real task code; the upload goes through the real view; the worker is a real Cele
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import statistics
 import subprocess
@@ -287,10 +286,6 @@ def upload(port: int, path: str, file: Path, *, session: str, products: list[str
     response.read()
     connection.close()
     return response.status, time.monotonic() - started
-
-
-def worker_environment(queue: str) -> dict[str, str]:
-    return {**os.environ, "CELERY_QUEUE": queue}
 
 
 def bench_directory() -> Path:

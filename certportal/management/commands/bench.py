@@ -104,11 +104,16 @@ class Command(BaseCommand):
         if forms_application is None:
             raise CommandError("seed_demo made no application awaiting signature")
         applications.forms_generate(application=forms_application, actor=forms_application.consultant)
-        # The upload goes to a new enterprise's application, as one starting out would have.
-        enterprise = Enterprise.objects.create(name="基准测试电器有限公司")
-        uploader = User.objects.create_user(username="bench-enterprise", role="enterprise", enterprise=enterprise)
-        fresh = Application.objects.create(enterprise=enterprise, reference="SA-BENCH-00001")
-        fresh.scope.set([Product.objects.create(enterprise=enterprise, name="空气净化器")])
+        # The upload goes to a new enterprise's application, as one starting out would have (made once:
+        # a database given by BENCH_DATABASE_URL is kept from one run to the next).
+        enterprise, _created = Enterprise.objects.get_or_create(name="基准测试电器有限公司")
+        uploader = User.objects.filter(username="bench-enterprise").first() or User.objects.create_user(
+            username="bench-enterprise", role="enterprise", enterprise=enterprise
+        )
+        fresh, _created = Application.objects.get_or_create(
+            enterprise=enterprise, defaults={"reference": "SA-BENCH-00001"}
+        )
+        fresh.scope.set([Product.objects.get_or_create(enterprise=enterprise, name="空气净化器")[0]])
         evidence_requirements_ensure(fresh)
         return {
             "upload_requirement": fresh.evidence_requirements.get(item__code="4"),
