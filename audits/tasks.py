@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from audits.models import Certificate
@@ -20,28 +21,32 @@ STUCK_AFTER = timedelta(minutes=2)
 ABANDONED_AFTER = timedelta(minutes=15)
 
 
-@shared_task(name="audits.tasks.certificate_render_pdf")
-def certificate_render_pdf(certificate_id: int) -> str:
-    """Render and store a certificate's PDF. Missing, already ready or claimed by another worker:
-    nothing to do. Ends READY (with SHA-256 and size) or FAILED (with the error kept)."""
+@shared_task(name="audits.tasks.certificate_render_pdf", bind=True)
+def certificate_render_pdf(self: Task, certificate_id: int) -> str:
+    """Render and store a certificate's PDF. Missing, already ready or claimed by another task:
+    nothing to do; the same task delivered again after its worker died takes its job over.
+    Ends READY (with SHA-256 and size) or FAILED (with the error kept)."""
     from audits.pdf import certificate_pdf
 
-    claimed = Certificate.objects.filter(pk=certificate_id, pdf_status=PdfStatus.PENDING).update(
-        pdf_status=PdfStatus.RENDERING, pdf_updated_at=timezone.now()
+    claim = self.request.id or f"direct-{certificate_id}"
+    claimable = Q(pdf_status=PdfStatus.PENDING) | Q(pdf_status=PdfStatus.RENDERING, pdf_task_id=claim)
+    claimed = Certificate.objects.filter(claimable, pk=certificate_id).update(
+        pdf_status=PdfStatus.RENDERING, pdf_task_id=claim, pdf_updated_at=timezone.now()
     )
     if not claimed:
         return "skipped"
     certificate = Certificate.objects.get(pk=certificate_id)
+    mine = Certificate.objects.filter(pk=certificate_id, pdf_status=PdfStatus.RENDERING, pdf_task_id=claim)
     try:
         stored = store_pdf(certificate_pdf(certificate), f"certificates/{certificate.pk}/{certificate.number}.pdf")
     except Exception as error:
         logger.exception("certificate %s: PDF failed", certificate_id)
-        Certificate.objects.filter(pk=certificate_id).update(
+        mine.update(
             pdf_status=PdfStatus.FAILED, pdf_error=f"{type(error).__name__}: {error}", pdf_updated_at=timezone.now()
         )
         return "failed"
     old_name = certificate.pdf_file.name
-    Certificate.objects.filter(pk=certificate_id).update(
+    updated = mine.update(
         pdf_status=PdfStatus.READY,
         pdf_file=stored.name,
         pdf_sha256=stored.sha256,
@@ -49,6 +54,10 @@ def certificate_render_pdf(certificate_id: int) -> str:
         pdf_error="",
         pdf_updated_at=timezone.now(),
     )
+    if not updated:
+        # The sweeper gave the job to someone else meanwhile (we ran past the abandon delay); theirs counts.
+        certificate.pdf_file.storage.delete(stored.name)
+        return "skipped"
     if old_name and old_name != stored.name:
         certificate.pdf_file.storage.delete(old_name)
     return "ready"

@@ -38,6 +38,14 @@ def plain_email(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def broker_tried_afresh() -> None:
+    """A test that took the broker away must not make the next one skip it."""
+    from certportal.lib.broker import broker_forget_failure
+
+    broker_forget_failure()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     """Real hashing costs ~0.3 s per user; tests create thousands of users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -45,12 +45,14 @@ def test_email_is_sent_by_the_worker_after_commit(celery_worker, private_media) 
 
 
 def test_enqueue_when_redis_is_down_fails_fast_without_raising(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Six jobs queued by one page cost one connection timeout, not six."""
     script = (
         "import django, time; django.setup()\n"
         "from certportal.lib.broker import enqueue\n"
         "from certportal.tasks import heartbeat\n"
         "started = time.monotonic()\n"
-        "print(enqueue(heartbeat), round(time.monotonic() - started, 1))\n"
+        "accepted = {enqueue(heartbeat) for _ in range(6)}\n"
+        "print(*accepted, round(time.monotonic() - started, 1))\n"
     )
     env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:1/0", "DJANGO_SETTINGS_MODULE": "certportal.settings",
            "CERTPORTAL_VAR_DIR": str(tmp_path)}  # fmt: skip

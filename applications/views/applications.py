@@ -147,7 +147,11 @@ def consultant_invite(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+        messages.success(
+            request,
+            _("The invitation to %(email)s is queued and will be sent shortly.")
+            % {"email": form.cleaned_data["email"]},
+        )
     return redirect("applications:detail", pk=pk)
 
 

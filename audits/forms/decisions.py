@@ -16,7 +16,9 @@ class DecisionForm(forms.Form):
         choices=[("certify", _("Certify")), ("refuse", _("Refuse certification"))],
         widget=forms.RadioSelect,
     )
-    star_level = forms.TypedChoiceField(label=_("Star level granted"), coerce=int, required=False, choices=[])
+    star_level = forms.TypedChoiceField(
+        label=_("Star level granted"), coerce=int, required=False, empty_value=None, choices=[]
+    )
     reason = forms.CharField(
         label=_("Reasons"),
         required=False,

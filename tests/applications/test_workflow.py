@@ -154,6 +154,7 @@ def test_transition_listeners_run_after_commit(
     assert seen == [Status.INFO_SUBMITTED]
 
 
+@pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
 def test_two_people_at_once_exactly_one_wins(application, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
     """The enterprise reopens its information while the consultant starts the forms, at the same moment."""

@@ -86,6 +86,7 @@ def test_surveillance_is_due_12_and_24_months_after_issue_then_recertification()
 # --- Numbering -----------------------------------------------------------------------------------
 
 
+@pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
 def test_certificate_numbers_stay_unique_when_issued_at_the_same_moment() -> None:
     numbers: list[str] = []
@@ -107,6 +108,7 @@ def test_certificate_numbers_stay_unique_when_issued_at_the_same_moment() -> Non
     assert sorted(numbers) == [f"CSA-2041-SV-{n:05d}" for n in range(1, 9)]
 
 
+@pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
 def test_two_certifiers_deciding_at_the_same_moment_get_different_numbers(auditor, certifier, other_certifier) -> None:  # type: ignore[no-untyped-def]
     applications = [new_application(), new_application()]
@@ -333,8 +335,13 @@ def test_the_pdf_task_is_idempotent(certificate) -> None:  # type: ignore[no-unt
     assert certificate_render_pdf(999999) == "skipped"
     assert certificate_render_pdf(certificate.pk) == "ready"
     assert certificate_render_pdf(certificate.pk) == "skipped", "already ready"
-    Certificate.objects.filter(pk=certificate.pk).update(pdf_status=Certificate.PdfStatus.RENDERING)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        pdf_status=Certificate.PdfStatus.RENDERING, pdf_task_id="another-task"
+    )
     assert certificate_render_pdf(certificate.pk) == "skipped", "another worker has it"
+    assert certificate_render_pdf.apply(args=[certificate.pk], task_id="another-task").get() == "ready", (
+        "the same task delivered again after its worker died takes the job over"
+    )
 
 
 @pytest.mark.django_db

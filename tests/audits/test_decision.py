@@ -189,3 +189,11 @@ def test_decision_is_recorded_with_the_time(application, auditor, certifier) -> 
     decision = services.certification_decide(application=application, actor=certifier, certify=True)
     assert decision.decided_at >= before
     assert decision.certifier == certifier
+
+
+def test_certifying_without_choosing_a_star_level_grants_the_computed_one(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+    ready_for_decision(application, auditor, rate="0.93")
+    response = client_for(certifier).post(reverse("audits:decision", args=[application.pk]), {"outcome": "certify"})
+    certificate = Certificate.objects.get()
+    assert response.url == reverse("audits:certificate", args=[certificate.pk])
+    assert certificate.star_level == 4
