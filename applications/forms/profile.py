@@ -107,6 +107,9 @@ class EnterpriseProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The server checks every field and answers in the user's language next to it; the browser's
+        # own checks would silently block e.g. a website typed without "https://" (which we accept).
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset(
                 _("Identity"),
