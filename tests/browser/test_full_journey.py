@@ -12,17 +12,20 @@ valid once the certifier suspends it. Screenshots of each step go to var/screens
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from applications.models import Application, EvidenceItem, EvidenceRequirement
+from audits.models import Certificate
 from certportal.models import OutgoingEmail
 from tests.applications.evidence_samples import pdf_bytes
 from tests.browser.conftest import Shots, log_in
-from tests.browser.journey import draw_signature, log_out, png
+from tests.browser.journey import FOUR_STAR_TOTAL, draw_signature, log_out, png, run_round, score
 from tests.factories import PASSWORD, VALID_ID_FEMALE, VALID_USCC, seal_photo
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -281,4 +284,72 @@ def test_the_whole_certification_in_the_browser(  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="提交发证机构").click()
     expect(page.locator(".status-badge")).to_have_text("已提交发证机构")
     shot("submitted")
+    log_out(page)
+
+    # --- The auditor reviews and accepts; the enterprise adds the pre-audit documents ---------------
+    log_in(page, auditor.username, PASSWORD)
+    page.goto(reverse("audits:review", args=[application.pk]))
+    expect(page.locator("#profile")).to_contain_text(VALID_USCC)
+    page.get_by_role("button", name="开始评审").click()
+    expect(page.get_by_text("已开始评审")).to_be_visible()
+    page.locator("#id_comment").fill("材料齐全，予以受理。")
+    page.get_by_role("button", name="评审通过").click()
+    expect(page.get_by_text("已受理。下一步：安排三次视频审厂。")).to_be_visible()
+    shot("accepted")
+    log_out(page)
+
+    log_in(page, SIGNUP_EMAIL, SIGNUP_PASSWORD)
+    provide_evidence(page, application, EvidenceItem.Phase.PRE_AUDIT)
+    log_out(page)
+    log_in(page, consultant.username, PASSWORD)
+    accept_items(page, application, EvidenceItem.Phase.PRE_AUDIT)
+    page.goto(reverse("applications:evidence", args=[application.pk]))
+    expect(page.locator("#progress")).to_contain_text("已完成 5 / 5 项")
+    shot("pre-audit-documents")
+    log_out(page)
+
+    # --- Three video audits, then the score sheet to four stars ------------------------------------
+    log_in(page, auditor.username, PASSWORD)
+    page.goto(reverse("applications:detail", args=[application.pk]))
+    page.get_by_role("button", name="开始远程审厂").click()
+    expect(page.locator(".status-badge")).to_have_text("远程审厂")
+    now = timezone.now().replace(second=0, microsecond=0)
+    for number in (1, 2, 3):
+        start = now - datetime.timedelta(hours=4 * (4 - number), minutes=20)
+        run_round(page, application, number, start, shot)
+    page.goto(reverse("audits:rounds", args=[application.pk]))
+    expect(page.locator(".round-card", has_text="完成")).to_have_count(3)
+    shot("audits-done")
+    page.goto(reverse("applications:detail", args=[application.pk]))
+    page.get_by_role("button", name="完成审厂").click()
+    expect(page.locator(".status-badge")).to_have_text("评定")
+    page.get_by_role("link", name="评分表").click()
+    score(page, application)
+    expect(page.locator("#total-value")).to_have_text(FOUR_STAR_TOTAL)
+    expect(page.locator("#total-stars")).to_contain_text("四星级")
+    shot("score-sheet")
+    page.locator("#id_recommendation").fill("建议授予四星级证书。")
+    page.get_by_role("button", name="保存推荐意见").click()
+    expect(page.get_by_text("推荐意见已保存。")).to_be_visible()
+    page.get_by_role("button", name="提交认证决定").click()
+    expect(page.locator(".status-badge")).to_have_text("等待认证决定")
+    log_out(page)
+
+    # --- A certifier certifies; the worker renders the certificate --------------------------------
+    log_in(page, certifier.username, PASSWORD)
+    page.goto(reverse("audits:decision", args=[application.pk]))
+    expect(page.locator("#decision-total")).to_have_text(FOUR_STAR_TOTAL)
+    page.get_by_label("批准认证").check()
+    shot("decision")
+    page.get_by_role("button", name="记录决定").click()
+    certificate = Certificate.objects.get(application=application)
+    expect(page.get_by_text(f"证书 {certificate.number} 已颁发")).to_be_visible()
+    expect(page.locator("#download-pdf")).to_be_visible(timeout=90_000)  # the box polls until the PDF is ready
+    expect(page.locator("#certificate")).to_contain_text("四星级")
+    shot("certificate")
+    pdf = page.context.request.get(reverse("audits:certificate_pdf", args=[certificate.pk]))
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+    certificate.refresh_from_db()
+    assert (certificate.star_level, str(certificate.score), certificate.holder_name) == (4, "920.00", ENTERPRISE_NAME)
     log_out(page)
