@@ -55,6 +55,8 @@ class Shots:
         self.page = page
         self.folder = SCREENSHOTS / name
         self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):  # a run's pictures only, not a mix with an earlier run's
+            old.unlink()
         self.count = 0
 
     def __call__(self, step: str) -> None:

@@ -27,6 +27,7 @@ from tests.applications.evidence_samples import pdf_bytes
 from tests.browser.conftest import Shots, log_in
 from tests.browser.journey import FOUR_STAR_TOTAL, draw_signature, log_out, png, run_round, score
 from tests.factories import PASSWORD, VALID_ID_FEMALE, VALID_USCC, seal_photo
+from tests.helpers import pdf_text, squashed
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -89,6 +90,18 @@ def accept_items(page: Page, application: Application, phase: str, *, skip: str 
         page.goto(reverse("applications:evidence_requirement", args=[requirement.pk]))
         page.get_by_role("button", name="通过本项").click()
         expect(page.get_by_text(f"本项已通过（通过了 {requirement.copies_required} 个文件）。")).to_be_visible()
+
+
+def verify_valid(page: Page, certificate: Certificate) -> None:
+    """As anyone, logged out: search the number on the public page and open the certificate."""
+    page.goto(reverse("verify_search"))
+    page.locator("#id_q").fill(certificate.number)
+    page.get_by_role("button", name="查验").click()
+    page.locator("#verify-results a").first.click()
+    expect(page.locator(".verdict")).to_contain_text("该证书有效。")
+    expect(page.locator("#certificate-number")).to_have_text(certificate.number)
+    expect(page.get_by_text(ENTERPRISE_NAME)).to_be_visible()
+    expect(page.get_by_text("四星级")).to_be_visible()
 
 
 def test_the_whole_certification_in_the_browser(  # type: ignore[no-untyped-def]
@@ -241,6 +254,9 @@ def test_the_whole_certification_in_the_browser(  # type: ignore[no-untyped-def]
     expect(page.locator("#forms-progress")).to_contain_text("已签署 6/6", timeout=90_000)
     expect(page.locator('.signature-status[data-status="signed"]')).to_have_count(6)
     shot("forms-signed")
+    signed = page.locator("#form-basic_info").get_by_role("link", name="打开签署版").get_attribute("href")
+    text = squashed(pdf_text(page.context.request.get(signed).body()))
+    assert ENTERPRISE_NAME in text and VALID_USCC in text and "电子签署：刘明（总经理）" in text, text
     log_out(page)
 
     # --- The consultant reviews the evidence and sends one file back -------------------------------
@@ -349,7 +365,31 @@ def test_the_whole_certification_in_the_browser(  # type: ignore[no-untyped-def]
     shot("certificate")
     pdf = page.context.request.get(reverse("audits:certificate_pdf", args=[certificate.pk]))
     assert pdf.headers["content-type"] == "application/pdf"
-    assert pdf.body().startswith(b"%PDF")
+    text = squashed(pdf_text(pdf.body()))
+    assert certificate.number in text and ENTERPRISE_NAME in text and "四星级" in text
     certificate.refresh_from_db()
     assert (certificate.star_level, str(certificate.score), certificate.holder_name) == (4, "920.00", ENTERPRISE_NAME)
     log_out(page)
+
+    # --- Anyone can verify it; once suspended, the public page says it is not valid ----------------
+    verify_valid(page, certificate)
+    shot("verified-valid")
+
+    log_in(page, certifier.username, PASSWORD)
+    page.goto(reverse("audits:certificate", args=[certificate.pk]))
+    page.locator("#id_target").select_option("suspended")
+    page.locator("#id_reason").fill("监督审核发现售后服务热线长期无人接听，暂停证书待整改。")
+    until = timezone.localdate() + datetime.timedelta(days=90)
+    page.locator("#id_suspended_until").fill(until.isoformat())
+    page.get_by_role("button", name="变更状态").click()
+    expect(page.get_by_text(f"证书 {certificate.number} 当前状态：暂停。已通知持证企业。")).to_be_visible()
+    expect(page.locator("#history")).to_contain_text("监督审核发现售后服务热线长期无人接听")
+    shot("suspended")
+    log_out(page)
+
+    page.goto(reverse("verify_certificate", args=[certificate.number]))
+    verdict = page.locator(".verdict")
+    expect(verdict).to_contain_text("该证书无效。")
+    expect(verdict).to_contain_text(f"最长至 {until:%Y-%m-%d}")
+    expect(verdict).to_have_attribute("data-status", "suspended")
+    shot("verified-not-valid")
