@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Callable
 
 from django.utils import timezone
@@ -34,6 +35,10 @@ def local(moment: datetime.datetime) -> str:
 
 
 def log_out(page: Page) -> None:
+    """Forget the session. Leave the page first: a response still on its way to it (Django sends the
+    CSRF cookie again with every page that has a form) would otherwise put the old cookie back after
+    the next login page set a new one, and that login would fail its CSRF check."""
+    page.goto("about:blank")
     page.context.clear_cookies()
 
 
@@ -83,6 +88,12 @@ def run_round(
         shot("first-round-done")
 
 
+def settled(page: Page, indicator_pk: int) -> None:
+    """Wait until htmx has wired up the score row it just swapped in: it does so only once the row
+    has settled, and a change typed into the row before that would never be sent."""
+    expect(page.locator(f"#indicator-{indicator_pk}")).not_to_have_class(re.compile(r"\bhtmx-settling\b"))
+
+
 def score(page: Page, application: Application) -> None:
     """Fill the score sheet row by row to the four-star total, watching each row's points follow."""
     version = application.score_sheet.version
@@ -94,6 +105,7 @@ def score(page: Page, application: Application) -> None:
         box.fill(value)
         box.press("Tab")
         expect(page.locator(f"#indicator-{pk} .earned")).to_have_text(f"{earned} / {indicators[code].max_points:.0f}")
+        settled(page, pk)
 
     for code, value in AWARDED.items():
         fill("awarded", code, value, value)
@@ -104,6 +116,7 @@ def score(page: Page, application: Application) -> None:
     pk = indicators["5.2.6"].pk
     page.locator(f"#id_i{pk}-excluded").check()
     expect(page.locator(f"#indicator-{pk}")).to_contain_text("请说明该指标为什么不适用于该企业")
+    settled(page, pk)
     page.locator(f"#id_i{pk}-exclusion_reason").fill("企业不回收废弃商品，由生产厂家回收")
     page.locator(f"#id_i{pk}-exclusion_reason").press("Tab")
     expect(page.locator(f"#indicator-{pk} .earned")).to_have_text("已删减")

@@ -156,6 +156,7 @@ def test_the_whole_certification_in_the_browser(  # type: ignore[no-untyped-def]
         page.locator("#id_name").fill(name)
         page.locator("#id_model").fill(model)
         page.get_by_role("button", name="保存并继续添加" if number == 0 else "保存", exact=True).click()
+        expect(page.get_by_text(f"已保存：{name}（{model}）。")).to_be_visible()
     expect(page.locator("#products")).to_contain_text("除湿机")
     page.get_by_role("link", name="添加网点").click()
     page.locator("#id_name").fill("杭州服务中心")
