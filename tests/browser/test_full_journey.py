@@ -29,7 +29,8 @@ from tests.browser.journey import FOUR_STAR_TOTAL, draw_signature, log_out, png,
 from tests.factories import PASSWORD, VALID_ID_FEMALE, VALID_USCC, seal_photo
 from tests.helpers import pdf_text, squashed
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+# About two minutes here; the whole story is long, so it gets more than the suite's 300 s on a busy machine.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker, pytest.mark.timeout(600)]
 
 ENTERPRISE_NAME = "杭州示例家电服务有限公司"
 SIGNUP_EMAIL = "liu@example.com"
