@@ -110,6 +110,11 @@ class AnswerForm(forms.Form):
         help_text=_("For example which systems each department uses (ERP, CRM, service tickets…)."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the upload form on the same page has a "note" field too.
+        kwargs.setdefault("auto_id", "id_answer_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ReviewForm(forms.Form):
     """Accept, or send back with a reason (picked from the common ones, free text, or both)."""

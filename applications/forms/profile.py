@@ -112,6 +112,9 @@ class EnterpriseProfileForm(forms.ModelForm):
         capital.validators.append(MinValueValidator(0))
         capital.widget.attrs["min"] = 0
         self.helper = FormHelper()
+        # The server checks every field and answers in the user's language next to it; the browser's
+        # own checks would silently block e.g. a website typed without "https://" (which we accept).
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset(
                 _("Identity"),

@@ -4,6 +4,8 @@ the workflow preconditions that use it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -247,6 +249,15 @@ def test_yes_no_item_is_complete_once_answered(evidence_application, enterprise_
     )
     assert screenshot.status == "pending"  # optional screenshots do not hold the item back
     assert state_of(evidence_application, "29").complete
+
+
+def test_yes_no_item_page_has_one_field_per_id(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+    """The answer and the optional screenshots are two forms on one page: each label finds its own field."""
+    requirement = requirement_of(evidence_application, "29")
+    page = client_for(enterprise_user).get(reverse("applications:evidence_requirement", args=[requirement.pk]))
+    ids = re.findall(r'\sid="([^"]+)"', page.content.decode())
+    assert "id_answer_note" in ids and "id_note" in ids
+    assert sorted(ids) == sorted(set(ids)), [name for name in set(ids) if ids.count(name) > 1]
 
 
 # --- The checklist page ----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -47,6 +49,14 @@ def test_bad_mobile_phone_and_website_are_refused(enterprise_user) -> None:  # t
     page = client_for(enterprise_user).post(edit_url(enterprise_user.enterprise), data).content.decode()
     for field in ["contact_mobile", "service_hotline", "website"]:
         assert f'id="error_1_id_{field}"' in page, field
+
+
+def test_website_without_scheme_is_not_blocked_by_the_browser_and_saved_with_https(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(enterprise_user)
+    page = client.get(edit_url(enterprise_user.enterprise)).content.decode()
+    assert re.search(r"<form[^>]*novalidate", page), "the portal's messages, not the browser's, report bad fields"
+    client.post(edit_url(enterprise_user.enterprise), {**PARTIAL, "website": "www.example.cn"})
+    assert Enterprise.objects.get(pk=enterprise_user.enterprise.pk).website == "https://www.example.cn"
 
 
 def test_uscc_of_another_enterprise_is_refused(enterprise_user, other_enterprise_user) -> None:  # type: ignore[no-untyped-def]

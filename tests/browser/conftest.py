@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
@@ -55,6 +56,8 @@ class Shots:
         self.page = page
         self.folder = SCREENSHOTS / name
         self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):  # a run's pictures only, not a mix with an earlier run's
+            old.unlink()
         self.count = 0
 
     def __call__(self, step: str) -> None:
@@ -72,4 +75,6 @@ def log_in(page: Page, username: str, password: str) -> None:
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    # The login page has already loaded: wait for the answer to the form, or a page.goto() right
+    # after this could cancel it before the session cookie is set.
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))

@@ -12,21 +12,11 @@ from playwright.sync_api import Page, expect
 from applications import demo_documents
 from applications.models import Application, FormRendition
 from tests.browser.conftest import log_in
+from tests.browser.journey import draw_signature
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 FORMS = ["basic_info", "application", "contract", "laws", "managers", "remote_audit"]
-
-
-def draw_signature(page: Page) -> None:
-    box = page.locator("#signature-pad").bounding_box()
-    assert box is not None
-    x, y, width, height = box["x"], box["y"], box["width"], box["height"]
-    page.mouse.move(x + width * 0.1, y + height * 0.7)
-    page.mouse.down()
-    for fx, fy in [(0.25, 0.2), (0.35, 0.75), (0.5, 0.3), (0.62, 0.7), (0.8, 0.35), (0.9, 0.6)]:
-        page.mouse.move(x + width * fx, y + height * fy, steps=6)
-    page.mouse.up()
 
 
 def test_the_demo_enterprise_signs_all_forms_and_the_consultant_submits(page: Page, shot, celery_worker) -> None:  # type: ignore[no-untyped-def]
