@@ -44,9 +44,7 @@ def test_from_submitted_to_a_verified_four_star_certificate(page: Page, shot, ap
     expect(page.locator(".round-card")).to_have_count(3)
     shot("audit-planning")
 
-    # The remote audits: three rounds, each in the recent past so that it can be marked done. The
-    # pre-audit documents (opened by the acceptance) are set up as complete, uploads are tested elsewhere.
-    complete_evidence(application)
+    # The remote audits: three rounds, each in the recent past so that it can be marked done.
     page.goto(f"/applications/{application.pk}/")
     page.get_by_role("button", name="开始远程审厂").click()
     expect(page.locator(".status-badge")).to_have_text("远程审厂")
