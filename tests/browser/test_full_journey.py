@@ -199,7 +199,7 @@ def test_the_whole_certification_in_the_browser(  # type: ignore[no-untyped-def]
     expect(page.locator("#scope")).to_contain_text("除湿机")
     page.locator("#invite-email").fill(consultant.email)
     page.get_by_role("button", name="邀请").click()
-    expect(page.get_by_text(f"邀请已发送至 {consultant.email}。")).to_be_visible()
+    expect(page.get_by_text(f"邀请邮件已排队，将很快发送至 {consultant.email}。")).to_be_visible()
     page.get_by_role("button", name="提交企业基本信息").click()
     expect(page.locator(".status-badge")).to_have_text("基本信息已提交")
     shot("application-started")
