@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 
@@ -221,34 +222,39 @@ def queries_per_request(path: str, user: object) -> int:
     return len(queries)
 
 
-def write_large_pdf(path: Path, size: int) -> None:
-    """A valid one-page PDF of `size` bytes whose content stream is mostly blanks (like a big scan)."""
-    tail = b"\n0 0 1 rg 0 0 50 50 re f\n"
+def large_pdf(target: BinaryIO, size: int) -> None:
+    """Write a valid one-page PDF of about `size` bytes: a page whose content stream is mostly
+    blanks, like a large scan. Written in chunks, never held in memory (the upload benchmark and the upload tests)."""
+    padding = max(0, size - 600)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
     ]
-    with path.open("wb") as target:
-        offsets = []
-        position = target.write(b"%PDF-1.4\n")
-        for number, body in enumerate(objects, start=1):
-            offsets.append(position)
-            position += target.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-        padding = size - position - 400
+    offsets = []
+    position = target.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    for number, body in enumerate(objects, start=1):
         offsets.append(position)
-        position += target.write(b"4 0 obj\n<< /Length %d >>\nstream\n" % (padding + len(tail)))
-        chunk = b" " * (1024 * 1024)
-        remaining = padding
-        while remaining > 0:
-            position += target.write(chunk[: min(remaining, len(chunk))])
-            remaining -= len(chunk)
-        position += target.write(tail + b"\nendstream\nendobj\n")
-        xref = position
-        target.write(b"xref\n0 5\n0000000000 65535 f \n")
-        for offset in offsets:
-            target.write(b"%010d 00000 n \n" % offset)
-        target.write(b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+        position += target.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    offsets.append(position)
+    tail = b"\n0 0 1 rg 0 0 50 50 re f\n"
+    position += target.write(b"4 0 obj\n<< /Length %d >>\nstream\n" % (padding + len(tail)))
+    chunk = b" " * (1024 * 1024)
+    remaining = padding
+    while remaining > 0:
+        position += target.write(chunk[: min(remaining, len(chunk))])
+        remaining -= len(chunk)
+    position += target.write(tail + b"\nendstream\nendobj\n")
+    xref = position
+    target.write(b"xref\n0 5\n0000000000 65535 f \n")
+    for offset in offsets:
+        target.write(b"%010d 00000 n \n" % offset)
+    target.write(b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+
+
+def write_large_pdf(path: Path, size: int) -> None:
+    with path.open("wb") as target:
+        large_pdf(target, size)
 
 
 def upload(port: int, path: str, file: Path, *, session: str, products: list[str]) -> tuple[int, float]:

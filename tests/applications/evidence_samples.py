@@ -172,36 +172,6 @@ HOSTILE = {
 }
 
 
-def big_pdf(target: io.RawIOBase | io.BufferedIOBase, size: int) -> None:
-    """Write a valid one-page PDF of about `size` bytes: a page whose content stream is mostly
-    blanks, like a large scan. Written in chunks, so the test never holds it in memory."""
-    padding = max(0, size - 600)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-    ]
-    offsets = []
-    position = target.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    for number, body in enumerate(objects, start=1):
-        offsets.append(position)
-        position += target.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    offsets.append(position)
-    tail = b"\n0 0 1 rg 0 0 50 50 re f\n"
-    position += target.write(b"4 0 obj\n<< /Length %d >>\nstream\n" % (padding + len(tail)))
-    chunk = b" " * (1024 * 1024)
-    remaining = padding
-    while remaining > 0:
-        position += target.write(chunk[: min(remaining, len(chunk))])
-        remaining -= len(chunk)
-    position += target.write(tail + b"\nendstream\nendobj\n")
-    xref = position
-    target.write(b"xref\n0 5\n0000000000 65535 f \n")
-    for offset in offsets:
-        target.write(b"%010d 00000 n \n" % offset)
-    target.write(b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref)
-
-
 def multipart(fields: dict[str, list[str]], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
     """A multipart/form-data body with file names sent exactly as given (the test client would
     strip directories from them; a hostile client does not)."""

@@ -20,11 +20,11 @@ from django.urls import reverse
 
 from applications import services
 from applications.models import ApplicationEvent, EvidenceFile
+from certportal.benchmark import large_pdf
 from certportal.lib.uploads import StreamingUploadHandler, UploadRefused, check_name
 from tests.applications.evidence_samples import (
     GOOD,
     HOSTILE,
-    big_pdf,
     image_bytes,
     multipart,
     ofd_bytes,
@@ -259,7 +259,7 @@ def test_oversized_file_is_refused_while_the_others_go_through(
 ) -> None:  # type: ignore[no-untyped-def]
     settings.EVIDENCE_MAX_UPLOAD_MB = 1
     big = io.BytesIO()
-    big_pdf(big, 1_300_000)
+    large_pdf(big, 1_300_000)
     response = post_raw(
         enterprise_user,
         requirement_of(evidence_application, "16"),
@@ -316,7 +316,7 @@ def test_a_30_mb_upload_is_parsed_checked_and_stored_without_holding_it_in_memor
     """Python allocations while parsing, validating, hashing and storing stay far below the file size."""
     requirement = requirement_of(evidence_application, "4")
     content = io.BytesIO()
-    big_pdf(content, 30 * 1024 * 1024)
+    large_pdf(content, 30 * 1024 * 1024)
     body, content_type = multipart(
         {"products": [str(p.pk) for p in evidence_application.scope.all()]},
         [("files", "服务管理手册-扫描.pdf", content.getvalue())],

@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from applications.models import EvidenceFile
 from applications.services.evidence import evidence_requirements_ensure
-from tests.applications.evidence_samples import big_pdf, image_bytes
+from certportal.benchmark import large_pdf
+from tests.applications.evidence_samples import image_bytes
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,7 +32,7 @@ new MutationObserver((changes) => {
 
 def scanned_pdf(size: int) -> bytes:
     content = io.BytesIO()
-    big_pdf(content, size)
+    large_pdf(content, size)
     return content.getvalue()
 
 
