@@ -46,6 +46,7 @@ from applications.models.documents import FormType
 from applications.progress import WAITING_ON, Party
 from audits.models import AuditRound, Finding
 from certportal.accounts.models import User
+from certportal.lib.validators import search_terms
 
 Status = Application.Status
 FORM_COUNT = len(FormType.values)
@@ -193,7 +194,7 @@ class Filters:
             stage=stage if stage == "open" or stage in Status.values else "",
             waiting=waiting if waiting in Party.LABELS else "",
             pace=pace if pace in PACES else "",
-            query=" ".join(params.get("q", "").split())[:100],
+            query=search_terms(params.get("q", "")),
             sort=sort if sort.lstrip("-") in SORTS else DEFAULT_SORT,
         )
 

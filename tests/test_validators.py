@@ -19,6 +19,7 @@ from certportal.lib.validators import (
     mask_mobile,
     normalise_code,
     normalise_mobile,
+    search_terms,
     uscc_check_character,
     validate_id_number,
     validate_mobile,
@@ -173,3 +174,8 @@ def test_invalid_mobiles(typed: str) -> None:
 
 def test_mobiles_are_masked() -> None:
     assert mask_mobile("13912345678") == "139****5678"
+
+
+def test_search_terms_drop_control_characters_and_extra_spaces() -> None:
+    assert search_terms("  海尔\x00 \x1b[31m  空调\t ") == "海尔 [31m 空调"
+    assert search_terms("长" * 500) == "长" * 100

@@ -19,6 +19,7 @@ from audits.models import Certificate
 from audits.pdf import verify_url
 from audits.views.helpers import add_errors
 from certportal.lib.files import private_file_response
+from certportal.lib.validators import search_terms
 
 LIST_LIMIT = 500
 
@@ -31,7 +32,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         certificates = certificates.surveillance_overdue(today)
     elif status in Certificate.Status.values:
         certificates = certificates.filter(status=status)
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_terms(request.GET.get("q", ""))
     if query:
         certificates = certificates.filter(Q(number__icontains=query) | Q(holder_name__icontains=query))
     context = {

@@ -163,3 +163,13 @@ def mask_mobile(number: str) -> str:
     if len(number) != 11:
         return number
     return f"{number[:3]}****{number[7:]}"
+
+
+# Every control character, NUL included: none belongs in a search (PostgreSQL refuses NUL in text).
+SEARCH_CONTROLS = re.compile("[\x00-\x1f\x7f]")
+
+
+def search_terms(value: str, *, limit: int = 100) -> str:
+    """What a search box's text means: control characters dropped, runs of spaces made one,
+    at most `limit` characters."""
+    return " ".join(SEARCH_CONTROLS.sub(" ", value).split())[:limit]
