@@ -107,8 +107,8 @@ class Command(BaseCommand):
         # The upload goes to a new enterprise's application, as one starting out would have (made once:
         # a database given by BENCH_DATABASE_URL is kept from one run to the next).
         enterprise, _created = Enterprise.objects.get_or_create(name="基准测试电器有限公司")
-        uploader = User.objects.filter(username="bench-enterprise").first() or User.objects.create_user(
-            username="bench-enterprise", role="enterprise", enterprise=enterprise
+        uploader = User.objects.filter(username="bench-uploader").first() or User.objects.create_user(
+            username="bench-uploader", role="enterprise", enterprise=enterprise
         )
         fresh, _created = Application.objects.get_or_create(
             enterprise=enterprise, defaults={"reference": "SA-BENCH-00001"}
