@@ -135,3 +135,18 @@ def test_anonymous_is_sent_to_login(db):  # type: ignore[no-untyped-def]
     response = client_for(None).get(URL)
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.parametrize("rejected", [1, 12])
+def test_constant_number_of_queries(application, enterprise_user, django_assert_max_num_queries, rejected):  # type: ignore[no-untyped-def]
+    """Many items sent back (and their timeline events) cost no more queries than one."""
+    complete_evidence(application)
+    put_in_status(application, Status.FORMS_PREPARATION)
+    requirements = EvidenceRequirement.objects.filter(application=application, item__kind="files")[:rejected]
+    EvidenceRequirement.objects.filter(pk__in=[r.pk for r in requirements]).update(
+        review_status="rejected", review_reason="照片模糊"
+    )
+    client = client_for(enterprise_user)
+    with django_assert_max_num_queries(10):
+        response = client.get(URL)
+    assert todo_kinds(response) == ["evidence_rejected"] * rejected
