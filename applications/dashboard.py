@@ -44,7 +44,7 @@ from applications.models import (
 from applications.models.application import TARGET_DAYS_MAX, TARGET_DAYS_MIN
 from applications.models.documents import FormType
 from applications.progress import WAITING_ON, Party
-from audits.models import AuditRound, Finding
+from audits import interface as audits
 from certportal.accounts.models import User
 from certportal.lib.validators import search_terms
 
@@ -130,7 +130,8 @@ def pace_bounds(today: datetime.date | None = None) -> tuple[datetime.datetime, 
 def annotate_rows(applications: QuerySet[Application]) -> QuerySet[Application]:
     """The dashboard's columns as annotations (one SELECT with correlated subqueries)."""
     next_round = (
-        AuditRound.objects.filter(application=OuterRef("pk"), done_at__isnull=True, starts_at__isnull=False)
+        audits.unfinished_scheduled_rounds()
+        .filter(application=OuterRef("pk"))
         .order_by()
         .values("application")
         .annotate(first=Min("starts_at"))
@@ -152,7 +153,7 @@ def annotate_rows(applications: QuerySet[Application]) -> QuerySet[Application]:
         evidence_accepted=_count(_accepted_items()),
         forms_signed=Coalesce(Subquery(signed, output_field=IntegerField()), Value(0)),
         next_audit_at=Subquery(next_round, output_field=DateTimeField()),
-        open_findings=_count(Finding.objects.open()),
+        open_findings=_count(audits.open_findings()),
         last_activity_at=Coalesce(Subquery(last_event, output_field=DateTimeField()), F("updated_at")),
         waiting_on=waiting_on_expression(),
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application, EvidenceFile, EvidenceRequirement
 from applications.profile import profile_problems
 from applications.services.documents import forms_overview
-from audits.models import AuditRound, Finding
+from audits import interface as audits
 
 Status = Application.Status
 
@@ -101,12 +101,7 @@ def _forms_to_sign(application: Application) -> list[Todo]:
 
 
 def _rounds_to_confirm(application: Application) -> list[Todo]:
-    rounds = AuditRound.objects.filter(
-        application=application,
-        schedule_status=AuditRound.Schedule.PROPOSED,
-        done_at__isnull=True,
-        starts_at__gt=timezone.now(),
-    ).order_by("number")
+    rounds = audits.rounds_to_confirm().filter(application=application).order_by("number")
     return [
         Todo(
             "round_to_confirm",
@@ -119,9 +114,7 @@ def _rounds_to_confirm(application: Application) -> list[Todo]:
 
 
 def _findings_to_answer(application: Application) -> list[Todo]:
-    findings = Finding.objects.filter(application=application, status=Finding.Status.OPEN).order_by(
-        "deadline", "number"
-    )
+    findings = audits.findings_to_answer().filter(application=application).order_by("deadline", "number")
     return [
         Todo(
             "finding_to_answer",

@@ -1,8 +1,12 @@
-"""The certification workflow as one table: who may move an application from which state to which,
-and what must be true first. `services.application_transition` is the only code that applies it.
+"""The certification workflow as one table, the whole truth: who may move an application from which
+state to which, what must be true first, who is told, and what the new state needs.
+`services.application_transition` is the only code that applies it.
 
-To add a precondition, add a function `(application, actor) -> message or None` to the transition's
-`preconditions` (later features register theirs with `add_precondition`).
+- A precondition is a function `(application, actor) -> message or None`. It may live in the module
+  of its topic (evidence, forms, audits); this table imports and lists it.
+- `after_transition()` creates what the new state needs (the forms, the audit rounds) inside the
+  transition's transaction, so no page ever finds a state without its rows.
+- `notice` names the notification the step sends after commit, and to whom.
 """
 
 from __future__ import annotations
@@ -17,6 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from applications.profile import profile_problems
+from applications.services.documents import application_forms_ensure, forms_are_generated, forms_are_signed
+from applications.services.evidence import evidence_is_complete, pre_audit_documents_are_complete
+from audits import interface as audits
+from notifications.models import Kind
 
 if TYPE_CHECKING:
     from certportal.accounts.models import User
@@ -34,6 +42,22 @@ class Actor(enum.Enum):
     CERTIFIER = "certifier"  # certification-body decision maker
 
 
+class Audience(enum.Enum):
+    """Who a step's notification goes to."""
+
+    ENTERPRISE = "enterprise"  # the enterprise's users
+    CONSULTANT = "consultant"  # the assigned consultant
+    TEAM = "team"  # both: the people preparing the application
+    AUDITORS = "auditors"  # every auditor of the certification body
+    CERTIFIERS = "certifiers"  # every certifier of the certification body
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str
+    audience: Audience
+
+
 @dataclass
 class Transition:
     source: str
@@ -46,6 +70,8 @@ class Transition:
     style: str = "primary"
     # Handled by a dedicated page (e.g. the certification decision), not by a plain button.
     own_page: str = ""
+    # Sent after commit; None when the step tells no one, or its service tells with more detail.
+    notice: Notice | None = None
 
 
 def profile_is_complete(application: Application, actor: User) -> str | Promise | None:
@@ -69,6 +95,10 @@ def consultant_is_assigned(application: Application, actor: User) -> str | Promi
 
 OPEN_STATUSES = [status for status in Status.values if status not in Application.CLOSED_STATUSES]
 E, C, A, D = Actor.ENTERPRISE, Actor.CONSULTANT, Actor.AUDITOR, Actor.CERTIFIER
+READY_TO_SUBMIT = [consultant_is_assigned, profile_is_complete, scope_is_chosen, evidence_is_complete, forms_are_signed]
+# Refusing stays possible with open serious findings (they may be the very reason to refuse);
+# certifying needs them verified, and a score that qualifies.
+READY_TO_CERTIFY = [audits.impartiality_problem, audits.open_serious_findings_problem, audits.score_qualifies_problem]
 
 
 def _t(source: str, target: str, actors: Iterable[Actor], label: str | Promise, **options: object) -> Transition:
@@ -77,33 +107,62 @@ def _t(source: str, target: str, actors: Iterable[Actor], label: str | Promise, 
 
 TRANSITIONS: list[Transition] = [
     _t(Status.DRAFT, Status.INFO_SUBMITTED, {E}, _("Submit the basic information"),
-       preconditions=[profile_is_complete, scope_is_chosen]),
+       preconditions=[profile_is_complete, scope_is_chosen],
+       notice=Notice(Kind.INFO_SUBMITTED, Audience.CONSULTANT)),
     _t(Status.INFO_SUBMITTED, Status.DRAFT, {E, C}, _("Reopen the basic information"), style="secondary"),
     _t(Status.INFO_SUBMITTED, Status.FORMS_PREPARATION, {C}, _("Start preparing the forms"),
        preconditions=[profile_is_complete, scope_is_chosen]),
-    _t(Status.FORMS_PREPARATION, Status.AWAITING_SIGNATURE, {C}, _("Send the forms for signature")),
+    _t(Status.FORMS_PREPARATION, Status.AWAITING_SIGNATURE, {C}, _("Send the forms for signature"),
+       preconditions=[forms_are_generated],
+       notice=Notice(Kind.FORMS_READY_TO_SIGN, Audience.ENTERPRISE)),
     _t(Status.AWAITING_SIGNATURE, Status.FORMS_PREPARATION, {E, C}, _("Back to form preparation"),
        comment_required=True, style="secondary"),
     _t(Status.AWAITING_SIGNATURE, Status.SUBMITTED, {C}, _("Submit to the certification body"),
-       preconditions=[consultant_is_assigned, profile_is_complete, scope_is_chosen]),
+       preconditions=READY_TO_SUBMIT,
+       notice=Notice(Kind.APPLICATION_SUBMITTED, Audience.AUDITORS)),
     _t(Status.SUBMITTED, Status.UNDER_REVIEW, {A}, _("Start the review")),
-    _t(Status.UNDER_REVIEW, Status.RETURNED, {A}, _("Return for changes"), comment_required=True, style="secondary"),
-    _t(Status.UNDER_REVIEW, Status.AUDIT_PREPARATION, {A}, _("Accept the application")),
+    _t(Status.UNDER_REVIEW, Status.RETURNED, {A}, _("Return for changes"), comment_required=True, style="secondary",
+       notice=Notice(Kind.APPLICATION_RETURNED, Audience.TEAM)),
+    _t(Status.UNDER_REVIEW, Status.AUDIT_PREPARATION, {A}, _("Accept the application"),
+       notice=Notice(Kind.APPLICATION_ACCEPTED, Audience.TEAM)),
     _t(Status.RETURNED, Status.FORMS_PREPARATION, {C}, _("Rework the forms"), style="secondary"),
     _t(Status.RETURNED, Status.SUBMITTED, {C}, _("Submit again to the certification body"),
-       preconditions=[consultant_is_assigned, profile_is_complete, scope_is_chosen]),
-    _t(Status.AUDIT_PREPARATION, Status.REMOTE_AUDIT, {A}, _("Start the remote audits")),
-    _t(Status.REMOTE_AUDIT, Status.EVALUATION, {A}, _("Finish the audits")),
-    _t(Status.EVALUATION, Status.DECISION, {A}, _("Send for the certification decision")),
+       preconditions=READY_TO_SUBMIT,
+       notice=Notice(Kind.APPLICATION_SUBMITTED, Audience.AUDITORS)),
+    _t(Status.AUDIT_PREPARATION, Status.REMOTE_AUDIT, {A}, _("Start the remote audits"),
+       preconditions=[pre_audit_documents_are_complete]),
+    _t(Status.REMOTE_AUDIT, Status.EVALUATION, {A}, _("Finish the audits"),
+       preconditions=[audits.rounds_are_done]),
+    _t(Status.EVALUATION, Status.DECISION, {A}, _("Send for the certification decision"),
+       preconditions=[audits.score_sheet_is_complete],
+       notice=Notice(Kind.APPLICATION_SUBMITTED, Audience.CERTIFIERS)),
     _t(Status.DECISION, Status.EVALUATION, {D}, _("Send back for evaluation"), comment_required=True,
        style="secondary"),
-    _t(Status.DECISION, Status.CERTIFIED, {D}, _("Certify")),
-    _t(Status.DECISION, Status.NOT_CERTIFIED, {D}, _("Refuse certification"), comment_required=True, style="danger"),
+    # The decision (certified / not certified) is told by audits.services.decisions, with its details.
+    _t(Status.DECISION, Status.CERTIFIED, {D}, _("Certify"),
+       preconditions=READY_TO_CERTIFY, own_page=audits.DECISION_PAGE),
+    _t(Status.DECISION, Status.NOT_CERTIFIED, {D}, _("Refuse certification"), comment_required=True, style="danger",
+       preconditions=[audits.impartiality_problem], own_page=audits.DECISION_PAGE),
     *[
-        _t(status, Status.WITHDRAWN, {E}, _("Withdraw the application"), style="danger")
+        _t(status, Status.WITHDRAWN, {E}, _("Withdraw the application"), style="danger",
+           notice=Notice(Kind.APPLICATION_WITHDRAWN, Audience.CONSULTANT))
         for status in OPEN_STATUSES
     ],
 ]  # fmt: skip
+
+
+# What a state needs when an application enters it, created in the same transaction.
+STATE_SET_UP: dict[str, Callable[[Application], object]] = {
+    Status.FORMS_PREPARATION: lambda application: application_forms_ensure(application=application),
+    Status.AUDIT_PREPARATION: audits.audit_setup,
+}
+
+
+def after_transition(application: Application, target: str) -> None:
+    """Create what the application's new state needs (its six forms, its audit rounds and score sheet)."""
+    set_up = STATE_SET_UP.get(target)
+    if set_up is not None:
+        set_up(application)
 
 
 def find_transition(source: str, target: str) -> Transition | None:
@@ -111,15 +170,6 @@ def find_transition(source: str, target: str) -> Transition | None:
         if transition.source == source and transition.target == target:
             return transition
     return None
-
-
-def add_precondition(source: str, target: str, check: Precondition) -> None:
-    """Let a feature (evidence, forms, audits) require something of one transition."""
-    transition = find_transition(source, target)
-    if transition is None:
-        raise LookupError(f"no transition {source} → {target}")
-    if check not in transition.preconditions:
-        transition.preconditions.append(check)
 
 
 def actors_of(user: User, application: Application) -> set[Actor]:

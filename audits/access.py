@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from applications.access import get_application_for
 from applications.models import Application
 from audits.models import AuditRound, Certificate, CheckInPhoto, Finding, FindingEvidence, ScoreSheet
-from audits.services import audit_setup, score_sheet_ensure
 from certportal.accounts.models import User
 
 Status = Application.Status
@@ -33,14 +32,12 @@ def require(user: User, perm: str, obj: object | None, message: str) -> None:
 
 
 def get_audited_application_for(user: User, pk: int, *, perm: str | None = None) -> Application:
-    """An application whose audits have started (its rounds exist, created now if they are missing)."""
+    """An application whose audits have started (the acceptance created its rounds)."""
     application = get_application_for(user, pk)
     if perm:
         require(user, perm, application, _("Only the certification body's auditors can do this."))
     if not application.audit_rounds.exists():
-        if application.status not in AUDIT_STATUSES:
-            raise Http404(str(NOT_AUDITED_YET))
-        audit_setup(application)
+        raise Http404(str(NOT_AUDITED_YET))
     return application
 
 
@@ -105,9 +102,9 @@ def get_score_sheet_for(user: User, application_pk: int, *, write: bool = False)
         raise PermissionDenied(_("The score is shown to the enterprise once the certification decision is made."))
     if write:
         require(user, "audits.run_audits", application, _("Only the certification body's auditors score."))
-    if application.status not in AUDIT_STATUSES and not ScoreSheet.objects.filter(application=application).exists():
+    sheet = ScoreSheet.objects.filter(application=application).select_related("version").first()
+    if sheet is None:
         raise Http404(str(NOT_AUDITED_YET))
-    sheet = score_sheet_ensure(application)
     sheet.application = application
     return sheet
 

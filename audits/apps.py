@@ -7,6 +7,4 @@ class AuditsConfig(AppConfig):
     verbose_name = _("Audits and certificates")
 
     def ready(self) -> None:
-        from audits import checks, preconditions  # noqa: F401  (checks register themselves)
-
-        preconditions.register()
+        from audits import checks  # noqa: F401  (checks register themselves)

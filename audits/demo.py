@@ -34,8 +34,8 @@ from audits.models import (
     ScoreSheet,
     SpecialItem,
 )
+from audits.selectors import scored_indicators
 from audits.services.certificates import add_months, surveillance_due_date
-from audits.services.scoring import scored_indicators
 from certportal.accounts.models import User
 from certportal.lib.files import generated_name
 

@@ -37,7 +37,7 @@ def star_row(count: int, *, size: float = 40.0, gap: float = 8.0) -> dict[str, A
 
 
 def verify_url(certificate: Certificate) -> str:
-    from audits.services.notifications import site_url
+    from certportal.lib.links import site_url
 
     return site_url() + reverse("verify_certificate", args=[certificate.number])
 

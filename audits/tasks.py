@@ -7,11 +7,15 @@ from datetime import timedelta
 
 from celery import Task, shared_task
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from applications.people import people_of
 from audits.models import Certificate
 from certportal.lib.broker import enqueue
 from certportal.lib.pdf import store_pdf
+from notifications.models import Kind, Notification
+from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -87,3 +91,37 @@ def expire_certificates() -> int:
     from audits.services import certificates_expire
 
     return certificates_expire()
+
+
+# --- Surveillance reminders ---------------------------------------------------------------------------
+
+SURVEILLANCE_NOTICE_DAYS = (30, 0)
+
+
+@shared_task(name="audits.tasks.send_surveillance_reminders")
+def send_surveillance_reminders() -> int:
+    """Tell holders (and their consultant) that a surveillance audit falls due in 30 days, and again
+    on the day. Once per certificate and day; returns how many certificates were concerned."""
+    today = timezone.localdate()
+    days = [today + timedelta(days=offset) for offset in SURVEILLANCE_NOTICE_DAYS]
+    certificates = Certificate.objects.filter(
+        status=Certificate.Status.VALID, surveillance_due_on__in=days
+    ).select_related("application__enterprise", "application__consultant")
+    told_today = set(
+        Notification.objects.filter(kind=Kind.SURVEILLANCE_DUE, created_at__date=today).values_list(
+            "application_id", flat=True
+        )
+    )
+    count = 0
+    for certificate in certificates:
+        if certificate.application_id in told_today:
+            continue
+        notify(
+            kind=Kind.SURVEILLANCE_DUE,
+            recipients=people_of(certificate.application),
+            application=certificate.application,
+            url=reverse("audits:certificate", args=[certificate.pk]),
+            context={"number": certificate.number, "due": certificate.surveillance_due_on.isoformat()},
+        )
+        count += 1
+    return count

@@ -6,14 +6,10 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from certportal.navigation import nav_items_for
-from certportal.notifications.models import Notification
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
-    unread = Notification.objects.for_user(user).unread().count() if user.is_authenticated else 0
     return {
-        "unread_notifications": unread,
         "nav_items": nav_items_for(request.user),
         "certification_body_name": settings.CERTIFICATION_BODY_NAME,
         "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "csp",
     "certportal.apps.CertportalConfig",
     "certportal.accounts",
-    "certportal.notifications",
+    "notifications",
     "applications",
     "audits",
 ]
@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "certportal.context_processors.portal",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -272,11 +273,11 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "certportal.tasks.heartbeat", "schedule": 60.0},
     "sweep-pending-jobs": {"task": "certportal.tasks.sweep_pending_jobs", "schedule": 120.0},
     "daily-reminders": {
-        "task": "certportal.notifications.tasks.send_daily_reminders",
+        "task": "applications.tasks.reminders.send_daily_reminders",
         "schedule": crontab(hour=env_int("REMINDER_HOUR", 9), minute=0),
     },
     "surveillance-reminders": {
-        "task": "certportal.notifications.tasks.send_surveillance_reminders",
+        "task": "audits.tasks.send_surveillance_reminders",
         "schedule": crontab(hour=env_int("REMINDER_HOUR", 9), minute=5),
     },
     "sweep-evidence-jobs": {"task": "applications.tasks.evidence.evidence_sweep", "schedule": 120.0},

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from audits.views import public as verification
 from certportal import views
 from certportal.accounts import views as account_views
 
@@ -12,9 +11,8 @@ urlpatterns = [
     path("language/", account_views.language_switch, name="language_switch"),
     path("accounts/", include("certportal.accounts.urls")),
     path("", include("applications.urls")),
-    path("notifications/", include("certportal.notifications.urls")),
+    path("notifications/", include("notifications.urls")),
     path("audits/", include("audits.urls")),
-    path("verify/", verification.verify_search, name="verify_search"),
-    path("verify/<str:number>/", verification.verify_certificate, name="verify_certificate"),
+    path("verify/", include("audits.public_urls")),
     path("admin/", admin.site.urls),
 ]

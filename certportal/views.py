@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from applications.models import Application
 from certportal import health, landing
 
 
@@ -25,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_superuser and not user.role:
         return redirect("admin:index")
     if user.is_enterprise_user:
-        if Application.objects.filter(enterprise_id=user.enterprise_id).exists():
+        if user.enterprise is not None and user.enterprise.applications.exists():
             return redirect("applications:progress")
         return redirect("applications:enterprise", pk=user.enterprise_id)
     if user.is_consultant:

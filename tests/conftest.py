@@ -171,12 +171,17 @@ BODY_STAGES = {
     "submitted", "under_review", "returned", "audit_preparation", "remote_audit", "evaluation", "decision",
     "certified", "not_certified",
 }  # fmt: skip
+# The states an application reaches only after passing through the one that sets something up.
+AFTER_FORMS_PREPARATION = {"forms_preparation", "awaiting_signature"} | BODY_STAGES
+AFTER_ACCEPTANCE = {"audit_preparation", "remote_audit", "evaluation", "decision", "certified", "not_certified"}
 
 
 def put_in_status(application, status: str):  # type: ignore[no-untyped-def]
-    """Place an application in a workflow state directly (test set-up, not the workflow)."""
+    """Place an application in a workflow state directly (test set-up, not the workflow), with what
+    the workflow's after-transition step would have created on the way (forms, audit rounds)."""
     from django.utils import timezone
 
+    from applications import workflow
     from applications.models import Application
 
     changes = {"status": status}
@@ -184,6 +189,10 @@ def put_in_status(application, status: str):  # type: ignore[no-untyped-def]
         changes["submitted_at"] = application.submitted_at or timezone.now()
     Application.objects.filter(pk=application.pk).update(**changes)
     application.refresh_from_db()
+    if status in AFTER_FORMS_PREPARATION:
+        workflow.after_transition(application, "forms_preparation")
+    if status in AFTER_ACCEPTANCE:
+        workflow.after_transition(application, "audit_preparation")
     return application
 
 

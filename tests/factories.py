@@ -125,6 +125,14 @@ class ApplicationFactory(DjangoModelFactory):
         products = extracted or [ProductFactory(enterprise=self.enterprise)]
         self.scope.set(products)  # type: ignore[attr-defined]
 
+    @factory.post_generation
+    def evidence_requirements(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """What application_create does: the application's own copy of the checklist."""
+        if create:
+            from applications.services.evidence import evidence_requirements_ensure
+
+            evidence_requirements_ensure(self)  # type: ignore[arg-type]
+
 
 # --- Evidence ------------------------------------------------------------------------------------
 

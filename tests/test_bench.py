@@ -10,8 +10,8 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import NoReverseMatch, reverse
 
+from audits.management.commands import bench
 from certportal import benchmark
-from certportal.management.commands import bench
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8091/applications/9/evidence/
   2 threads and 20 connections

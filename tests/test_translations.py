@@ -12,7 +12,7 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-SOURCES = ["certportal", "applications", "audits", "templates", "manage.py"]
+SOURCES = ["certportal", "notifications", "applications", "audits", "templates", "manage.py"]
 
 
 def test_every_chinese_entry_is_translated_and_not_fuzzy() -> None:

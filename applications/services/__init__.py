@@ -3,9 +3,6 @@ act, writes the change and its timeline event in one transaction, and schedules 
 commit. Views call these; nothing else changes the data."""
 
 from applications.services.application import (
-    CREATION_LISTENERS,
-    SCOPE_LISTENERS,
-    TRANSITION_LISTENERS,
     ConcurrentChange,
     TransitionError,
     application_create,
@@ -48,9 +45,6 @@ from applications.services.evidence import (
 from applications.services.profile import enterprise_profile_save, profile_item_delete, profile_item_save
 
 __all__ = [
-    "CREATION_LISTENERS",
-    "SCOPE_LISTENERS",
-    "TRANSITION_LISTENERS",
     "ConcurrentChange",
     "TransitionError",
     "application_create",

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import workflow
+from applications import people, workflow
 from applications.models import Application, ApplicationEvent, Enterprise, Product
+from applications.services.evidence import evidence_requirements_ensure
 from applications.services.profile import require_member
 from certportal.accounts.models import User
 from certportal.lib.sequences import sequence_next
+from notifications.services import notify
 
 Status = Application.Status
 EventKind = ApplicationEvent.Kind
-
-
-# Called inside the transaction that creates an application (e.g. its evidence checklist is set up).
-CREATION_LISTENERS: list[Callable[[Application], None]] = []
-# Called after a transition commits, with its event (notifications, documents... register here).
-TRANSITION_LISTENERS: list[Callable[[ApplicationEvent], None]] = []
-# Called inside the transaction when the scope changes (e.g. evidence coverage is recomputed).
-SCOPE_LISTENERS: list[Callable[[Application], None]] = []
 
 
 class TransitionError(Exception):
@@ -74,8 +69,7 @@ def application_create(
     ApplicationEvent.objects.create(
         application=application, kind=EventKind.CREATED, actor=actor, to_status=Status.DRAFT
     )
-    for listener in CREATION_LISTENERS:
-        listener(application)
+    evidence_requirements_ensure(application)
     return application
 
 
@@ -106,8 +100,6 @@ def application_set_scope(*, application: Application, actor: User, products: It
             actor=actor,
             data={"before": before, "after": after},
         )
-        for listener in SCOPE_LISTENERS:
-            listener(application)
 
 
 def application_transition(
@@ -131,7 +123,10 @@ def application_transition(
         raise TransitionError(problems)
     with transaction.atomic():
         event = _apply_transition(application, actor, target, comment)
-    transaction.on_commit(lambda: _notify_transition(event))
+        workflow.after_transition(application, target)
+    if transition.notice is not None:
+        notice = transition.notice
+        transaction.on_commit(lambda: transition_notice_send(event=event, notice=notice))
     return event
 
 
@@ -161,6 +156,26 @@ def _apply_transition(application: Application, actor: User, target: str, commen
     )
 
 
-def _notify_transition(event: ApplicationEvent) -> None:
-    for listener in TRANSITION_LISTENERS:
-        listener(event)
+def transition_notice_send(*, event: ApplicationEvent, notice: workflow.Notice) -> None:
+    """Tell the step's audience (never the person who took it), with the comment given. Runs after
+    the transition commits."""
+    notify(
+        kind=notice.kind,
+        recipients=_audience(event.application, notice.audience),
+        application=event.application,
+        url=reverse("applications:detail", args=[event.application_id]),
+        context={"comment": event.comment or "—", "decision": event.get_to_status_display()},
+        exclude=event.actor,
+    )
+
+
+def _audience(application: Application, audience: workflow.Audience) -> list[User]:
+    Audience = workflow.Audience
+    if audience == Audience.ENTERPRISE:
+        return people.enterprise_users(application)
+    if audience == Audience.CONSULTANT:
+        return people.consultant_of(application)
+    if audience == Audience.TEAM:
+        return people.people_of(application)
+    role = User.Role.AUDITOR if audience == Audience.AUDITORS else User.Role.CERTIFIER
+    return people.staff_with_role(role)

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from applications.models import (
@@ -700,3 +701,48 @@ def renditions_sweep() -> int:
     )
     generated.filter(pk__in=stuck).update(updated_at=now)
     return sum(enqueue(form_render, rendition_id) for rendition_id in [*abandoned, *stuck])
+
+
+# --- Workflow preconditions (listed in applications.workflow) --------------------------------------
+
+
+def forms_are_generated(application: Application, actor: User) -> str | Promise | None:
+    """Before the forms go out for signature, each of the six is generated with the current data."""
+    missing = [state.label for state in forms_overview(application) if not state.generated]
+    if missing:
+        return _("Generate these forms with the current data first: %(forms)s.") % {"forms": "、".join(missing)}
+    return None
+
+
+def forms_are_signed(application: Application, actor: User) -> str | Promise | None:
+    """Before submission, each form is signed (or its scan confirmed) and nothing changed since."""
+    states = forms_overview(application)
+    outdated = [state for state in states if state.signature_outdated]
+    waiting = [state for state in states if state.signature_current and state.scan_waiting]
+    not_ready = [
+        state
+        for state in states
+        if state.signature_current and state.signature.kind == FormRendition.Kind.SIGNED and not state.signed
+    ]
+    unsigned = [state for state in states if not state.signed and state not in outdated + waiting + not_ready]
+    problems = []
+    if unsigned:
+        problems.append(_("not signed yet: %(forms)s") % {"forms": _labels(unsigned)})
+    if outdated:
+        problems.append(
+            _("changed after signing, to be generated and signed again: %(forms)s") % {"forms": _labels(outdated)}
+        )
+    if waiting:
+        problems.append(_("scans waiting for the consultant's check: %(forms)s") % {"forms": _labels(waiting)})
+    if not_ready:
+        problems.append(
+            _("signed, but the signed version is not ready (being generated, or failed): %(forms)s")
+            % {"forms": _labels(not_ready)}
+        )
+    if problems:
+        return _("The forms are not all signed. %(problems)s.") % {"problems": "；".join(problems)}
+    return None
+
+
+def _labels(states: list[FormState]) -> str:
+    return "、".join(state.label for state in states)

@@ -4,7 +4,7 @@ consultant's review, the yes/no question, and ZIP archives of the accepted evide
 Who may act: the enterprise's users and the assigned consultant upload, replace and withdraw files
 while the checklist phase is open (or while an item is sent back); the assigned consultant reviews;
 the consultant and certification-body staff request archives. The completeness rules live in
-`applications.checklist`; the workflow preconditions that use them are registered at the bottom.
+`applications.checklist`; the workflow preconditions that use them are at the bottom (listed in applications.workflow).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from applications import workflow
 from applications.checklist import checklist_for, list_separator
 from applications.models import (
     Application,
@@ -34,11 +34,13 @@ from applications.models import (
     EvidenceRequirement,
     Product,
 )
-from applications.services.application import CREATION_LISTENERS
+from applications.people import enterprise_users, people_of
 from certportal.accounts.models import User
 from certportal.lib.broker import enqueue_on_commit
 from certportal.lib.files import generated_name, sha256_of
 from certportal.lib.uploads import UploadRefused, check_upload
+from notifications.models import Kind, Notification
+from notifications.services import notify
 
 Status = Application.Status
 Phase = EvidenceItem.Phase
@@ -430,15 +432,42 @@ def evidence_requirement_reject(*, requirement: EvidenceRequirement, actor: User
 
 
 def _after_rejection(requirement: EvidenceRequirement, actor: User, reason: str) -> None:
-    from certportal.notifications.listeners import notify_evidence_rejected
-
-    notify_evidence_rejected(requirement, actor, reason)
+    """The enterprise is told which item to redo, and why."""
+    application = requirement.application
+    notify(
+        kind=Kind.EVIDENCE_REJECTED,
+        recipients=enterprise_users(application),
+        application=application,
+        url=reverse("applications:evidence_requirement", args=[requirement.pk]),
+        # Lazy: the item's title is read in each recipient's language.
+        context={"item": lazy(lambda: f"{requirement.item.code} {requirement.item.title}", str)(), "reason": reason},
+        exclude=actor,
+    )
 
 
 def _after_acceptance(application: Application, actor: User) -> None:
-    from certportal.notifications.listeners import notify_if_all_evidence_accepted
-
-    notify_if_all_evidence_accepted(application, actor)
+    """Once every item of the checklist is complete, the enterprise and the consultant are told,
+    once (again only after something was sent back or withdrawn since)."""
+    if checklist_for(application).incomplete(Phase.APPLICATION):
+        return
+    last_told = (
+        Notification.objects.filter(application=application, kind=Kind.EVIDENCE_ALL_ACCEPTED)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    setbacks = ApplicationEvent.objects.filter(
+        application=application, kind__in=[EventKind.EVIDENCE_REJECTED, EventKind.EVIDENCE_WITHDRAWN]
+    )
+    if last_told is not None and not setbacks.filter(created_at__gt=last_told).exists():
+        return
+    notify(
+        kind=Kind.EVIDENCE_ALL_ACCEPTED,
+        recipients=people_of(application),
+        application=application,
+        url=reverse("applications:evidence", args=[application.pk]),
+        exclude=actor,
+    )
 
 
 # --- Archives ----------------------------------------------------------------------------------------
@@ -501,12 +530,3 @@ def evidence_is_complete(application: Application, actor: User) -> str | Promise
 def pre_audit_documents_are_complete(application: Application, actor: User) -> str | Promise | None:
     """Precondition of starting the remote audits: every pre-audit document complete."""
     return _missing_message(application, Phase.PRE_AUDIT)
-
-
-def register() -> None:
-    """Hook evidence into application creation and the workflow (called from AppConfig.ready)."""
-    if evidence_requirements_ensure not in CREATION_LISTENERS:
-        CREATION_LISTENERS.append(evidence_requirements_ensure)
-    workflow.add_precondition(Status.AWAITING_SIGNATURE, Status.SUBMITTED, evidence_is_complete)
-    workflow.add_precondition(Status.RETURNED, Status.SUBMITTED, evidence_is_complete)
-    workflow.add_precondition(Status.AUDIT_PREPARATION, Status.REMOTE_AUDIT, pre_audit_documents_are_complete)

@@ -3,4 +3,5 @@
 from applications.tasks import (
     documents,  # noqa: F401
     evidence,  # noqa: F401
+    reminders,  # noqa: F401
 )

@@ -64,9 +64,6 @@ def _table_context(request: HttpRequest, application: Application) -> dict[str, 
 
 def form_list(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
-    if not application.forms.exists() and application.status in PREPARATION_STATUSES:
-        # Applications that reached form preparation before the forms existed get them now.
-        services.application_forms_ensure(application=application)
     return _render_form_list(request, application, ShipmentForm())
 
 

@@ -19,23 +19,14 @@ from applications import services
 from applications.access import get_application_for, get_archive_for, get_evidence_file_for, get_requirement_for
 from applications.checklist import Checklist, ItemState, checklist_for
 from applications.forms import AnswerForm, DocumentDetailsForm, EvidenceReplaceForm, EvidenceUploadForm, ReviewForm
-from applications.models import Application, EvidenceArchive, EvidenceFile, EvidenceItem, EvidenceRequirement
+from applications.models import EvidenceArchive, EvidenceFile, EvidenceItem, EvidenceRequirement
 from certportal.lib.files import private_file_response
 from certportal.lib.uploads import accept_attribute, families_label, max_upload_bytes
 
 
-def _checklist(application: Application) -> Checklist:
-    checklist = checklist_for(application)
-    if checklist.items and checklist.items[0].requirement.pk is None:
-        # Started before the checklist existed (or seeded directly): give it its requirements now.
-        services.evidence_requirements_ensure(application)
-        checklist = checklist_for(application)
-    return checklist
-
-
 def evidence_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
-    checklist = _checklist(application)
+    checklist = checklist_for(application)
     can_archive = services.evidence_archive_problem(application, request.user) is None
     context = {
         "application": application,

@@ -154,7 +154,7 @@ class ScoreSheet(TimeStampedModel):
 
     def result(self) -> ScoreResult:
         """The engine's verdict on what has been entered so far (two queries)."""
-        from audits.services.scoring import score_sheet_result
+        from audits.selectors import score_sheet_result
 
         return score_sheet_result(self)
 

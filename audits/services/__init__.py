@@ -1,6 +1,7 @@
 """Business operations of the audits: review hooks, rounds, findings, scoring, decisions, certificates.
 Each checks the actor's right to act, writes the change with its event, and sends e-mail after commit."""
 
+from audits.interface import audit_team_ids
 from audits.services.certificates import (
     allowed_targets,
     certificate_change_status,
@@ -10,11 +11,10 @@ from audits.services.certificates import (
     certificate_record_surveillance,
     certificates_expire,
 )
-from audits.services.decisions import audit_team_ids, certification_decide
+from audits.services.decisions import certification_decide
 from audits.services.findings import evidence_add, finding_answer, finding_raise, finding_verify
 from audits.services.rounds import (
     RoundPlan,
-    audit_setup,
     interview_delete,
     interview_save,
     photo_add,
@@ -28,11 +28,10 @@ from audits.services.scoring import (
     IndicatorInput,
     indicator_score_save,
     recommendation_save,
-    score_sheet_ensure,
-    score_sheet_result,
     special_item_add,
     special_item_delete,
 )
+from audits.setup import audit_setup, score_sheet_ensure
 
 __all__ = [
     "IndicatorInput",
@@ -62,7 +61,6 @@ __all__ = [
     "round_respond",
     "round_schedule",
     "score_sheet_ensure",
-    "score_sheet_result",
     "special_item_add",
     "special_item_delete",
 ]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application, ApplicationEvent
+from applications.people import people_of
 from audits.models import Certificate, CertificateEvent, CertificationDecision
 from audits.models.certificates import (
     MAX_SUSPENSION_MONTHS,
@@ -31,12 +32,11 @@ from audits.models.certificates import (
     SURVEILLANCES_PER_CYCLE,
     VALIDITY_YEARS,
 )
-from audits.services.notifications import enterprise_people, notify
 from certportal.accounts.models import User
 from certportal.lib.broker import enqueue_on_commit
 from certportal.lib.sequences import sequence_next
-from certportal.notifications.models import Kind
-from certportal.notifications.services import notify as notify_in_app
+from notifications.models import Kind
+from notifications.services import Email, notify
 
 CertStatus = Certificate.Status
 EventKind = ApplicationEvent.Kind
@@ -117,9 +117,9 @@ def certificate_issue(
         data={"number": certificate.number, "star_level": certificate.star_level},
     )
     certificate_pdf_enqueue(certificate)
-    notify_in_app(
+    notify(
         kind=Kind.CERTIFICATE_ISSUED,
-        recipients=enterprise_people(application),
+        recipients=people_of(application),
         application=application,
         url=reverse("audits:certificate", args=[certificate.pk]),
         context={"number": certificate.number},
@@ -216,15 +216,17 @@ def _apply_status(
             created_at=now,
         )
         notify(
-            enterprise_people(certificate.application),
-            subject=gettext_lazy("Certificate %(number)s is now: %(status)s"),
-            params={"number": certificate.number, "status": CertStatus(target).label},
-            template="emails/certificate_status.txt",
-            context={"certificate": certificate},
+            recipients=people_of(certificate.application),
             kind=Kind.CERTIFICATE_STATUS_CHANGED,
             application=certificate.application,
             url=reverse("audits:certificate", args=[certificate.pk]),
-            values={"number": certificate.number, "status": CertStatus(target).label, "reason": reason},
+            context={"number": certificate.number, "status": CertStatus(target).label, "reason": reason},
+            email=Email(
+                subject=gettext_lazy("Certificate %(number)s is now: %(status)s"),
+                params={"number": certificate.number, "status": CertStatus(target).label},
+                template="emails/certificate_status.txt",
+                context={"certificate": certificate},
+            ),
         )
     return certificate
 

@@ -7,75 +7,20 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application
+from applications.people import people_of
 from applications.services import application_transition
-from audits.models import AuditRound, CertificationDecision, Finding, IndicatorScore, ScoreSheet
+from audits.models import CertificationDecision, ScoreSheet
 from audits.models.certificates import STAR_NAMES
 from audits.services.certificates import certificate_issue
-from audits.services.notifications import enterprise_people, notify
 from certportal.accounts.models import User
-from certportal.notifications.models import Kind
+from notifications.models import Kind
+from notifications.services import Email, notify
 
 Status = Application.Status
-
-
-def audit_team_ids(application: Application) -> set[int]:
-    """Everyone who audited the application: the rounds' lead auditors and members, and whoever
-    scored its indicators or raised its findings."""
-    rounds = AuditRound.objects.filter(application=application)
-    team = {pk for pk in rounds.values_list("lead_auditor_id", flat=True) if pk}
-    team |= set(rounds.filter(members__isnull=False).values_list("members", flat=True))
-    team |= {
-        pk
-        for pk in IndicatorScore.objects.filter(sheet__application=application).values_list("scored_by_id", flat=True)
-        if pk
-    }
-    team |= set(Finding.objects.filter(application=application).values_list("raised_by_id", flat=True))
-    return team
-
-
-def impartiality_problem(application: Application, actor: User) -> str | Promise | None:
-    """ISO/IEC 17065 7.6.1: the decision is made by someone who took no part in the evaluation."""
-    if actor.pk in audit_team_ids(application):
-        return _(
-            "You were on this application's audit team, so you may not decide on it (impartiality, "
-            "ISO/IEC 17065). Another certifier has to make the decision."
-        )
-    return None
-
-
-def open_serious_findings_problem(application: Application, actor: User) -> str | Promise | None:
-    codes = [
-        finding.code for finding in Finding.objects.filter(application=application, grade=Finding.Grade.SERIOUS).open()
-    ]
-    if codes:
-        return _(
-            "Serious nonconformities are still open (%(codes)s): their corrective actions must be verified "
-            "before the application can be certified."
-        ) % {"codes": "、".join(codes)}
-    return None
-
-
-def score_qualifies_problem(application: Application, actor: User) -> str | Promise | None:
-    sheet = ScoreSheet.objects.filter(application=application).select_related("version").first()
-    if sheet is None:
-        return _("There is no score sheet for this application.")
-    result = sheet.result()
-    if not result.complete:
-        return _("The score sheet is not complete.")
-    if result.vetoed:
-        return _(
-            "%(count)s special deductions: 5 or more fail the evaluation whatever the score. Refuse certification."
-        ) % {"count": result.deductions}
-    if not result.certifiable:
-        return _(
-            "The score %(total)s is below 700 points: the application cannot be certified. Refuse certification."
-        ) % {"total": result.total}
-    return None
 
 
 def certification_decide(
@@ -119,14 +64,18 @@ def certification_decide(
         )
         certificate = certificate_issue(application=application, decision=decision, actor=actor) if certify else None
         notify(
-            enterprise_people(application),
-            subject=gettext_lazy("Certification decision for %(reference)s: %(outcome)s"),
-            params={"reference": application.reference, "outcome": decision.get_outcome_display()},
-            template="emails/certification_decision.txt",
-            context={"application": application, "decision": decision, "certificate": certificate,
-                     "star_name": STAR_NAMES[granted]},
-            kind=Kind.DECISION_MADE, application=application, exclude=actor,
+            recipients=people_of(application),
+            kind=Kind.DECISION_MADE,
+            application=application,
+            exclude=actor,
             url=reverse("applications:detail", args=[application.pk]),
-            values={"decision": CertificationDecision.Outcome(decision.outcome).label, "comment": reason or "—"},
+            context={"decision": CertificationDecision.Outcome(decision.outcome).label, "comment": reason or "—"},
+            email=Email(
+                subject=gettext_lazy("Certification decision for %(reference)s: %(outcome)s"),
+                params={"reference": application.reference, "outcome": decision.get_outcome_display()},
+                template="emails/certification_decision.txt",
+                context={"application": application, "decision": decision, "certificate": certificate,
+                         "star_name": STAR_NAMES[granted]},
+            ),
         )  # fmt: skip
     return decision

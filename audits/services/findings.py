@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application, ApplicationEvent
+from applications.people import people_of
 from audits.models import AuditRound, Finding, FindingEvidence, Indicator
-from audits.services.notifications import enterprise_people, notify
 from audits.services.rounds import require_auditor
-from audits.services.scoring import score_sheet_ensure
+from audits.setup import score_sheet_ensure
 from certportal.accounts.models import User
 from certportal.lib.files import generated_name, sha256_of
-from certportal.notifications.models import Kind
+from notifications.models import Kind
+from notifications.services import Email, notify
 
 Status = Application.Status
 EventKind = ApplicationEvent.Kind
@@ -80,15 +81,17 @@ def finding_raise(
             data={"code": finding.code, "grade": grade, "indicator": indicator.code},
         )
         notify(
-            enterprise_people(application),
-            subject=gettext_lazy("Audit finding %(code)s for %(reference)s"),
-            params={"code": finding.code, "reference": application.reference},
-            template="emails/finding_raised.txt",
-            context={"finding": finding, "application": application},
+            recipients=people_of(application),
             kind=Kind.FINDING_RAISED,
             application=application,
             url=reverse("audits:finding", args=[finding.pk]),
-            values={"finding": f"{finding.code} {finding.description[:100]}", "deadline": deadline.isoformat()},
+            context={"finding": f"{finding.code} {finding.description[:100]}", "deadline": deadline.isoformat()},
+            email=Email(
+                subject=gettext_lazy("Audit finding %(code)s for %(reference)s"),
+                params={"code": finding.code, "reference": application.reference},
+                template="emails/finding_raised.txt",
+                context={"finding": finding, "application": application},
+            ),
         )
     return finding
 
@@ -138,11 +141,13 @@ def finding_answer(
             data={"code": finding.code},
         )
         notify(
-            [finding.raised_by],
-            subject=gettext_lazy("Corrective action for %(code)s of %(reference)s is ready to verify"),
-            params={"code": finding.code, "reference": finding.application.reference},
-            template="emails/finding_answered.txt",
-            context={"finding": finding, "application": finding.application},
+            recipients=[finding.raised_by],
+            email=Email(
+                subject=gettext_lazy("Corrective action for %(code)s of %(reference)s is ready to verify"),
+                params={"code": finding.code, "reference": finding.application.reference},
+                template="emails/finding_answered.txt",
+                context={"finding": finding, "application": finding.application},
+            ),
         )
     return finding
 
@@ -198,10 +203,12 @@ def finding_verify(*, finding: Finding, actor: User, accepted: bool, note: str =
         )
         if not accepted:
             notify(
-                enterprise_people(finding.application),
-                subject=gettext_lazy("Corrective action for %(code)s of %(reference)s: more is needed"),
-                params={"code": finding.code, "reference": finding.application.reference},
-                template="emails/finding_reopened.txt",
-                context={"finding": finding, "application": finding.application},
+                recipients=people_of(finding.application),
+                email=Email(
+                    subject=gettext_lazy("Corrective action for %(code)s of %(reference)s: more is needed"),
+                    params={"code": finding.code, "reference": finding.application.reference},
+                    template="emails/finding_reopened.txt",
+                    context={"finding": finding, "application": finding.application},
+                ),
             )
     return finding

@@ -11,22 +11,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from applications.people import people_of
 from audits.models import AuditRound
 from certportal.accounts.models import User
+from notifications.models import Kind
+from notifications.services import Email, notify
 
 ICS_MIMETYPE = "text/calendar"
 
 
 def invitation_uid(audit_round: AuditRound) -> str:
     """Stable per round, so that a rescheduled invitation replaces the first in people's calendars."""
-    from audits.services.notifications import site_url
+    from certportal.lib.links import site_url
 
     host = urlparse(site_url()).hostname or "certportal"
     return f"audit-round-{audit_round.pk}@{host}"
 
 
 def round_url(audit_round: AuditRound) -> str:
-    from audits.services.notifications import site_url
+    from certportal.lib.links import site_url
 
     return site_url() + reverse("audits:round", args=[audit_round.pk])
 
@@ -95,16 +98,13 @@ def _line(label: str, value: object) -> str:
     return f"{label}: {value}".rstrip()
 
 
-def send_invitations(audit_round: AuditRound) -> int:
+def send_invitations(audit_round: AuditRound) -> None:
     """E-mail the invitation, with the .ics attached, to each participant in their own language."""
-    from audits.services.notifications import enterprise_people, notify
     from audits.services.rounds import round_participants, when_text
-    from certportal.notifications.models import Kind
 
     people = round_participants(audit_round)
     rescheduled = audit_round.invitation_sequence > 0
-    return notify(
-        people,
+    email = Email(
         subject=gettext_lazy("Changed: %(round)s with %(enterprise)s")
         if rescheduled
         else gettext_lazy("Invitation: %(round)s with %(enterprise)s"),
@@ -115,9 +115,14 @@ def send_invitations(audit_round: AuditRound) -> int:
         attachments=lambda person: [
             {"filename": "invitation.ics", "mimetype": ICS_MIMETYPE, "content": round_ics(audit_round, people)}
         ],
-        kind=Kind.AUDIT_SCHEDULED, application=audit_round.application,
-        url=reverse("audits:round", args=[audit_round.pk]),
-        values={"round": audit_round.name, "when": when_text(audit_round)},
-        # Under the bell for those asked to confirm; the audit team has it in its schedule.
-        in_app_only_for=enterprise_people(audit_round.application),
     )  # fmt: skip
+    notify(
+        recipients=people,
+        kind=Kind.AUDIT_SCHEDULED,
+        application=audit_round.application,
+        url=reverse("audits:round", args=[audit_round.pk]),
+        context={"round": audit_round.name, "when": when_text(audit_round)},
+        email=email,
+        # Under the bell for those asked to confirm; the audit team has it in its schedule.
+        in_app_for=people_of(audit_round.application),
+    )

@@ -7,22 +7,21 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.models import Application, ApplicationEvent
+from applications.people import people_of
 from audits.models import AuditRound, CheckInPhoto, DepartmentInterview
-from audits.models.rounds import DEFAULT_AGENDA, ROUND_COUNT
 from audits.services import invitations
-from audits.services.notifications import enterprise_people, notify
 from certportal.accounts.models import User
 from certportal.lib.files import generated_name, sha256_of
+from notifications.services import Email, notify
 
 Status = Application.Status
 EventKind = ApplicationEvent.Kind
@@ -35,38 +34,6 @@ RUNNING_STATUSES = (Status.REMOTE_AUDIT,)
 RECORDING_STATUSES = (Status.REMOTE_AUDIT, Status.EVALUATION)
 # Check-in photos can be taken a little before the scheduled start (people join early).
 CHECK_IN_EARLY = datetime.timedelta(minutes=30)
-
-
-def default_agenda() -> list[str]:
-    """The seed's agenda, in the portal's main language (the enterprise reads it)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return [str(item) for item in DEFAULT_AGENDA]
-
-
-def audit_setup(application: Application) -> list[AuditRound]:
-    """Create the application's three rounds and its score sheet if they do not exist yet.
-
-    Called when the application is accepted (after that transition commits) and, for applications
-    that reached the audits another way (demo data, older rows), when a planning page is first opened.
-    Safe to call any number of times, also concurrently (unique constraints, get_or_create).
-    """
-    from audits.services.scoring import score_sheet_ensure
-
-    with transaction.atomic():
-        rounds = [
-            AuditRound.objects.get_or_create(
-                application=application, number=number, defaults={"agenda": default_agenda()}
-            )[0]
-            for number in range(1, ROUND_COUNT + 1)
-        ]
-        score_sheet_ensure(application)
-    return rounds
-
-
-def on_transition(event: ApplicationEvent) -> None:
-    """TRANSITION_LISTENERS hook: accepting an application opens the audit planning."""
-    if event.to_status == Status.AUDIT_PREPARATION:
-        audit_setup(event.application)
 
 
 def require_auditor(actor: User, application: Application) -> None:
@@ -243,13 +210,15 @@ def round_respond(
             data={"round": audit_round.number, "when": when_text(audit_round)},
         )
         notify(
-            round_team(audit_round),
-            subject=gettext_lazy("%(enterprise)s confirmed the time of the %(round)s")
-            if confirm
-            else gettext_lazy("%(enterprise)s asks for another time for the %(round)s"),
-            params={"enterprise": application.enterprise.name, "round": audit_round.name},
-            template="emails/audit_round_answer.txt",
-            context={"audit_round": audit_round, "application": application, "actor": actor, "confirmed": confirm},
+            recipients=round_team(audit_round),
+            email=Email(
+                subject=gettext_lazy("%(enterprise)s confirmed the time of the %(round)s")
+                if confirm
+                else gettext_lazy("%(enterprise)s asks for another time for the %(round)s"),
+                params={"enterprise": application.enterprise.name, "round": audit_round.name},
+                template="emails/audit_round_answer.txt",
+                context={"audit_round": audit_round, "application": application, "actor": actor, "confirmed": confirm},
+            ),
         )
     return audit_round
 
@@ -261,7 +230,7 @@ def round_team(audit_round: AuditRound) -> list[User]:
 
 def round_participants(audit_round: AuditRound) -> list[User]:
     """Everyone the invitation goes to: the team, the enterprise's users and the consultant."""
-    return round_team(audit_round) + enterprise_people(audit_round.application)
+    return round_team(audit_round) + people_of(audit_round.application)
 
 
 # --- Running a round ---------------------------------------------------------------------------

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from audits import scoring
-from audits.indicators import create_default_version
-from audits.models import Indicator, IndicatorScore, ScoreSheet, ScoreSheetVersion, SpecialItem
+from audits.models import Indicator, IndicatorScore, ScoreSheet, SpecialItem
 from audits.services.rounds import require_auditor
 from certportal.accounts.models import User
 
@@ -21,37 +20,6 @@ Status = Application.Status
 # The auditors score during the remote audits and the evaluation; after that the sheet is read-only
 # (a certifier can send the application back to evaluation).
 SCORING_STATUSES = (Status.REMOTE_AUDIT, Status.EVALUATION)
-
-
-def score_sheet_ensure(application: Application) -> ScoreSheet:
-    """The application's score sheet, created on the latest published indicator version."""
-    existing = ScoreSheet.objects.filter(application=application).select_related("version").first()
-    if existing:
-        return existing
-    # The migration creates version 1; an emptied table (a flushed test database) gets it back.
-    version = ScoreSheetVersion.objects.current() or create_default_version(ScoreSheetVersion, Indicator)
-    sheet, _created = ScoreSheet.objects.get_or_create(application=application, defaults={"version": version})
-    return sheet
-
-
-def scored_indicators(sheet: ScoreSheet) -> list[Indicator]:
-    """The second-level indicators of the sheet's version, in order, with their first level."""
-    return list(
-        sheet.version.indicators.filter(parent__isnull=False).select_related("parent").order_by("position", "code")
-    )
-
-
-def score_sheet_result(sheet: ScoreSheet) -> scoring.ScoreResult:
-    indicators = scored_indicators(sheet)
-    entries = {entry.indicator_id: entry for entry in sheet.entries.all()}
-    specials = list(sheet.special_items.values_list("kind", flat=True))
-    return scoring.evaluate(
-        [entries[i.pk].entry(i) if i.pk in entries else scoring.IndicatorEntry(i.code, i.max_points, i.sampled)
-         for i in indicators],
-        deductions=specials.count(SpecialItem.Kind.DEDUCTION),
-        bonuses=specials.count(SpecialItem.Kind.BONUS),
-        thresholds=sheet.version.thresholds(),
-    )  # fmt: skip
 
 
 def require_scoring(sheet: ScoreSheet, actor: User) -> None:

@@ -12,11 +12,11 @@ from applications import workflow
 from applications.access import get_application_for
 from applications.models import Application
 from applications.services import TransitionError
-from audits import services
+from audits import selectors, services
 from audits.access import require
 from audits.forms import DecisionForm
+from audits.interface import impartiality_problem
 from audits.models import ScoreSheet
-from audits.services.decisions import impartiality_problem
 from audits.views.helpers import add_errors
 
 Status = Application.Status
@@ -27,7 +27,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "audits.change_certificates", application,
             _("Only certifiers make the certification decision."))  # fmt: skip
     sheet = ScoreSheet.objects.filter(application=application).select_related("version").first()
-    result = services.score_sheet_result(sheet) if sheet else None
+    result = selectors.score_sheet_result(sheet) if sheet else None
     form = DecisionForm(request.POST or None, computed_star_level=result.star_level if result else 0)
     pending = application.status == Status.DECISION
     if request.method == "POST" and pending and form.is_valid():

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Application
 from audits import services
-from audits.access import get_audited_application_for, get_evidence_for, get_finding_for, get_round_for
+from audits.access import (
+    get_audited_application_for,
+    get_evidence_for,
+    get_finding_for,
+    get_round_for,
+    get_score_sheet_for,
+)
 from audits.forms import FindingAnswerForm, FindingForm, FindingVerifyForm
 from audits.models import Finding
 from audits.views.helpers import add_errors
@@ -35,8 +41,7 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_audited_application_for(request.user, pk, perm="audits.run_audits")
-    sheet = services.score_sheet_ensure(application)
-    sheet.application = application
+    sheet = get_score_sheet_for(request.user, application.pk)
     round_pk = request.GET.get("round")
     audit_round = get_round_for(request.user, int(round_pk)) if round_pk and round_pk.isdigit() else None
     form = FindingForm(request.POST or None, sheet=sheet, audit_round=audit_round)

@@ -14,7 +14,6 @@ from applications.profile import REQUIRED_FIELDS, manager_shortfall
 from applications.services import TransitionError, application_transition
 from audits.access import require
 from audits.forms import ReviewForm
-from audits.review import REVIEW_SECTIONS
 from audits.views.helpers import add_errors
 from certportal.templatetags.portal import yes_no
 
@@ -56,7 +55,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "manager_shortfall": manager_shortfall(enterprise),
         "returns": application.events.filter(to_status=Status.RETURNED).select_related("actor"),
         "events": application.events.select_related("actor"),
-        "review_sections": REVIEW_SECTIONS,
         "form": form,
         "can_start": application.status == Status.SUBMITTED,
         "can_decide": application.status == Status.UNDER_REVIEW,

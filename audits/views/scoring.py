@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 
 from applications import workflow
 from applications.models import Application
-from audits import services
+from audits import selectors, services
 from audits.access import get_score_sheet_for
 from audits.forms import IndicatorScoreForm, RecommendationForm, SpecialItemForm
 from audits.models import Indicator, IndicatorScore, ScoreSheet, SpecialItem
 from audits.scoring import ScoreResult
-from audits.services.scoring import SCORING_STATUSES, scored_indicators
+from audits.selectors import scored_indicators
+from audits.services.scoring import SCORING_STATUSES
 from audits.views.helpers import add_errors, error_messages
 
 Status = Application.Status
@@ -37,7 +38,7 @@ def _sheet_context(request: HttpRequest, sheet: ScoreSheet, **extra: Any) -> dic
     editable = request.user.has_perm("audits.run_audits", application) and application.status in SCORING_STATUSES
     indicators = scored_indicators(sheet)
     entries = {entry.indicator_id: entry for entry in sheet.entries.all()}
-    result = services.score_sheet_result(sheet)
+    result = selectors.score_sheet_result(sheet)
     earned = {item.code: item for item in result.indicators}
     rows = [
         {
@@ -117,7 +118,7 @@ def indicator_save(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResp
 def _row_response(
     request: HttpRequest, sheet: ScoreSheet, indicator: Indicator, form: IndicatorScoreForm, *, saved: bool
 ) -> HttpResponse:
-    result: ScoreResult = services.score_sheet_result(sheet)
+    result: ScoreResult = selectors.score_sheet_result(sheet)
     entry = IndicatorScore.objects.filter(sheet=sheet, indicator=indicator).first()
     row = {
         "indicator": indicator,

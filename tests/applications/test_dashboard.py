@@ -63,7 +63,8 @@ def test_columns_of_a_new_application(application, consultant):  # type: ignore[
     row = rows_by_reference(response)[application.reference]
     shown = row["application"]
     assert shown.enterprise.name == application.enterprise.name
-    assert (shown.evidence_accepted, shown.evidence_required) == (0, 0)
+    # A new application has its checklist from the start: 26 of its items need files.
+    assert (shown.evidence_accepted, shown.evidence_required) == (0, 26)
     assert shown.forms_signed == 0
     assert shown.next_audit_at is None
     assert shown.open_findings == 0
@@ -267,7 +268,7 @@ def test_csv_export_has_the_filtered_rows(consultant):  # type: ignore[no-untype
     reference, name, uscc, stage, accepted, required, forms, next_audit, _started, days, pace = lines[1][:11]
     assert (reference, name, uscc) == (submitted.reference, submitted.enterprise.name, submitted.enterprise.uscc)
     assert stage == submitted.get_status_display()
-    assert (accepted, required, forms, next_audit, days) == ("0", "0", "0", "", "25")
+    assert (accepted, required, forms, next_audit, days) == ("0", "26", "0", "", "25")
     assert pace == "有风险"
     assert lines[1][-1] == "发证机构"
 

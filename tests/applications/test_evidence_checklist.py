@@ -130,8 +130,14 @@ def test_requirements_keep_their_copy_when_the_definition_changes(evidence_appli
     assert requirement_of(evidence_application, "8").copies_required == 5
 
 
-def test_ensure_is_idempotent_and_sets_up_older_applications(application, evidence_items, enterprise_user) -> None:  # type: ignore[no-untyped-def]
-    assert not application.evidence_requirements.exists()
+def test_a_new_application_has_its_checklist_and_ensure_is_idempotent(evidence_items, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+    from applications.services import application_create
+    from tests.factories import ProductFactory, complete_profile
+
+    enterprise = complete_profile(enterprise_user.enterprise)
+    application = application_create(
+        enterprise=enterprise, actor=enterprise_user, scope=[ProductFactory(enterprise=enterprise)]
+    )
     page = client_for(enterprise_user).get(reverse("applications:evidence", args=[application.pk]))
     assert page.status_code == 200
     assert application.evidence_requirements.count() == 35

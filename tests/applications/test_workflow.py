@@ -102,16 +102,38 @@ def test_incomplete_profile_blocks_submitting_the_information(application, enter
     assert "法定代表人" in error.value.messages[0]
 
 
-def test_added_precondition_blocks_with_its_message(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_precondition_in_the_table_blocks_with_its_message(application, consultant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     put_in_status(application, Status.AWAITING_SIGNATURE)
     transition = workflow.find_transition(Status.AWAITING_SIGNATURE, Status.SUBMITTED)
+    assert transition is not None
     blocker = lambda application, actor: "证据尚未齐全"  # noqa: E731
-    workflow.add_precondition(Status.AWAITING_SIGNATURE, Status.SUBMITTED, blocker)
-    try:
-        with pytest.raises(services.TransitionError, match="证据尚未齐全"):
-            services.application_transition(application=application, actor=consultant, target=Status.SUBMITTED)
-    finally:
-        transition.preconditions.remove(blocker)
+    monkeypatch.setattr(transition, "preconditions", [blocker])
+    with pytest.raises(services.TransitionError, match="证据尚未齐全"):
+        services.application_transition(application=application, actor=consultant, target=Status.SUBMITTED)
+
+
+def test_the_table_lists_every_precondition_of_its_topics() -> None:
+    """Evidence, forms and audits are named in the table itself, not added at start-up."""
+    from applications.services import documents, evidence
+    from audits import interface
+
+    def checks(source: str, target: str) -> list[object]:
+        transition = workflow.find_transition(source, target)
+        assert transition is not None
+        return list(transition.preconditions)
+
+    assert evidence.evidence_is_complete in checks(Status.AWAITING_SIGNATURE, Status.SUBMITTED)
+    assert documents.forms_are_signed in checks(Status.RETURNED, Status.SUBMITTED)
+    assert documents.forms_are_generated in checks(Status.FORMS_PREPARATION, Status.AWAITING_SIGNATURE)
+    assert evidence.pre_audit_documents_are_complete in checks(Status.AUDIT_PREPARATION, Status.REMOTE_AUDIT)
+    assert interface.rounds_are_done in checks(Status.REMOTE_AUDIT, Status.EVALUATION)
+    assert interface.score_sheet_is_complete in checks(Status.EVALUATION, Status.DECISION)
+    assert checks(Status.DECISION, Status.CERTIFIED) == [
+        interface.impartiality_problem,
+        interface.open_serious_findings_problem,
+        interface.score_qualifies_problem,
+    ]
+    assert not hasattr(workflow, "add_precondition")
 
 
 def test_submission_sets_submitted_at_and_body_staff_can_then_see_it(application, consultant, auditor) -> None:  # type: ignore[no-untyped-def]
@@ -139,19 +161,31 @@ def test_a_stale_copy_loses_with_a_clear_message(application, enterprise_user, c
         services.application_transition(application=stale, actor=enterprise_user, target=Status.DRAFT)
 
 
-def test_transition_listeners_run_after_commit(
-    application, enterprise_user, django_capture_on_commit_callbacks
+def test_a_steps_notice_is_sent_only_after_commit(
+    application, enterprise_user, consultant, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    seen: list[str] = []
-    services.TRANSITION_LISTENERS.append(lambda event: seen.append(event.to_status))
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.application_transition(
-                application=application, actor=enterprise_user, target=Status.INFO_SUBMITTED
-            )
-    finally:
-        services.TRANSITION_LISTENERS.pop()
-    assert seen == [Status.INFO_SUBMITTED]
+    from notifications.models import Kind, Notification
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.application_transition(application=application, actor=enterprise_user, target=Status.INFO_SUBMITTED)
+    assert not Notification.objects.filter(kind=Kind.INFO_SUBMITTED).exists(), "nothing before the commit"
+    for callback in callbacks:
+        callback()
+    assert Notification.objects.filter(kind=Kind.INFO_SUBMITTED, recipient=consultant).exists()
+
+
+def test_entering_a_state_creates_what_it_needs_in_the_same_transaction(application, consultant, auditor) -> None:  # type: ignore[no-untyped-def]
+    """The forms appear when their preparation starts, the audit rounds and the score sheet when the
+    body accepts: no page has to make them later."""
+    from audits.models import AuditRound, ScoreSheet
+
+    put_in_status(application, Status.INFO_SUBMITTED)
+    services.application_transition(application=application, actor=consultant, target=Status.FORMS_PREPARATION)
+    assert application.forms.count() == 6
+    put_in_status(application, Status.UNDER_REVIEW)
+    services.application_transition(application=application, actor=auditor, target=Status.AUDIT_PREPARATION)
+    assert AuditRound.objects.filter(application=application).count() == 3
+    assert ScoreSheet.objects.filter(application=application).exists()
 
 
 @pytest.mark.faults

@@ -14,7 +14,7 @@ from PIL import Image
 from applications.models import Application
 from audits import services
 from audits.models import AuditRound, CheckInPhoto, IndicatorScore, ScoreSheet
-from audits.services.scoring import scored_indicators
+from audits.selectors import scored_indicators
 from tests.conftest import put_in_status
 from tests.factories import UserFactory
 

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Application, ApplicationEvent
-from audits import review as review_sections
 from tests.conftest import client_for, put_in_status
 from tests.factories import ServiceManagerFactory
 
@@ -78,13 +77,10 @@ def test_an_earlier_return_is_shown_when_the_application_comes_back(application,
     assert 'id="previous-returns"' in page and "请补充发货单" in page
 
 
-def test_other_features_can_add_a_section_to_the_review(application, auditor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(review_sections, "REVIEW_SECTIONS", [])
-    review_sections.register_review_section("audits/includes/photos.html")
+def test_the_review_links_to_the_forms_and_evidence(application, auditor) -> None:  # type: ignore[no-untyped-def]
     put_in_status(application, Status.UNDER_REVIEW)
-    monkeypatch.setattr("audits.views.review.REVIEW_SECTIONS", review_sections.REVIEW_SECTIONS)
     page = client_for(auditor).get(reverse("audits:review", args=[application.pk])).content.decode()
-    assert "photo-list" in page, "the registered template is included"
+    assert reverse("applications:detail", args=[application.pk]) in page.split('id="forms-and-evidence"')[1]
 
 
 def test_nothing_to_decide_outside_the_review(application, auditor) -> None:  # type: ignore[no-untyped-def]

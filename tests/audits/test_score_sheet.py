@@ -15,7 +15,7 @@ from applications.models import Application
 from audits import services
 from audits.admin import version_copy
 from audits.models import Indicator, IndicatorScore, ScoreSheet, ScoreSheetVersion, SpecialItem
-from audits.services.scoring import scored_indicators
+from audits.selectors import scored_indicators
 from tests.audits.conftest import in_audits, score_sheet_at
 from tests.conftest import client_for, put_in_status
 

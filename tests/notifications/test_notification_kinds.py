@@ -15,10 +15,10 @@ from applications import services
 from applications.models import Application, EvidenceFile, EvidenceRequirement
 from audits import services as audit_services
 from audits.models import Certificate, Indicator
+from audits.tasks import send_surveillance_reminders
 from certportal.models import OutgoingEmail
-from certportal.notifications.models import EmailPreference, Kind, Notification
-from certportal.notifications.tasks import send_surveillance_reminders
 from certportal.tasks import EMAIL_MAX_ATTEMPTS, email_send
+from notifications.models import EmailPreference, Kind, Notification
 from tests.audits.conftest import in_audits, ready_for_decision
 from tests.conftest import put_in_status
 from tests.factories import EnterpriseUserFactory, UserFactory, complete_evidence
@@ -231,7 +231,7 @@ def _old(days: int) -> datetime.datetime:
 
 
 def test_reminder_for_evidence_sent_back_long_ago_whatever_the_stage(application, enterprise_user, settings):  # type: ignore[no-untyped-def]
-    from certportal.notifications.tasks import send_daily_reminders
+    from applications.tasks.reminders import send_daily_reminders
 
     complete_evidence(application)
     put_in_status(application, Status.INFO_SUBMITTED)  # waiting on the consultant
@@ -248,7 +248,7 @@ def test_reminder_for_evidence_sent_back_long_ago_whatever_the_stage(application
 
 
 def test_reminder_for_an_open_finding_during_the_audits(application, enterprise_user, auditor, settings):  # type: ignore[no-untyped-def]
-    from certportal.notifications.tasks import send_daily_reminders
+    from applications.tasks.reminders import send_daily_reminders
 
     in_audits(application, Status.REMOTE_AUDIT)  # waiting on the certification body
     Application.objects.filter(pk=application.pk).update(status_changed_at=_old(1))
@@ -280,14 +280,16 @@ def test_reminder_for_an_open_finding_during_the_audits(application, enterprise_
 def test_workflow_steps_tell_the_right_people_in_their_language(
     application, enterprise_user, consultant, target, kind, who, english_title
 ):  # type: ignore[no-untyped-def]
+    from applications import workflow
     from applications.models import ApplicationEvent
-    from certportal.notifications.listeners import notify_transition
+    from applications.services.application import transition_notice_send
 
     consultant.language = "en"
     consultant.save(update_fields=["language"])
     english = EnterpriseUserFactory(enterprise=enterprise_user.enterprise, language="en", email="en@example.com")
     event = ApplicationEvent.objects.create(application=application, kind="transition", to_status=target)
-    notify_transition(event)
+    [notice] = {t.notice for t in workflow.TRANSITIONS if t.target == target and t.notice is not None}
+    transition_notice_send(event=event, notice=notice)
     expected = set()
     if "enterprise" in who:
         expected |= {enterprise_user.pk, english.pk}

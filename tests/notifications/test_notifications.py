@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from applications import services
 from applications.models import Application
+from applications.tasks.reminders import send_daily_reminders
 from certportal.models import OutgoingEmail
-from certportal.notifications.models import EmailPreference, Kind, Notification
-from certportal.notifications.services import notify
-from certportal.notifications.tasks import send_daily_reminders
+from notifications.models import EmailPreference, Kind, Notification
+from notifications.services import notify
 from tests.conftest import client_for, put_in_status
 from tests.factories import UserFactory, complete_evidence, forms_ready
 

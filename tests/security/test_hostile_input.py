@@ -52,7 +52,7 @@ from audits.models import (
 )
 from certportal.accounts.models import User
 from certportal.middleware import INVISIBLE_CONTROLS
-from certportal.notifications.models import EmailPreference, Kind
+from notifications.models import EmailPreference, Kind
 from tests.audits.conftest import finish_rounds, in_audits, ready_for_decision, schedule_directly
 from tests.conftest import client_for, put_in_status
 from tests.factories import (

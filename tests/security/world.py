@@ -39,7 +39,7 @@ from audits.models import (
     SpecialItem,
 )
 from certportal.accounts.models import User
-from certportal.notifications.models import Kind, Notification
+from notifications.models import Kind, Notification
 from tests.audits.conftest import finish_rounds, score_sheet_at
 from tests.conftest import client_for, put_in_status
 from tests.factories import (

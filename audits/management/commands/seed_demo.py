@@ -9,8 +9,8 @@ from django.db import transaction
 
 from applications import demo as applications_demo
 from applications import demo_documents, demo_evidence
+from applications import demo_people as demo
 from audits import demo as audits_demo
-from certportal import demo
 
 
 class Command(BaseCommand):

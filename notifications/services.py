@@ -3,19 +3,24 @@ for that kind, an e-mail in their own language (sent by a worker after commit)."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application
 from certportal.accounts.models import User
+from certportal.lib.links import absolute_url, site_url
 from certportal.lib.mail import email_queue
-from certportal.notifications.models import EmailPreference, Kind, Notification
+from notifications.models import EmailPreference, Kind, Notification
+
+if TYPE_CHECKING:
+    from applications.models import Application
 
 # What each kind says. %(reference)s, %(enterprise)s and the caller's context fill the placeholders.
 MESSAGES: dict[str, tuple[Any, Any]] = {
@@ -89,33 +94,59 @@ class _Defaults(dict):  # type: ignore[type-arg]
         return ""
 
 
+@dataclass(frozen=True)
+class Email:
+    """An e-mail of its own instead of the notification's plain one: a template rendered for each
+    recipient in their language, a subject with %-placeholders filled from `params`, and attachments
+    made per recipient (e.g. a calendar file in their language)."""
+
+    subject: str | Promise
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    attachments: Callable[[User], Sequence[dict[str, str]]] | None = None
+
+
 def notify(
     *,
-    kind: str,
     recipients: Iterable[User],
+    kind: str = "",
     application: Application | None = None,
     url: str = "",
     context: dict[str, Any] | None = None,
     exclude: User | None = None,
-    attachments: list[dict[str, str]] | None = None,
-    send_email: bool = True,
+    email: Email | None = None,
+    in_app_for: Iterable[User] | None = None,
 ) -> list[Notification]:
-    """Notify each recipient (once, never the person who caused it) in their own language.
-    send_email=False: in-app only, for callers that send their own, richer e-mail (see opted_out)."""
-    values = _Defaults(context or {})
-    if application is not None:
-        values.setdefault("reference", application.reference)
-        values.setdefault("enterprise", application.enterprise.name)
-    people = {user.pk: user for user in recipients if user.is_active and (exclude is None or user.pk != exclude.pk)}
-    no_email = opted_out(people.values(), kind)
+    """Tell each active recipient once (never `exclude`, the person who caused it), each in their own
+    language; returns the notifications made.
+
+    With a `kind`, the notification appears under the bell (title and text from MESSAGES filled with
+    `context`, for everyone or only for `in_app_for`) and people who chose the portal only for that
+    kind get no e-mail. The e-mail is `email` when given, otherwise the notification's own. Without a
+    kind there is only the e-mail. E-mails are sent by a worker after commit.
+    """
+    people = _active_people(recipients, exclude)
+    no_email = opted_out(people, kind) if kind else set()
+    in_app = {user.pk for user in people} if in_app_for is None else {user.pk for user in in_app_for}
     created = []
     with transaction.atomic():
-        for user in people.values():
-            notification = _create(user, kind, application, url, values)
-            created.append(notification)
-            if send_email and user.email and user.pk not in no_email:
-                _queue_email(user, notification, attachments or [])
+        for user in people:
+            notification = _create(user, kind, application, url, context) if kind and user.pk in in_app else None
+            if notification is not None:
+                created.append(notification)
+            if not user.email or user.pk in no_email:
+                continue
+            if email is not None:
+                _queue_own_email(user, email)
+            elif notification is not None:
+                _queue_email(user, notification)
     return created
+
+
+def _active_people(recipients: Iterable[User], exclude: User | None) -> list[User]:
+    people = {user.pk: user for user in recipients if user.is_active and (exclude is None or user.pk != exclude.pk)}
+    return list(people.values())
 
 
 def opted_out(users: Iterable[User], kind: str) -> set[int]:
@@ -126,7 +157,13 @@ def opted_out(users: Iterable[User], kind: str) -> set[int]:
     )
 
 
-def _create(user: User, kind: str, application: Application | None, url: str, values: dict[str, Any]) -> Notification:
+def _create(
+    user: User, kind: str, application: Application | None, url: str, context: dict[str, Any] | None
+) -> Notification:
+    values = _Defaults(context or {})
+    if application is not None:
+        values.setdefault("reference", application.reference)
+        values.setdefault("enterprise", application.enterprise.name)
     title, body = MESSAGES[kind]
     with translation.override(user.language):
         return Notification.objects.create(
@@ -139,19 +176,23 @@ def _create(user: User, kind: str, application: Application | None, url: str, va
         )
 
 
-def _queue_email(user: User, notification: Notification, attachments: list[dict[str, str]]) -> None:
-    link = settings.SITE_URL.rstrip("/") + notification.url if notification.url.startswith("/") else notification.url
-    context = {"user": user, "notification": notification, "link": link}
+def _queue_email(user: User, notification: Notification) -> None:
+    context = {"user": user, "notification": notification, "link": absolute_url(notification.url)}
     with translation.override(user.language):
         body_text = render_to_string("emails/notification.txt", context)
         body_html = render_to_string("emails/notification.html", context)
-    email_queue(
-        to=[user.email],
-        subject=notification.title,
-        body_text=body_text,
-        body_html=body_html,
-        attachments=attachments,
-    )
+    email_queue(to=[user.email], subject=notification.title, body_text=body_text, body_html=body_html)
+
+
+def _queue_own_email(user: User, email: Email) -> None:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        text = render_to_string(email.template, {**email.context, "recipient": user, "site_url": site_url()})
+        email_queue(
+            to=[user.email],
+            subject=str(email.subject) % email.params,
+            body_text=text,
+            attachments=email.attachments(user) if email.attachments else (),
+        )
 
 
 def notification_open(*, notification: Notification) -> str:

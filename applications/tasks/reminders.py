@@ -12,14 +12,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from applications.models import Application
+from applications import people
+from applications.models import Application, EvidenceRequirement
 from applications.progress import Party, waiting_on
+from audits import interface as audits
 from certportal.accounts.models import User
-from certportal.notifications.models import Kind, Notification
-from certportal.notifications.services import notify
+from notifications.models import Kind, Notification
+from notifications.services import notify
 
 
-@shared_task(name="certportal.notifications.tasks.send_daily_reminders")
+@shared_task(name="applications.tasks.reminders.send_daily_reminders")
 def send_daily_reminders() -> int:
     """At most one reminder per person per day; returns how many were sent."""
     cutoff = timezone.now() - timedelta(days=settings.REMINDER_AFTER_DAYS)
@@ -30,7 +32,7 @@ def send_daily_reminders() -> int:
         party = waiting_on(application)
         stale = application.status_changed_at < cutoff
         if (party == Party.ENTERPRISE and stale) or application.pk in with_old_items:
-            for member in User.objects.filter(enterprise_id=application.enterprise_id, is_active=True):
+            for member in people.enterprise_users(application):
                 waiting[member.pk].append(application)
         elif application.consultant_id and (
             (party == Party.CONSULTANT and stale) or application.pace() in {"at_risk", "late"}
@@ -52,19 +54,11 @@ def enterprise_items_open_since(cutoff: datetime) -> set[int]:
     """Applications with something the enterprise must do that has waited since before `cutoff`,
     whatever stage the application is in: evidence sent back, an audit time to confirm, a finding
     to answer (three queries)."""
-    from applications.models import EvidenceRequirement
-    from audits.models import AuditRound, Finding
-
     rejected = EvidenceRequirement.objects.filter(
         review_status=EvidenceRequirement.ReviewStatus.REJECTED, reviewed_at__lt=cutoff
     ).values_list("application_id", flat=True)
-    rounds = AuditRound.objects.filter(
-        schedule_status=AuditRound.Schedule.PROPOSED, done_at__isnull=True, updated_at__lt=cutoff,
-        starts_at__gt=timezone.now(),
-    ).values_list("application_id", flat=True)  # fmt: skip
-    findings = Finding.objects.filter(status=Finding.Status.OPEN, created_at__lt=cutoff).values_list(
-        "application_id", flat=True
-    )
+    rounds = audits.rounds_to_confirm().filter(updated_at__lt=cutoff).values_list("application_id", flat=True)
+    findings = audits.findings_to_answer().filter(created_at__lt=cutoff).values_list("application_id", flat=True)
     return set(rejected) | set(rounds) | set(findings)
 
 
@@ -86,38 +80,3 @@ def _remind(user: User, applications: list[Application]) -> None:
         url=reverse("home"),
         context={"count": len(applications), "summary": "；".join(lines)},
     )
-
-
-SURVEILLANCE_NOTICE_DAYS = (30, 0)
-
-
-@shared_task(name="certportal.notifications.tasks.send_surveillance_reminders")
-def send_surveillance_reminders() -> int:
-    """Tell holders (and their consultant) that a surveillance audit falls due in 30 days, and again
-    on the day. Once per certificate and day; returns how many certificates were concerned."""
-    from audits.models import Certificate
-    from audits.services.notifications import enterprise_people
-
-    today = timezone.localdate()
-    days = [today + timedelta(days=offset) for offset in SURVEILLANCE_NOTICE_DAYS]
-    certificates = Certificate.objects.filter(
-        status=Certificate.Status.VALID, surveillance_due_on__in=days
-    ).select_related("application__enterprise", "application__consultant")
-    told_today = set(
-        Notification.objects.filter(kind=Kind.SURVEILLANCE_DUE, created_at__date=today).values_list(
-            "application_id", flat=True
-        )
-    )
-    count = 0
-    for certificate in certificates:
-        if certificate.application_id in told_today:
-            continue
-        notify(
-            kind=Kind.SURVEILLANCE_DUE,
-            recipients=enterprise_people(certificate.application),
-            application=certificate.application,
-            url=reverse("audits:certificate", args=[certificate.pk]),
-            context={"number": certificate.number, "due": certificate.surveillance_due_on.isoformat()},
-        )
-        count += 1
-    return count

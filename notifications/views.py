@@ -10,9 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certportal.notifications import services
-from certportal.notifications.forms import EmailPreferencesForm
-from certportal.notifications.models import Notification
+from notifications import services
+from notifications.forms import EmailPreferencesForm
+from notifications.models import Notification
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certportal.notifications import views
+from notifications import views
 
 app_name = "notifications"
 

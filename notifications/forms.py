@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from certportal.accounts.models import User
-from certportal.notifications.models import EmailPreference, Kind
+from notifications.models import EmailPreference, Kind
 
 
 class EmailPreferencesForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from certportal.notifications.models import EmailPreference, Notification
+from notifications.models import EmailPreference, Notification
 
 
 @admin.register(Notification)

@@ -34,7 +34,7 @@ from applications.models.documents import FormType
 from audits.models import AuditRound, Certificate, Finding, Indicator, ScoreSheet, ScoreSheetVersion
 from certportal.accounts.models import User
 from certportal.lib.validators import uscc_check_character
-from certportal.notifications.models import Notification
+from notifications.models import Notification
 
 Status = Application.Status
 PREFIX = "BENCH-"

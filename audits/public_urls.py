@@ -1,0 +1,11 @@
+"""The public certificate check (no login): mounted at /verify/ by the project's URLs, without a
+namespace, so that QR codes and links read `verify_search` and `verify_certificate`."""
+
+from django.urls import path
+
+from audits.views import public
+
+urlpatterns = [
+    path("", public.verify_search, name="verify_search"),
+    path("<str:number>/", public.verify_certificate, name="verify_certificate"),
+]
