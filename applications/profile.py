@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Enterprise
+from certportal.lib.validators import mask_id_number
 
 # Fields of the 企业基本信息表 that must be filled before the information can be submitted.
 REQUIRED_FIELDS = (
@@ -50,3 +53,16 @@ def manager_shortfall(enterprise: Enterprise, manager_count: int | None = None) 
     """How many more 售后服务管理师 clause 5.1.2.2 asks for (0 when the rule is met)."""
     count = enterprise.managers.count() if manager_count is None else manager_count
     return max(0, enterprise.managers_required - count)
+
+
+def id_numbers_in_full(viewer: Any, enterprise: Enterprise) -> bool:
+    """The one rule for resident ID numbers (身份证号), whatever shows them (pages, PDFs, exports, an
+    API): in full only for those who need them, the enterprise's own users and its consultant
+    (`applications.view_id_numbers`); masked for everyone else. A document has no single viewer (the
+    signed roster goes to the body's staff), so documents pass no viewer and show them masked."""
+    return viewer is not None and viewer.has_perm("applications.view_id_numbers", enterprise)
+
+
+def id_number_shown(number: str, *, in_full: bool) -> str:
+    """An ID number as the viewer may see it: in full, or 110105********002X."""
+    return number if in_full else mask_id_number(number or "")

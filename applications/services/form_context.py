@@ -313,7 +313,8 @@ def _laws(source: FormSource) -> dict[str, Any]:
 def _managers(source: FormSource) -> dict[str, Any]:
     enterprise = source.enterprise
     return {
-        # The certification body needs the ID numbers in full; only this form shows them unmasked.
+        # In full here, so that a change of any digit makes the signed roster outdated; the PDF shows
+        # them masked (applications.profile.id_numbers_in_full): the body's staff read it too.
         "managers": [
             {
                 "name": manager.name,

@@ -7,7 +7,6 @@ the work through a conditional update of its status, and ends in READY or FAILED
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import re
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from applications.models import EvidenceArchive, EvidenceFile
 from certportal.lib.broker import enqueue
 from certportal.lib.files import generated_name, sha256_of
+from certportal.lib.spreadsheets import csv_writer
 from certportal.lib.uploads import render_thumbnail
 
 logger = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def _build_archive(archive: EvidenceArchive) -> tuple[str, str, int, int]:
                     shutil.copyfileobj(source, target, COPY_CHUNK)
                 rows.append(_manifest_row(evidence, path))
             manifest = io.StringIO()
-            writer = csv.writer(manifest)
+            writer = csv_writer(manifest)
             writer.writerow(
                 [_("Item"), _("Title"), _("File in this archive"), _("Original file name"), "SHA-256",
                  _("Size (bytes)"), _("Products covered"), _("Document date"), _("Uploaded"), _("Uploaded by"),

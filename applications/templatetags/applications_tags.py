@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from applications.models import Application
+from applications.profile import id_number_shown
 
 register = template.Library()
 
@@ -48,3 +49,10 @@ def status_badge(application: Application) -> SafeString:
 @register.filter
 def pace_colour(pace: str) -> str:
     return PACE_COLOURS.get(pace, "secondary")
+
+
+@register.filter
+def id_number(number: str, in_full: bool = False) -> str:
+    """`{{ manager.id_number|id_number:show_id_numbers }}`, the flag from profile.id_numbers_in_full;
+    without it (documents) the number is masked."""
+    return id_number_shown(number, in_full=bool(in_full))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterator
-from io import BytesIO
+from itertools import chain
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,12 +15,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from openpyxl import Workbook
 
 from applications import dashboard
 from applications.dashboard import FORM_COUNT, PACES, Filters
 from applications.models import Application
 from applications.progress import Party
+from certportal.lib.spreadsheets import csv_writer, xlsx_content
 
 EXPORT_CHUNK = 2000
 
@@ -160,7 +159,7 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     today = timezone.localdate()
     if fmt == "xlsx":
         return _xlsx(applications, today)
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo())
 
     def lines() -> Iterator[str]:
         # A byte-order mark so that Excel opens the UTF-8 file with its Chinese intact.
@@ -174,15 +173,10 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _xlsx(applications: Any, today: datetime.date) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Applications"))
-    sheet.append(_export_header())
-    for application in applications.iterator(chunk_size=EXPORT_CHUNK):
-        sheet.append(_export_values(application, today))
-    buffer = BytesIO()
-    workbook.save(buffer)
+    rows = (_export_values(application, today) for application in applications.iterator(chunk_size=EXPORT_CHUNK))
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        xlsx_content(_("Applications"), chain([_export_header()], rows)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{_export_name("xlsx")}"'
     return response

@@ -18,7 +18,7 @@ from applications import services
 from applications.access import get_enterprise_for
 from applications.forms import EnterpriseProfileForm, ManagerForm, OutletForm, ProductForm
 from applications.models import Application, Enterprise, Product, ServiceManager, ServiceOutlet
-from applications.profile import manager_shortfall, profile_problems
+from applications.profile import id_numbers_in_full, manager_shortfall, profile_problems
 
 
 def my_enterprise(request: HttpRequest) -> HttpResponse:
@@ -38,7 +38,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "outlets": list(enterprise.outlets.all()),
         "managers": managers,
         "manager_shortfall": manager_shortfall(enterprise, len(managers)),
-        "show_id_numbers": request.user.has_perm("applications.view_id_numbers", enterprise),
+        "show_id_numbers": id_numbers_in_full(request.user, enterprise),
         "applications": Application.objects.visible_to(request.user).filter(enterprise=enterprise),
     }
     return render(request, "applications/enterprise_detail.html", context)

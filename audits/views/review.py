@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from applications.access import get_application_for
 from applications.models import Application
-from applications.profile import REQUIRED_FIELDS, manager_shortfall
+from applications.profile import REQUIRED_FIELDS, id_numbers_in_full, manager_shortfall
 from applications.services import TransitionError, application_transition
 from audits.access import require
 from audits.forms import ReviewForm
@@ -53,6 +53,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "outlets": list(enterprise.outlets.all()),
         "managers": list(enterprise.managers.all()),
         "manager_shortfall": manager_shortfall(enterprise),
+        "show_id_numbers": id_numbers_in_full(request.user, enterprise),
         "returns": application.events.filter(to_status=Status.RETURNED).select_related("actor"),
         "events": application.events.select_related("actor"),
         "form": form,

@@ -5,14 +5,9 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext
 
-from certportal.lib.validators import mask_id_number, mask_mobile
+from certportal.lib.validators import mask_mobile
 
 register = template.Library()
-
-
-@register.filter
-def masked_id(number: str) -> str:
-    return mask_id_number(number or "")
 
 
 @register.filter

@@ -1,5 +1,5 @@
 """The six forms as PDFs: real, searchable Chinese text with the enterprise, its USCC and the scope
-on every form; the roster with full ID numbers; the signed version with the seal, the handwritten
+on every form; the roster with its ID numbers masked; the signed version with the seal, the handwritten
 signature and a footer naming the signer and the unsigned version's SHA-256."""
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ OWN_CONTENT = {
     "application": ["服务活动描述", "申请方（盖章）", "声明"],
     "contract": ["甲方", "乙方", "18,000.00", "23,000.00", "保密", "合同编号"],
     "laws": ["中华人民共和国产品质量法", "27922-2011", "4706.1-2005"],
-    "managers": [VALID_ID_MALE, "李建国", "售后服务管理师（高级）"],
+    "managers": ["440524********0014", "李建国", "售后服务管理师（高级）"],
     "remote_audit": ["FS02", "FS03", "腾讯会议", "以下由认证机构填写"],
 }
 
@@ -79,6 +79,7 @@ def test_every_form_shows_the_enterprise_its_uscc_and_the_scope_as_text(applicat
         assert "第1页共" in text, form_type
         for content in OWN_CONTENT[form_type]:
             assert squashed(content) in text, (form_type, content)
+        assert VALID_ID_MALE not in text, form_type
         assert rendition.size == rendition.file.size < 400 * 1024, form_type
         assert len(rendition.sha256) == 64
 
