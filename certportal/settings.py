@@ -138,10 +138,17 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Brute-force protection: a username at one address is locked out for a while, never for good.
+# Brute-force protection: an account at one address is locked out for a while, never for good, and
+# so is an address that fails on many accounts (certportal/accounts/lockout.py). Failures count under
+# the account the login names, however it was written.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "certportal.accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "certportal.accounts.lockout.lockout_username"
+# Failed logins from one address across all accounts within the cool-off; an office behind one NAT
+# address shares it, so it is well above the per-account limit.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
