@@ -15,7 +15,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from certportal.lib.env import env_bool, env_int, env_list, env_str, read_secret_key
+from certportal.lib.env import env_bool, env_int, env_list, env_networks, env_str, read_secret_key
 from certportal.lib.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -345,6 +345,10 @@ HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 300)
 # Redis and the workers are reported but not essential by default: pages keep working without them
 # (e-mails and PDFs wait in the database), so an outage there must not take every web process down.
 HEALTH_ESSENTIAL_CHECKS = env_list("HEALTH_ESSENTIAL_CHECKS", ["database", "storage"])
+# Who sees each check (and the workers) besides staff: monitoring addresses or networks (CIDR). Anyone
+# else gets up or down only. Loopback by default, for a probe on the host itself; behind nginx this
+# relies on TRUSTED_PROXY_COUNT, without which every request would come from nginx's loopback address.
+HEALTH_DETAIL_ALLOWED_IPS = env_networks("HEALTH_DETAIL_ALLOWED_IPS", ["127.0.0.1", "::1"])
 
 # Scripts only from our own static files; inline styles allowed for progress bars and widths.
 CONTENT_SECURITY_POLICY = {
