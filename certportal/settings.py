@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # Cleans the posted form before anything reads it (the CSRF check and axes read it later too).
     "certportal.middleware.FormTextMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside authentication, so that it knows whom each response (from any view or middleware) is for.
+    "certportal.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
