@@ -308,6 +308,9 @@ CERTIFICATE_NUMBER_PATTERN = env_str("CERTIFICATE_NUMBER_PATTERN", "CSA-{year}-S
 # The public certificate search and verification pages, per client address (django-ratelimit rates).
 VERIFY_SEARCH_RATE = env_str("VERIFY_SEARCH_RATE", "20/m")
 VERIFY_PAGE_RATE = env_str("VERIFY_PAGE_RATE", "60/m")
+# Sign-up and password reset (each sends an e-mail), per client address and per e-mail address.
+ACCOUNT_EMAIL_RATE_PER_CLIENT = env_str("ACCOUNT_EMAIL_RATE_PER_CLIENT", "10/h")
+ACCOUNT_EMAIL_RATE_PER_ADDRESS = env_str("ACCOUNT_EMAIL_RATE_PER_ADDRESS", "3/h")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "certportal-demo")
 
