@@ -1,11 +1,13 @@
 """Health of what a web process depends on, for a load balancer and for monitoring.
 
 Each check answers with a status and a few numbers, never hostnames, URLs or error messages (those
-go to the log): the endpoint is public.
+go to the log). Anyone may ask, but only staff and the monitoring addresses in
+HEALTH_DETAIL_ALLOWED_IPS see the checks; everyone else learns up or down from the status code.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 import uuid
@@ -16,11 +18,13 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Max
+from django.http import HttpRequest
 from django.utils import timezone
 
 from certportal.lib.broker import broker_reachable
+from certportal.lib.client_ip import client_ip
 from certportal.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -107,3 +111,27 @@ def _run(name: str, check: Check) -> dict[str, Any]:
         result = {"status": "error"}
     result["ms"] = round((time.monotonic() - started) * 1000, 1)
     return result
+
+
+def public_report(*, healthy: bool) -> dict[str, str]:
+    """What anyone may know: up or down, not which components or workers exist."""
+    return {"status": "up" if healthy else "down"}
+
+
+def detail_allowed(request: HttpRequest) -> bool:
+    """Superusers and the certification body's staff, and clients at HEALTH_DETAIL_ALLOWED_IPS."""
+    if _address_allowed(client_ip(request)):
+        return True
+    try:
+        user = request.user
+        return bool(user.is_authenticated and (user.is_superuser or user.is_body_staff))
+    except DatabaseError:  # a session cannot be read while the database is down: answer up or down
+        return False
+
+
+def _address_allowed(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(allowed, strict=False) for allowed in settings.HEALTH_DETAIL_ALLOWED_IPS)

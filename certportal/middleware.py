@@ -1,5 +1,5 @@
 """Request ids (every request gets one, every log line written for it carries it, the response shows
-it) and the cleaning of form text shared by every form."""
+it), the cleaning of form text shared by every form, and no caching of what a signed-in user sees."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from certportal.lib.logs import request_id_var
 
@@ -114,3 +116,26 @@ def cleaned_form_data(data: QueryDict) -> QueryDict:
         cleaned.setlist(key, [without_invisible_controls(value) for value in data.getlist(key)])
     cleaned._mutable = False
     return cleaned
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: private, no-store` on every response to a signed-in user: pages and downloads
+    (exports, calendars, evidence) hold personal and tenant data that neither a shared proxy nor the
+    browser's disk may keep. Anonymous responses (the landing page, public certificate verification)
+    stay as cacheable as their views make them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if _signed_in(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    try:
+        return bool(request.user.is_authenticated)
+    except DatabaseError:  # the session cannot be read: assume the worst
+        return True

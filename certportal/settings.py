@@ -15,7 +15,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from certportal.lib.env import env_bool, env_int, env_list, env_str, read_secret_key
+from certportal.lib.env import env_bool, env_int, env_list, env_networks, env_str, read_secret_key
 from certportal.lib.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # Cleans the posted form before anything reads it (the CSRF check and axes read it later too).
     "certportal.middleware.FormTextMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside authentication, so that it knows whom each response (from any view or middleware) is for.
+    "certportal.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -139,10 +141,17 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Brute-force protection: a username at one address is locked out for a while, never for good.
+# Brute-force protection: an account at one address is locked out for a while, never for good, and
+# so is an address that fails on many accounts (certportal/accounts/lockout.py). Failures count under
+# the account the login names, however it was written.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "certportal.accounts.lockout.LockoutHandler"
+AXES_USERNAME_CALLABLE = "certportal.accounts.lockout.lockout_username"
+# Failed logins from one address across all accounts within the cool-off; an office behind one NAT
+# address shares it, so it is well above the per-account limit.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
@@ -300,6 +309,9 @@ CERTIFICATE_NUMBER_PATTERN = env_str("CERTIFICATE_NUMBER_PATTERN", "CSA-{year}-S
 # The public certificate search and verification pages, per client address (django-ratelimit rates).
 VERIFY_SEARCH_RATE = env_str("VERIFY_SEARCH_RATE", "20/m")
 VERIFY_PAGE_RATE = env_str("VERIFY_PAGE_RATE", "60/m")
+# Sign-up and password reset (each sends an e-mail), per client address and per e-mail address.
+ACCOUNT_EMAIL_RATE_PER_CLIENT = env_str("ACCOUNT_EMAIL_RATE_PER_CLIENT", "10/h")
+ACCOUNT_EMAIL_RATE_PER_ADDRESS = env_str("ACCOUNT_EMAIL_RATE_PER_ADDRESS", "3/h")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "certportal-demo")
 
@@ -339,6 +351,10 @@ HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 300)
 # Redis and the workers are reported but not essential by default: pages keep working without them
 # (e-mails and PDFs wait in the database), so an outage there must not take every web process down.
 HEALTH_ESSENTIAL_CHECKS = env_list("HEALTH_ESSENTIAL_CHECKS", ["database", "storage"])
+# Who sees each check (and the workers) besides staff: monitoring addresses or networks (CIDR). Anyone
+# else gets up or down only. Loopback by default, for a probe on the host itself; behind nginx this
+# relies on TRUSTED_PROXY_COUNT, without which every request would come from nginx's loopback address.
+HEALTH_DETAIL_ALLOWED_IPS = env_networks("HEALTH_DETAIL_ALLOWED_IPS", ["127.0.0.1", "::1"])
 
 # Scripts only from our own static files; inline styles allowed for progress bars and widths.
 CONTENT_SECURITY_POLICY = {

@@ -38,6 +38,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def health_check(request: HttpRequest) -> JsonResponse:
-    """200 while this web process can serve (database and storage work), 503 otherwise."""
+    """200 while this web process can serve (database and storage work), 503 otherwise; the checks
+    themselves only for staff and monitoring addresses."""
     healthy, report = health.health_report()
+    if not health.detail_allowed(request):
+        report = health.public_report(healthy=healthy)
     return JsonResponse(report, status=200 if healthy else 503)

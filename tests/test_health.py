@@ -146,3 +146,74 @@ def test_unreachable_database_answers_503(tmp_path: Path, redis_server: str) -> 
     assert checks["storage"]["status"] == "ok"
     assert "secret-pw" not in body
     assert "health check database failed" in result.stderr, "the cause goes to the log"
+
+
+# --- Who sees the detail -------------------------------------------------------------------------
+
+OUTSIDE = "203.0.113.7"
+
+
+def outside_health(client: Client, **extra: str) -> tuple[int, dict]:
+    response = client.get("/health/", REMOTE_ADDR=OUTSIDE, **extra)
+    assert "no-store" in response["Cache-Control"]
+    return response.status_code, response.json()
+
+
+def test_anonymous_outsider_learns_only_up(client: Client, redis_server: str, worker_alive) -> None:  # type: ignore[no-untyped-def]
+    assert outside_health(client) == (200, {"status": "up"})
+
+
+def test_anonymous_outsider_learns_only_down(client: Client, settings, tmp_path: Path, worker_alive) -> None:  # type: ignore[no-untyped-def]
+    not_a_folder = tmp_path / "media-is-a-file"
+    not_a_folder.write_text("")
+    settings.MEDIA_ROOT = not_a_folder
+    assert outside_health(client) == (503, {"status": "down"})
+
+
+def test_a_degraded_portal_is_simply_up_for_outsiders(client: Client, settings, worker_alive) -> None:  # type: ignore[no-untyped-def]
+    settings.CELERY_BROKER_URL = UNREACHABLE_REDIS
+    assert outside_health(client) == (200, {"status": "up"})
+
+
+@pytest.mark.parametrize("persona", ["auditor", "certifier", "superuser"])
+def test_staff_see_every_check_from_anywhere(
+    request: pytest.FixtureRequest, client: Client, persona: str, worker_alive
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(request.getfixturevalue(persona))
+    status, body = outside_health(client)
+    assert status == 200
+    assert set(body["checks"]) == {"database", "redis", "storage", "workers"}
+
+
+@pytest.mark.parametrize("persona", ["enterprise_user", "consultant"])
+def test_other_users_learn_only_up_or_down(
+    request: pytest.FixtureRequest, client: Client, persona: str, worker_alive
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(request.getfixturevalue(persona))
+    assert outside_health(client)[1] in ({"status": "up"}, {"status": "down"})
+
+
+def test_monitoring_network_sees_every_check(client: Client, settings, worker_alive) -> None:  # type: ignore[no-untyped-def]
+    settings.HEALTH_DETAIL_ALLOWED_IPS = ["198.51.100.0/24"]
+    response = client.get("/health/", REMOTE_ADDR="198.51.100.23")
+    assert set(response.json()["checks"]) == {"database", "redis", "storage", "workers"}
+    assert client.get("/health/").json() in ({"status": "up"}, {"status": "down"}), "loopback is no longer listed"
+
+
+def test_behind_nginx_the_client_address_decides_not_nginxs(client: Client, settings, worker_alive) -> None:  # type: ignore[no-untyped-def]
+    settings.TRUSTED_PROXY_COUNT = 1
+    forwarded = client.get("/health/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=OUTSIDE)
+    assert "checks" not in forwarded.json()
+    assert "checks" in client.get("/health/", REMOTE_ADDR="127.0.0.1").json(), "a probe on the host itself"
+
+
+def test_a_malformed_allowed_address_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from certportal.lib.env import env_networks
+
+    monkeypatch.setenv("HEALTH_DETAIL_ALLOWED_IPS", "10.0.0.0/8,monitoring.example.cn")
+    with pytest.raises(ImproperlyConfigured, match=r"monitoring\.example\.cn"):
+        env_networks("HEALTH_DETAIL_ALLOWED_IPS", [])
+    monkeypatch.setenv("HEALTH_DETAIL_ALLOWED_IPS", " 10.0.0.0/8 , ::1 ")
+    assert env_networks("HEALTH_DETAIL_ALLOWED_IPS", []) == ["10.0.0.0/8", "::1"]

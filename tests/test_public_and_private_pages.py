@@ -16,6 +16,8 @@ PUBLIC = {
     "language_switch",
     "accounts:login",
     "accounts:signup",
+    "accounts:signup_sent",
+    "accounts:signup_confirm",
     "accounts:password_reset",
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",

@@ -10,6 +10,15 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 
+def login_account(login: str) -> Any:
+    """The one account whose username or e-mail is `login` (trimmed, any case), or None."""
+    text = login.strip()
+    if not text:
+        return None
+    matches = list(get_user_model().objects.filter(Q(username__iexact=text) | Q(email__iexact=text))[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
 class UsernameOrEmailBackend(ModelBackend):
     def authenticate(
         self,
@@ -20,14 +29,11 @@ class UsernameOrEmailBackend(ModelBackend):
     ) -> Any:
         if not username or password is None:
             return None
-        user_model = get_user_model()
-        login = username.strip()
-        matches = list(user_model.objects.filter(Q(username__iexact=login) | Q(email__iexact=login))[:2])
-        if len(matches) != 1:
+        user = login_account(username)
+        if user is None:
             # Run the hasher anyway so that timing does not tell whether the login exists.
-            user_model().set_password(password)
+            get_user_model()().set_password(password)
             return None
-        user = matches[0]
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None

@@ -54,13 +54,8 @@ class SignupForm(forms.Form):
         return self.cleaned_data["enterprise_name"].strip()
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail already exists. Log in, or reset the password if you forgot it."),
-                code="duplicate_email",
-            )
-        return email
+        # No check for an existing account here: the answer must not tell (the e-mail does).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -74,6 +69,15 @@ class SignupForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class SignupConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+        help_text=_("The password you chose when signing up."),
+    )
 
 
 class AccountSettingsForm(forms.ModelForm):

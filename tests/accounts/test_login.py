@@ -81,3 +81,57 @@ def test_logout_needs_post_and_ends_the_session(client: Client) -> None:
     response = client.post(reverse("accounts:logout"))
     assert response.url == reverse("landing")
     assert client.get(reverse("home")).status_code == 302
+
+
+def fail_until_locked(client: Client, settings, login: str) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, login, "wrong")
+
+
+@pytest.mark.parametrize(
+    "variant", ["WANG@EXAMPLE.COM", " wang@example.com", "wang@example.com \t", "wang", "WANG", "  Wang  "]
+)
+def test_every_way_of_writing_the_login_shares_one_lockout(client: Client, settings, variant: str) -> None:  # type: ignore[no-untyped-def]
+    UserFactory(username="wang", email="wang@example.com")
+    fail_until_locked(client, settings, "wang@example.com")
+    assert log_in(client, variant, PASSWORD).status_code == 429, "the right password must not log in while locked"
+
+
+def test_failures_under_different_spellings_add_up(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    UserFactory(username="wang", email="wang@example.com")
+    spellings = ["wang", "WANG", " wang@example.com", "Wang@Example.com ", "wang@EXAMPLE.com"]
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, spellings[n % len(spellings)], "wrong")
+    assert log_in(client, "wang", PASSWORD).status_code == 429
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"wang"}
+
+
+def test_an_unknown_logins_variants_share_a_counter(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    spellings = ["nobody@example.com", "NOBODY@example.com", " Nobody@Example.com", "nobody@example.com  "]
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert log_in(client, spellings[n % len(spellings)], "wrong").status_code == 200
+    assert log_in(client, " NoBody@EXAMPLE.COM ", "wrong").status_code == 429
+
+
+def test_one_address_trying_many_accounts_is_locked_out(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    victims = [UserFactory(username=f"user{n}") for n in range(6)]
+    for n in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        # Fewer failures per account than the account limit: only the address's count can stop it.
+        assert log_in(client, victims[n % len(victims)].username, "wrong").status_code in (200, 429)
+    fresh = UserFactory(username="fresh")
+    assert log_in(client, fresh.username, PASSWORD).status_code == 429
+    other_address = client.post(LOGIN, {"username": "fresh", "password": PASSWORD}, REMOTE_ADDR="10.0.0.8")
+    assert other_address.status_code == 302, "another client is not locked out with the first"
+
+
+def test_logging_in_to_ones_own_account_does_not_clear_the_address_count(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+    own = UserFactory(username="mine")
+    victims = [UserFactory(username=f"user{n}") for n in range(4)]
+    for n in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT - 1):
+        log_in(client, victims[n % len(victims)].username, "wrong")
+    assert log_in(client, own.username, PASSWORD).status_code == 302
+    client.logout()
+    log_in(client, victims[0].username, "wrong")
+    assert log_in(client, victims[1].username, PASSWORD).status_code == 429

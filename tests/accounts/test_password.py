@@ -78,3 +78,32 @@ def test_sending_twice_sends_once() -> None:
 def test_sending_a_missing_email_does_nothing() -> None:
     email_send(987654)
     assert len(mail.outbox) == 0
+
+
+def test_password_resets_for_one_address_are_limited(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ACCOUNT_EMAIL_RATE_PER_CLIENT = "100/h"
+    UserFactory(email="li@example.com")
+    reset = reverse("accounts:password_reset")
+    for spelling in ["li@example.com", "LI@example.com", "Li@Example.com"]:
+        assert client.post(reset, {"email": spelling}).status_code == 302
+    throttled = client.post(reset, {"email": "li@EXAMPLE.COM"})
+    assert throttled.status_code == 429
+    assert "短时间内尝试次数过多" in throttled.content.decode()
+    assert OutgoingEmail.objects.count() == 3, "no fourth e-mail to the address"
+
+
+def test_password_resets_for_unknown_addresses_are_limited_alike(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ACCOUNT_EMAIL_RATE_PER_CLIENT = "100/h"
+    reset = reverse("accounts:password_reset")
+    for _ in range(3):
+        assert client.post(reset, {"email": "nobody@example.com"}).status_code == 302
+    assert client.post(reset, {"email": "nobody@example.com"}).status_code == 429
+
+
+def test_password_resets_from_one_client_are_limited(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ACCOUNT_EMAIL_RATE_PER_CLIENT = "3/h"
+    reset = reverse("accounts:password_reset")
+    for n in range(3):
+        assert client.post(reset, {"email": f"p{n}@example.com"}).status_code == 302
+    assert client.post(reset, {"email": "p9@example.com"}).status_code == 429
+    assert Client(REMOTE_ADDR="198.51.100.20").post(reset, {"email": "p9@example.com"}).status_code == 302

@@ -120,6 +120,13 @@ def test_the_whole_certification_in_the_browser(  # type: ignore[no-untyped-def]
     page.locator("#id_password2").fill(SIGNUP_PASSWORD)
     shot("signup")
     page.get_by_role("button", name="创建账户").click()
+    expect(page.get_by_role("heading", name="请查收邮件")).to_be_visible()
+    opening = OutgoingEmail.objects.get(to=[SIGNUP_EMAIL])
+    link = re.search(r"/accounts/signup/confirm/\S+/", opening.body_text)
+    assert link, opening.body_text
+    page.goto(link.group(0))
+    page.get_by_label("密码").fill(SIGNUP_PASSWORD)
+    page.get_by_role("button", name="开通我的账户").click()
     expect(page.get_by_text("欢迎！您的账户已开通")).to_be_visible()
 
     page.goto(reverse("applications:my_enterprise"))

@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from certportal.accounts.services import signup_token
+from tests.factories import EnterpriseUserFactory
 from tests.security.world import (
     AUDITOR,
     CERTIFIER,
@@ -99,6 +101,11 @@ def password_reset_link(w: World) -> dict[str, Any]:
     return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
 
 
+def signup_link(w: World) -> dict[str, Any]:
+    pending = EnterpriseUserFactory(is_active=False)
+    return {"uidb64": urlsafe_base64_encode(force_bytes(pending.pk)), "token": signup_token.make_token(pending)}
+
+
 def form(form_type: str) -> Kwargs:
     return lambda w: {"pk": w.a.application.pk, "form_type": form_type}
 
@@ -112,6 +119,8 @@ ROUTES: dict[str, Row] = {
     "language_switch": PUBLIC_PAGE,
     "accounts:login": PUBLIC_PAGE,
     "accounts:signup": PUBLIC_PAGE,
+    "accounts:signup_sent": PUBLIC_PAGE,
+    "accounts:signup_confirm": Row(allowed=LOGGED_IN, kwargs=signup_link, public=True),
     "accounts:password_reset": PUBLIC_PAGE,
     "accounts:password_reset_done": PUBLIC_PAGE,
     "accounts:password_reset_confirm": Row(allowed=LOGGED_IN, kwargs=password_reset_link, public=True),
