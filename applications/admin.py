@@ -44,6 +44,8 @@ class EnterpriseAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "uscc", "contact_person", "email"]
     inlines = [ProductInline, OutletInline, ManagerInline]
+    # Uploaded on the seal page, where it is checked and processed; never raw through the admin.
+    readonly_fields = ["seal"]
 
 
 class EventInline(admin.TabularInline):
@@ -175,6 +177,7 @@ class EvidenceFileAdmin(admin.ModelAdmin):
     list_filter = ["status", "is_current", "family", "thumbnail_status"]
     search_fields = ["original_name", "sha256", "requirement__application__reference"]
     list_select_related = ["requirement__application", "requirement__item", "uploaded_by"]
+    readonly_fields = ["file", "thumbnail"]
 
 
 # --- The application forms: looked at here, changed only through the portal's pages -------------

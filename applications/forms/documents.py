@@ -24,6 +24,7 @@ from applications.services.form_context import (
 )
 from certportal.lib import images
 from certportal.lib.fields import MobileField
+from certportal.lib.uploads import UploadRefused, image_upload_content
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -185,11 +186,14 @@ class SignForm(forms.Form):
         upload, drawn = cleaned.get("signature_file"), cleaned.get("signature_data")
         try:
             if upload:
-                cleaned["signature_png"] = images.signature_png(upload.read())
+                content = image_upload_content(upload, max_bytes=images.MAX_UPLOAD_BYTES)
+                cleaned["signature_png"] = images.signature_png(content)
             elif drawn:
                 cleaned["signature_png"] = images.signature_png(images.decode_png_data_url(drawn))
             else:
                 self.add_error("signature_file", _("Draw your signature in the box, or upload an image of it."))
+        except UploadRefused as refusal:
+            self.add_error("signature_file", refusal.message)
         except images.ImageProblem as problem:
             self.add_error("signature_file", str(problem))
         return cleaned
@@ -221,6 +225,13 @@ class SealForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
     )
+
+    def clean_image(self) -> bytes:
+        """The picture's checked, re-encoded content (what the seal is made from)."""
+        try:
+            return image_upload_content(self.cleaned_data["image"], max_bytes=images.MAX_UPLOAD_BYTES)
+        except UploadRefused as refusal:
+            raise forms.ValidationError(refusal.message) from refusal
 
 
 class ShipmentForm(forms.Form):

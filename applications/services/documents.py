@@ -50,7 +50,8 @@ from applications.services.form_context import (
 from certportal.accounts.models import User
 from certportal.lib import images
 from certportal.lib.broker import enqueue, enqueue_on_commit
-from certportal.lib.files import generated_name, sha256_of
+from certportal.lib.files import generated_name
+from certportal.lib.uploads import StoredUpload, UploadRefused, upload_store
 
 logger = logging.getLogger(__name__)
 
@@ -458,12 +459,25 @@ def form_scan_upload(*, form: ApplicationForm, actor: User, upload: UploadedFile
     upload.seek(0)
     if kind is None or kind.mime not in SCAN_TYPES:
         raise ValidationError(_("Please upload the scan as a PDF, JPEG or PNG file."))
+    _current_unsigned(form)
+    try:
+        stored = upload_store(
+            upload, families=["pdf", "image"], folder=f"forms/{application.pk}/scans", max_bytes=SCAN_MAX_BYTES
+        )
+    except UploadRefused as refusal:
+        raise ValidationError(refusal.message) from refusal
+    try:
+        return _scan_record(form, actor, stored)
+    except BaseException:
+        default_storage.delete(stored.name)
+        raise
+
+
+def _scan_record(form: ApplicationForm, actor: User, stored: StoredUpload) -> FormRendition:
+    application = form.application
     with transaction.atomic():
         unsigned = _current_unsigned(form)
         locked = ApplicationForm.objects.select_for_update().get(pk=form.pk)
-        name = default_storage.save(
-            generated_name(f"forms/{application.pk}/scans", f"scan.{SCAN_TYPES[kind.mime]}"), upload
-        )
         scan = FormRendition.objects.create(
             form=locked,
             version=_next_version(locked),
@@ -471,10 +485,10 @@ def form_scan_upload(*, form: ApplicationForm, actor: User, upload: UploadedFile
             status=RenderStatus.READY,
             source=unsigned,
             data_fingerprint=unsigned.data_fingerprint,
-            file=name,
-            original_name=(upload.name or "")[:255],
-            sha256=sha256_of(upload),
-            size=upload.size,
+            file=stored.name,
+            original_name=stored.original_name[:255],
+            sha256=stored.sha256,
+            size=stored.size,
             requested_by=actor,
             finished_at=timezone.now(),
             scan_review=ScanReview.WAITING,

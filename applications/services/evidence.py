@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -37,8 +36,7 @@ from applications.models import (
 from applications.people import enterprise_users, people_of
 from certportal.accounts.models import User
 from certportal.lib.broker import enqueue_on_commit
-from certportal.lib.files import generated_name, sha256_of
-from certportal.lib.uploads import UploadRefused, check_upload
+from certportal.lib.uploads import UploadRefused, upload_store
 from notifications.models import Kind, Notification
 from notifications.services import notify
 
@@ -174,13 +172,6 @@ def _scope_products(requirement: EvidenceRequirement, products: Iterable[Product
     return chosen
 
 
-def _size_of(stream: IO[bytes]) -> int:
-    stream.seek(0, 2)
-    size = stream.tell()
-    stream.seek(0)
-    return size
-
-
 def _store(
     requirement: EvidenceRequirement,
     actor: User,
@@ -192,19 +183,15 @@ def _store(
     replaces: EvidenceFile | None,
 ) -> EvidenceFile:
     """Check, store and record one file. A refused file leaves nothing on disk or in the database."""
-    try:
-        checked = check_upload(upload, families=requirement.item.accepted_types)
-    except UploadRefused as refusal:
-        raise ValidationError(refusal.message) from refusal
     if document_date and document_date > timezone.localdate():
         raise ValidationError(_("The document date cannot be in the future."))
-    content: File = File(checked.reencoded) if checked.reencoded is not None else upload
     try:
-        size = _size_of(checked.reencoded) if checked.reencoded is not None else upload.size
-        sha256 = sha256_of(content)
-        name = default_storage.save(generated_name(f"evidence/{requirement.application_id}", checked.name), content)
-    finally:
-        checked.close()
+        stored = upload_store(
+            upload, families=requirement.item.accepted_types, folder=f"evidence/{requirement.application_id}"
+        )
+    except UploadRefused as refusal:
+        raise ValidationError(refusal.message) from refusal
+    name = stored.name
     try:
         with transaction.atomic():
             if replaces is not None:
@@ -219,11 +206,11 @@ def _store(
             evidence = EvidenceFile.objects.create(
                 requirement=requirement,
                 file=name,
-                original_name=checked.name,
-                size=size,
-                sha256=sha256,
-                content_type=checked.content_type,
-                family=checked.family,
+                original_name=stored.original_name,
+                size=stored.size,
+                sha256=stored.sha256,
+                content_type=stored.content_type,
+                family=stored.family,
                 uploaded_by=actor,
                 note=note.strip(),
                 document_date=document_date,
@@ -231,7 +218,7 @@ def _store(
                 replaces=replaces,
                 thumbnail_status=(
                     EvidenceFile.ThumbnailStatus.PENDING
-                    if checked.family in ("pdf", "image")
+                    if stored.family in ("pdf", "image")
                     else EvidenceFile.ThumbnailStatus.NONE
                 ),
             )

@@ -335,7 +335,7 @@ def enterprise_seal(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and seal_form.is_valid():
         try:
             services.enterprise_seal_save(
-                enterprise=enterprise, actor=request.user, content=seal_form.cleaned_data["image"].read()
+                enterprise=enterprise, actor=request.user, content=seal_form.cleaned_data["image"]
             )
         except ImageProblem as problem:
             seal_form.add_error("image", str(problem))

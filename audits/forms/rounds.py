@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import AuditRound, CheckInPhoto, DepartmentInterview
 from certportal.accounts.models import User
+from certportal.lib.uploads import accept_attribute
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-PHOTO_MAX_BYTES = 15 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
 def auditors() -> Any:
@@ -123,16 +121,9 @@ class InterviewForm(forms.ModelForm):
 
 class PhotoForm(forms.Form):
     moment = forms.ChoiceField(label=_("Meeting"), choices=CheckInPhoto.Moment.choices)
-    photo = forms.ImageField(
+    # Checked by the service, like every upload (certportal.lib.uploads).
+    photo = forms.FileField(
         label=_("Check-in photo"),
         help_text=_("A screenshot of the video meeting showing everyone present (JPEG, PNG or WebP, at most 15 MB)."),
+        widget=forms.ClearableFileInput(attrs={"accept": accept_attribute(["image"])}),
     )
-
-    def clean_photo(self) -> Any:
-        photo = self.cleaned_data["photo"]
-        if photo.size > PHOTO_MAX_BYTES:
-            raise ValidationError(_("The photo is larger than 15 MB."), code="too_large")
-        image = getattr(photo, "image", None)
-        if image is None or image.format not in PHOTO_FORMATS:
-            raise ValidationError(_("Please upload a JPEG, PNG or WebP picture."), code="format")
-        return photo

@@ -22,7 +22,7 @@ from audits.models import AuditRound, Finding, FindingEvidence, Indicator
 from audits.services.rounds import require_auditor
 from audits.setup import score_sheet_ensure
 from certportal.accounts.models import User
-from certportal.lib.files import generated_name, sha256_of
+from certportal.lib.uploads import DEFAULT_FAMILIES, StoredUpload, UploadRefused, upload_store
 from notifications.models import Kind
 from notifications.services import Email, notify
 
@@ -30,6 +30,9 @@ Status = Application.Status
 EventKind = ApplicationEvent.Kind
 # Findings are raised during the remote audits and the evaluation.
 RAISING_STATUSES = (Status.REMOTE_AUDIT, Status.EVALUATION)
+# Records, photos, revised procedures: the kinds evidence items accept by default.
+EVIDENCE_FAMILIES = DEFAULT_FAMILIES
+EVIDENCE_MAX_BYTES = 50 * 1024 * 1024
 
 
 def finding_raise(
@@ -124,6 +127,18 @@ def finding_answer(
             raise ValidationError(missing)
     elif not any(texts.values()) and not files:
         raise ValidationError(_("Please write what the enterprise does about this observation."))
+    stored = _evidence_store(finding, files)
+    try:
+        _answer_record(finding, actor, texts, stored)
+    except BaseException:
+        # Whatever went wrong, files that are not recorded must not stay on disk.
+        for each in stored:
+            default_storage.delete(each.name)
+        raise
+    return finding
+
+
+def _answer_record(finding: Finding, actor: User, texts: dict[str, str], stored: list[StoredUpload]) -> None:
     now = timezone.now()
     with transaction.atomic():
         updated = Finding.objects.filter(
@@ -131,8 +146,8 @@ def finding_answer(
         ).update(**texts, status=Finding.Status.ANSWERED, answered_by=actor, answered_at=now, updated_at=now)
         if updated != 1:
             raise ValidationError(_("This finding has just been closed."))
-        for upload in files:
-            evidence_add(finding=finding, actor=actor, upload=upload)
+        for each in stored:
+            _evidence_record(finding, actor, each)
         finding.refresh_from_db()
         ApplicationEvent.objects.create(
             application=finding.application,
@@ -149,22 +164,49 @@ def finding_answer(
                 context={"finding": finding, "application": finding.application},
             ),
         )
-    return finding
+
+
+def _evidence_store(finding: Finding, files: Sequence[UploadedFile]) -> list[StoredUpload]:
+    """Check and store every file before anything is recorded; one refused file refuses the
+    answer and leaves none of them behind."""
+    stored: list[StoredUpload] = []
+    try:
+        for upload in files:
+            stored.append(
+                upload_store(
+                    upload,
+                    families=EVIDENCE_FAMILIES,
+                    folder=f"audits/findings/{finding.pk}",
+                    max_bytes=EVIDENCE_MAX_BYTES,
+                )
+            )
+    except UploadRefused as refusal:
+        for each in stored:
+            default_storage.delete(each.name)
+        raise ValidationError({"files": [refusal.message]}) from refusal
+    return stored
+
+
+def _evidence_record(finding: Finding, actor: User, stored: StoredUpload) -> FindingEvidence:
+    return FindingEvidence.objects.create(
+        finding=finding,
+        file=stored.name,
+        original_name=stored.original_name[:255],
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by=actor,
+    )
 
 
 def evidence_add(*, finding: Finding, actor: User, upload: UploadedFile) -> FindingEvidence:
+    """One more corrective-action file, checked like every upload."""
     require_answerer(actor, finding)
-    name = generated_name(f"audits/findings/{finding.pk}", upload.name or "evidence")
-    digest = sha256_of(upload)
-    stored = default_storage.save(name, upload)
-    return FindingEvidence.objects.create(
-        finding=finding,
-        file=stored,
-        original_name=(upload.name or "evidence")[:255],
-        size=upload.size or 0,
-        sha256=digest,
-        uploaded_by=actor,
-    )
+    stored = _evidence_store(finding, [upload])[0]
+    try:
+        return _evidence_record(finding, actor, stored)
+    except BaseException:
+        default_storage.delete(stored.name)
+        raise
 
 
 def finding_verify(*, finding: Finding, actor: User, accepted: bool, note: str = "") -> Finding:

@@ -20,7 +20,7 @@ from applications.people import people_of
 from audits.models import AuditRound, CheckInPhoto, DepartmentInterview
 from audits.services import invitations
 from certportal.accounts.models import User
-from certportal.lib.files import generated_name, sha256_of
+from certportal.lib.uploads import UploadRefused, upload_store
 from notifications.services import Email, notify
 
 Status = Application.Status
@@ -34,6 +34,7 @@ RUNNING_STATUSES = (Status.REMOTE_AUDIT,)
 RECORDING_STATUSES = (Status.REMOTE_AUDIT, Status.EVALUATION)
 # Check-in photos can be taken a little before the scheduled start (people join early).
 CHECK_IN_EARLY = datetime.timedelta(minutes=30)
+PHOTO_MAX_BYTES = 15 * 1024 * 1024
 
 
 def require_auditor(actor: User, application: Application) -> None:
@@ -271,19 +272,26 @@ def photo_add(*, audit_round: AuditRound, actor: User, moment: str, upload: Uplo
         )
     if moment not in CheckInPhoto.Moment.values:
         raise ValidationError(_("Choose the opening or the closing meeting."))
-    name = generated_name(f"audits/rounds/{audit_round.pk}", upload.name or "photo.jpg")
-    digest = sha256_of(upload)
-    stored = default_storage.save(name, upload)
-    return CheckInPhoto.objects.create(
-        audit_round=audit_round,
-        moment=moment,
-        file=stored,
-        original_name=(upload.name or "photo")[:255],
-        size=upload.size or 0,
-        sha256=digest,
-        uploaded_by=actor,
-        uploaded_at=now,
-    )
+    try:
+        stored = upload_store(
+            upload, families=["image"], folder=f"audits/rounds/{audit_round.pk}", max_bytes=PHOTO_MAX_BYTES
+        )
+    except UploadRefused as refusal:
+        raise ValidationError({"photo": [refusal.message]}) from refusal
+    try:
+        return CheckInPhoto.objects.create(
+            audit_round=audit_round,
+            moment=moment,
+            file=stored.name,
+            original_name=stored.original_name[:255],
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=actor,
+            uploaded_at=now,
+        )
+    except BaseException:
+        default_storage.delete(stored.name)
+        raise
 
 
 def photo_delete(*, photo: CheckInPhoto, actor: User) -> None:

@@ -11,9 +11,11 @@ import base64
 import binascii
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageChops, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageFile, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A decompression bomb is a small file that opens to billions of pixels; refuse before decoding.
@@ -32,18 +34,36 @@ class ImageProblem(ValueError):
     """An image we cannot use; the message says why, for the person who sent it."""
 
 
+@contextmanager
+def strict_decoding(*, max_pixels: int = MAX_PIXELS) -> Iterator[None]:
+    """Pillow at its strict defaults while an upload is decoded, whatever another library set for
+    the whole process, and as that library had it afterwards. WeasyPrint's import turns on
+    `LOAD_TRUNCATED_IMAGES` (a partly drawn picture in a PDF beats none), under which a truncated
+    or cut-off upload would decode without an error and pass as a whole image."""
+    truncated, pixels = ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS = truncated, pixels
+
+
 def open_image(content: bytes) -> Image.Image:
     """Open a PNG, JPEG or WebP image after checking its size; anything else is refused."""
     if len(content) > MAX_UPLOAD_BYTES:
         raise ImageProblem(_("The image is larger than 5 MB; please send a smaller one."))
     try:
-        image = Image.open(io.BytesIO(content))
-        if image.format not in ACCEPTED_FORMATS:
-            raise ImageProblem(_("Please send a PNG or JPEG image."))
-        if image.width * image.height > MAX_PIXELS:
-            raise ImageProblem(_("The image has too many pixels; please send a smaller one."))
-        image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        with strict_decoding():
+            image = Image.open(io.BytesIO(content))
+            if image.format not in ACCEPTED_FORMATS:
+                raise ImageProblem(_("Please send a PNG or JPEG image."))
+            if image.width * image.height > MAX_PIXELS:
+                raise ImageProblem(_("The image has too many pixels; please send a smaller one."))
+            image.load()
+    except Image.DecompressionBombError as error:
+        raise ImageProblem(_("The image has too many pixels; please send a smaller one.")) from error
+    except (UnidentifiedImageError, OSError) as error:
         raise ImageProblem(_("This file is not an image we can read; please send a PNG or JPEG image.")) from error
     return image
 

@@ -1,11 +1,18 @@
 """Checking uploaded files before anything is stored, and making thumbnails of the ones we keep.
 
-Every upload passes the same gates, in order: a name we can live with, a size within the limit, an
-extension on the item's allow-list, magic bytes that agree with the extension (the `filetype`
-library), then a real parse of the content: Pillow decodes and re-encodes images (decompression
-bombs are refusals, not warnings), pypdf opens PDFs, and Office/OFD zips are judged from their
-directory (entry count, sizes, names) before a single entry is unpacked. Each refusal is an
-`UploadRefused` whose message tells the user, in plain words, what is wrong with which file.
+Every file that enters the portal (evidence, corrective-action files, check-in photos, scans of
+signed forms, the company seal and signatures) passes the same gates, in order: a name we can live
+with, a size within the limit, an extension on the allow-list, magic bytes that agree with the
+extension (the `filetype` library), then a real parse of the whole content: Pillow decodes images
+and re-encodes their pixels only (decompression bombs are refusals, not warnings); PDFs are opened
+by pypdf, then every object is inspected by pikepdf (`pdf_safety`: streams decoded under a size
+cap, active content removed into a clean copy); Office/OFD zips are judged from their directory
+(entry count, sizes, names) before a single entry is unpacked, then every part is read and every
+XML part parsed (`office_safety`: macros, external links, DDE fields, DTDs are refusals). Each
+refusal is an `UploadRefused` whose message tells the user, in plain words, what is wrong with
+which file. What is stored is the checked content (the re-encoded image, the clean PDF copy, or
+the file itself) under a generated name whose extension comes from the detected type, never from
+the uploaded name (`upload_store`).
 
 Uploads arrive as temporary files on disk (`StreamingUploadHandler`): a 200 MB scan never sits in
 the web process's memory.
@@ -26,12 +33,17 @@ from typing import IO, Any
 
 import filetype
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from certportal.lib import images
+from certportal.lib.files import generated_name, sha256_of
 
 MAX_NAME_LENGTH = 180
 MAGIC_BYTES = 8192
@@ -87,6 +99,8 @@ CONTENT_TYPES = {
 # Pillow's names for the formats each image extension may really be (the first is how we save it);
 # MPO is the multi-picture JPEG some phone cameras write.
 IMAGE_FORMATS = {"jpg": ("JPEG", "MPO"), "jpeg": ("JPEG", "MPO"), "png": ("PNG",), "webp": ("WEBP",)}
+# The extension a stored file gets, from the format it was found (and re-encoded) to be.
+STORED_EXTENSIONS = {"jpg": "jpg", "jpeg": "jpg", "png": "png", "webp": "webp"}
 ORIENTATION = 0x0112
 # The main part each Office document declares in [Content_Types].xml.
 OOXML_MAIN_PARTS = {
@@ -106,17 +120,31 @@ class UploadRefused(Exception):
 
 @dataclass
 class CheckedUpload:
-    """An upload that passed every gate. Images come with their re-encoded content."""
+    """An upload that passed every gate. `clean_copy` is what must be stored instead of the upload
+    when there is one: an image's re-encoded pixels, or a PDF rewritten without its active content.
+    `extension` is the detected type's, whatever the uploaded name ends in."""
 
     name: str
     extension: str
     family: str
     content_type: str
-    reencoded: IO[bytes] | None = None
+    clean_copy: IO[bytes] | None = None
 
     def close(self) -> None:
-        if self.reencoded is not None:
-            self.reencoded.close()
+        if self.clean_copy is not None:
+            self.clean_copy.close()
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """A checked upload, stored: where, and what the record of it keeps."""
+
+    name: str
+    original_name: str
+    size: int
+    sha256: str
+    family: str
+    content_type: str
 
 
 def max_upload_bytes() -> int:
@@ -153,12 +181,12 @@ def check_name(name: str) -> None:
         )
 
 
-def check_upload(upload: UploadedFile, *, families: Iterable[str]) -> CheckedUpload:
+def check_upload(upload: UploadedFile, *, families: Iterable[str], max_bytes: int | None = None) -> CheckedUpload:
     """Run every gate on one uploaded file; raise UploadRefused at the first that fails."""
     name = upload.name or ""
     check_name(name)
     size = upload.size or 0
-    limit = max_upload_bytes()
+    limit = min(max_bytes or max_upload_bytes(), max_upload_bytes())
     if getattr(upload, "too_large", False) or size > limit:
         raise UploadRefused(
             _("“%(name)s” is too large (%(size)s); files may be at most %(limit)s.")
@@ -179,18 +207,61 @@ def check_upload(upload: UploadedFile, *, families: Iterable[str]) -> CheckedUpl
             _("“%(name)s”: this item accepts %(types)s; files ending in “.%(extension)s” are not accepted.")
             % {"name": name, "types": families_label(allowed), "extension": extension or "?"}
         )
+    stored_extension = STORED_EXTENSIONS.get(extension, extension)
     with _opened(upload) as stream:
         _check_magic(stream, name, extension, family)
         checked = CheckedUpload(
-            name=name, extension=extension, family=family.key, content_type=CONTENT_TYPES[extension]
+            name=name, extension=stored_extension, family=family.key, content_type=CONTENT_TYPES[stored_extension]
         )
         if family.key == "image":
-            checked.reencoded = _reencode_image(stream, name, extension)
+            checked.clean_copy = _reencode_image(stream, name, extension)
         elif family.key == "pdf":
             _check_pdf(stream, name)
+            checked.clean_copy = _clean_pdf(stream, name)
         else:
             _check_zip_document(stream, name, extension)
     return checked
+
+
+def upload_store(
+    upload: UploadedFile, *, families: Iterable[str], folder: str, max_bytes: int | None = None
+) -> StoredUpload:
+    """Check one upload and store what passed: the clean copy when the check made one, else the
+    file itself, under `<folder>/<uuid>.<detected extension>`. Raises UploadRefused. The caller
+    records it, and deletes the stored file if recording fails."""
+    checked = check_upload(upload, families=families, max_bytes=max_bytes)
+    try:
+        content: File = File(checked.clean_copy) if checked.clean_copy is not None else upload
+        sha256 = sha256_of(content)
+        content.seek(0, os.SEEK_END)
+        size = content.tell()
+        content.seek(0)
+        name = default_storage.save(generated_name(folder, f"upload.{checked.extension}"), content)
+    finally:
+        checked.close()
+    return StoredUpload(
+        name=name,
+        original_name=checked.name,
+        size=size,
+        sha256=sha256,
+        family=checked.family,
+        content_type=checked.content_type,
+    )
+
+
+def image_upload_content(upload: UploadedFile, *, max_bytes: int) -> bytes:
+    """The checked, re-encoded content of an uploaded picture that is made into a seal or signature.
+    What is no picture at all is told so in the seal's own words first."""
+    if (upload.size or 0) <= max_bytes:
+        try:
+            images.open_image(upload.read())
+        except images.ImageProblem as problem:
+            raise UploadRefused(str(problem)) from problem
+    checked = check_upload(upload, families=["image"], max_bytes=max_bytes)
+    try:
+        return checked.clean_copy.read() if checked.clean_copy is not None else b""
+    finally:
+        checked.close()
 
 
 class _opened:
@@ -232,14 +303,13 @@ def _reencode_image(stream: IO[bytes], name: str, extension: str) -> IO[bytes]:
     """Decode the whole image and encode it again: what we store is pixels Pillow understood, not
     whatever else rode along in the file. Oversized images (decompression bombs) are refused."""
     limit = settings.EVIDENCE_MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = limit
     refused = UploadRefused(
         _("“%(name)s” could not be read as an image (it may be damaged or not an image at all).") % {"name": name}
     )
     # Closed by the caller (CheckedUpload.close) once stored, or right here on refusal.
     output = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024, dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), images.strict_decoding(max_pixels=limit):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(stream) as image:
                 if image.format not in IMAGE_FORMATS[extension]:
@@ -247,7 +317,7 @@ def _reencode_image(stream: IO[bytes], name: str, extension: str) -> IO[bytes]:
                 image.load()
                 # Phone photos are stored sideways with an orientation tag; store them upright.
                 upright = ImageOps.exif_transpose(image) if image.getexif().get(ORIENTATION, 1) != 1 else image
-                _save_image(upright, output, IMAGE_FORMATS[extension][0])
+                _save_image(_pixels_only(upright), output, IMAGE_FORMATS[extension][0])
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
         output.close()
         raise UploadRefused(
@@ -264,10 +334,42 @@ def _reencode_image(stream: IO[bytes], name: str, extension: str) -> IO[bytes]:
     return output
 
 
+def _pixels_only(picture: Image.Image) -> Image.Image:
+    """The picture's pixels, upright and in sRGB, with nothing else: Pillow writes back what it read
+    into `info` (JPEG comments, ICC profiles, PNG text), so all of it goes except transparency.
+    EXIF (camera, GPS position), XMP and comments are never stored."""
+    profile = picture.info.get("icc_profile")
+    if profile:
+        picture = _to_srgb(picture, profile)
+    transparency = picture.info.get("transparency")
+    picture.info = {} if transparency is None else {"transparency": transparency}
+    return picture
+
+
+def _to_srgb(picture: Image.Image, profile: bytes) -> Image.Image:
+    """Colours as the embedded profile meant them, converted to sRGB, so the profile can go."""
+    if picture.mode not in ("RGB", "RGBA", "CMYK"):
+        return picture
+    alpha = picture.getchannel("A") if picture.mode == "RGBA" else None
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        converted = ImageCms.profileToProfile(
+            picture.convert("RGB") if alpha is not None else picture,
+            source,
+            ImageCms.createProfile("sRGB"),
+            outputMode="RGB",
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return picture  # a profile LittleCMS cannot read: the pixels as they are
+    if converted is None:
+        return picture
+    if alpha is not None:
+        converted.putalpha(alpha)
+    return converted
+
+
 def _save_image(picture: Image.Image, output: IO[bytes], image_format: str) -> None:
     options: dict[str, Any] = {}
-    if picture.info.get("icc_profile"):
-        options["icc_profile"] = picture.info["icc_profile"]
     if image_format == "JPEG":
         if picture.mode not in ("RGB", "L"):
             picture = picture.convert("RGB")
@@ -301,6 +403,12 @@ def _check_pdf(stream: IO[bytes], name: str) -> None:
         ) from error  # fmt: skip
 
 
+def _clean_pdf(stream: IO[bytes], name: str) -> IO[bytes] | None:
+    from certportal.lib import pdf_safety  # imports this module's UploadRefused
+
+    return pdf_safety.clean_pdf(stream, name)
+
+
 def _zip_directory(stream: IO[bytes]) -> tuple[int, int]:
     """Entry count and directory size from the end-of-central-directory record, read before
     zipfile builds an object per entry (a zip of a million empty entries would fill memory)."""
@@ -318,6 +426,8 @@ def _zip_directory(stream: IO[bytes]) -> tuple[int, int]:
 
 
 def _check_zip_document(stream: IO[bytes], name: str, extension: str) -> None:
+    from certportal.lib import office_safety
+
     broken = UploadRefused(
         _("“%(name)s” could not be opened as a document (it is damaged or not what its name says).") % {"name": name}
     )
@@ -341,25 +451,35 @@ def _check_zip_document(stream: IO[bytes], name: str, extension: str) -> None:
             if extension == "ofd":
                 if "OFD.xml" not in names:
                     raise broken
-                return
-            if any(entry.lower().endswith("vbaproject.bin") for entry in names):
-                raise UploadRefused(
-                    _("“%(name)s” contains macros. Please save it as a normal document without macros, or as PDF.")
-                    % {"name": name}
-                )
-            content_types = next((info for info in infos if info.filename == "[Content_Types].xml"), None)
-            if content_types is None or content_types.file_size > ZIP_MAX_CONTENT_TYPES_BYTES:
-                raise broken
-            with archive.open(content_types) as part:
-                declared = part.read(ZIP_MAX_CONTENT_TYPES_BYTES)
-            if OOXML_MAIN_PARTS[extension] not in declared:
-                raise broken
+            else:
+                _check_ooxml_main_part(archive, infos, name, extension, broken)
+            office_safety.check_parts(archive, name=name, broken=broken, suspicious=suspicious)
     except UploadRefused:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, struct.error, ValueError) as error:
+    except (
+        zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, struct.error, ValueError, NotImplementedError,
+        RuntimeError,
+    ) as error:  # fmt: skip
         raise broken from error
     finally:
         stream.seek(0)
+
+
+def _check_ooxml_main_part(
+    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str, extension: str, broken: UploadRefused
+) -> None:
+    if any(info.filename.lower().endswith("vbaproject.bin") for info in infos):
+        raise UploadRefused(
+            _("“%(name)s” contains macros. Please save it as a normal document without macros, or as PDF.")
+            % {"name": name}
+        )
+    content_types = next((info for info in infos if info.filename == "[Content_Types].xml"), None)
+    if content_types is None or content_types.file_size > ZIP_MAX_CONTENT_TYPES_BYTES:
+        raise broken
+    with archive.open(content_types) as part:
+        declared = part.read(ZIP_MAX_CONTENT_TYPES_BYTES)
+    if OOXML_MAIN_PARTS[extension] not in declared:
+        raise broken
 
 
 def _check_zip_entries(infos: list[zipfile.ZipInfo], suspicious: UploadRefused) -> None:

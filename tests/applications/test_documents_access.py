@@ -14,6 +14,7 @@ from django.urls import reverse
 from applications import services
 from applications.models import FormRendition, PaperShipment
 from applications.services.documents import rendition_process
+from tests.applications.evidence_samples import pdf_bytes
 from tests.conftest import client_for, put_in_status
 from tests.factories import complete_evidence, forms_prepared, forms_ready, seal_photo, signature_drawing
 
@@ -113,7 +114,7 @@ def test_a_signature_image_may_be_uploaded_instead_of_drawn(awaiting, enterprise
 def test_scans_are_uploaded_by_the_enterprise_and_checked_by_the_consultant(request, awaiting) -> None:  # type: ignore[no-untyped-def]
     pk = awaiting.pk
     for persona in PERSONAS:
-        scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+        scan = SimpleUploadedFile("scan.pdf", pdf_bytes(), content_type="application/pdf")
         expected = {"enterprise_user": 302, "consultant": 403}.get(persona, 404)
         response = client_for(request.getfixturevalue(persona)).post(url("form_scan", pk, "laws"), {"scan": scan})
         assert response.status_code == expected, persona

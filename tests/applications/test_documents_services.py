@@ -21,6 +21,7 @@ from applications.models import (
     PaperShipment,
 )
 from applications.services.documents import form_state
+from tests.applications.evidence_samples import pdf_bytes
 from tests.conftest import put_in_status
 from tests.factories import (
     VALID_ID_FEMALE,
@@ -287,7 +288,7 @@ def test_changing_the_data_after_signing_asks_for_a_new_signature(awaiting, ente
 
 
 def scan_file(name: str = "合同扫描.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% scanned pages\n", content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(2), content_type="application/pdf")
 
 
 def test_a_scan_counts_once_the_consultant_confirms_it(awaiting, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications import services
 from applications.models import ApplicationForm, FormRendition
+from tests.applications.evidence_samples import pdf_bytes
 from tests.conftest import client_for, put_in_status
 from tests.factories import complete_evidence, forms_prepared, forms_ready
 
@@ -59,7 +60,7 @@ def test_submission_names_outdated_signatures_and_unchecked_scans(application, c
     forms_ready(application, signed=True)
     FormRendition.objects.filter(form__form_type__in=["laws", "remote_audit"], kind="signed").delete()
     remote = application.forms.get(form_type="remote_audit")
-    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    scan = SimpleUploadedFile("scan.pdf", pdf_bytes(), content_type="application/pdf")
     services.form_scan_upload(form=remote, actor=enterprise_user, upload=scan)
     ApplicationForm.objects.filter(pk=application.forms.get(form_type="contract").pk).update(
         data={**application.forms.get(form_type="contract").data, "audit_fee": "30000"}
@@ -85,7 +86,7 @@ def test_confirmed_scans_and_signed_versions_let_the_consultant_submit(
     scan = services.form_scan_upload(
         form=laws,
         actor=enterprise_user,
-        upload=SimpleUploadedFile("s.pdf", b"%PDF-1.4", content_type="application/pdf"),
+        upload=SimpleUploadedFile("s.pdf", pdf_bytes(), content_type="application/pdf"),
     )
     services.form_scan_review(scan=scan, actor=consultant, matches=True)
     services.application_transition(application=application, actor=consultant, target="submitted")

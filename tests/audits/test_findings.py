@@ -16,6 +16,7 @@ from applications.models import Application, ApplicationEvent
 from audits import services
 from audits.models import Finding, FindingEvidence, Indicator
 from certportal.models import OutgoingEmail
+from tests.applications.evidence_samples import ooxml_bytes, pdf_bytes
 from tests.audits.conftest import in_audits, ready_for_decision
 from tests.conftest import client_for
 
@@ -82,7 +83,8 @@ def test_the_enterprise_or_its_consultant_answers_with_evidence(
             finding=finding, actor=user, root_cause="培训不到位", correction="", corrective_action=""
         )
     assert set(error.value.error_dict) == {"correction", "corrective_action"}
-    upload = SimpleUploadedFile("维修记录-补签.pdf", b"%PDF-1.7 signed", content_type="application/pdf")
+    record = pdf_bytes()
+    upload = SimpleUploadedFile("维修记录-补签.pdf", record, content_type="application/pdf")
     services.finding_answer(
         finding=finding, actor=user, root_cause="维修人员未按流程请客户签字", correction="已补签",
         corrective_action="修订维修记录单并培训全体维修人员", files=[upload],
@@ -93,7 +95,7 @@ def test_the_enterprise_or_its_consultant_answers_with_evidence(
     evidence = FindingEvidence.objects.get()
     assert evidence.original_name == "维修记录-补签.pdf"
     assert evidence.file.name.startswith(f"audits/findings/{finding.pk}/")
-    assert (private_media / evidence.file.name).read_bytes() == b"%PDF-1.7 signed"
+    assert (private_media / evidence.file.name).read_bytes() == record
     assert OutgoingEmail.objects.filter(to=[auditor.email], subject__contains="请验证").exists()
 
 
@@ -182,7 +184,8 @@ def test_findings_pages(application, auditor, enterprise_user) -> None:  # type:
     assert finding.audit_round == rounds[0]
     listing = client_for(enterprise_user).get(reverse("audits:findings", args=[application.pk])).content.decode()
     assert "NC-01" in listing and "严重不符合" in listing and 'id="serious-warning"' in listing
-    upload = SimpleUploadedFile("名单.xlsx", b"PK", content_type="application/octet-stream")
+    roster = ooxml_bytes("xlsx")
+    upload = SimpleUploadedFile("名单.xlsx", roster, content_type="application/octet-stream")
     answered = client_for(enterprise_user).post(
         reverse("audits:finding_answer", args=[finding.pk]),
         {
@@ -196,7 +199,7 @@ def test_findings_pages(application, auditor, enterprise_user) -> None:  # type:
     evidence = FindingEvidence.objects.get()
     download = client.get(reverse("audits:evidence", args=[evidence.pk]))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"PK"
+    assert b"".join(download.streaming_content) == roster
     verified = client.post(reverse("audits:finding_verify", args=[finding.pk]), {"accepted": "yes", "note": ""})
     assert verified.status_code == 302
     finding.refresh_from_db()
