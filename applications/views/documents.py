@@ -26,7 +26,7 @@ from applications.forms import (
     SignForm,
 )
 from applications.models import Application, ApplicationForm, FormRendition, LawStandardRow, PaperShipment
-from applications.services.documents import PREPARATION_STATUSES, SIGNING_STATUSES, FormState, GenerationResult
+from applications.services.documents import PREPARATION_STATUSES, FormState, GenerationResult
 from applications.services.form_context import load_source
 from certportal.lib.files import private_file_response
 from certportal.lib.images import ImageProblem
@@ -37,12 +37,12 @@ Status = Application.Status
 # --- The forms page ----------------------------------------------------------------------------
 
 
-def _roles(request: HttpRequest, application: Application) -> dict[str, bool]:
+def _roles(request: HttpRequest, application: Application) -> dict[str, Any]:
     user = request.user
     return {
-        "can_prepare": user.has_perm("applications.prepare_forms", application)
-        and application.status in PREPARATION_STATUSES,
-        "can_sign": user.has_perm("applications.sign_forms", application) and application.status in SIGNING_STATUSES,
+        "prepare_problem": services.forms_prepare_problem(application, user),
+        "sign_problem": services.forms_sign_problem(application, user),
+        "scan_review_problem": services.form_scan_review_problem(application, user),
         "is_consultant": user.has_perm("applications.prepare_forms", application),
         "is_member": user.has_perm("applications.sign_forms", application),
         # The certification body's staff see the signed package; the drafts are for the parties.
@@ -77,8 +77,8 @@ def _render_form_list(request: HttpRequest, application: Application, shipment_f
             "enterprise": application.enterprise,
             "shipments": list(application.shipments.select_related("recorded_by")),
             "shipment_form": shipment_form,
-            "can_record_shipment": context["is_consultant"] and application.submitted_at is not None,
-            "can_record_receipt": context["is_consultant"] or request.user.is_auditor,
+            "shipment_problem": services.paper_shipment_record_problem(application, request.user),
+            "receipt_problem": services.paper_shipment_receive_problem(application, request.user),
             "has_forms": application.forms.exists(),
         }
     )
@@ -94,8 +94,6 @@ def forms_table(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def forms_generate(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
-    if not request.user.has_perm("applications.prepare_forms", application):
-        raise PermissionDenied(_("Only the application's consultant prepares the forms."))
     try:
         result = services.forms_generate(application=application, actor=request.user)
     except ValidationError as error:
@@ -136,7 +134,7 @@ def form_detail(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
     roles = _roles(request, application)
     fields_form = None
     form_class = FIELDS_FORMS.get(form.form_type)
-    if form_class is not None and roles["can_prepare"]:
+    if form_class is not None and roles["prepare_problem"] is None:
         source = load_source(application)
         fields_form = form_class(request.POST or None, source=source, data_of_form=form.data)
         if request.method == "POST":
@@ -150,8 +148,8 @@ def form_detail(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
             )
     elif request.method == "POST":
         if not roles["is_consultant"]:
-            raise PermissionDenied(_("Only the application's consultant prepares the forms."))
-        messages.error(request, _("The forms can only be changed while the application is being prepared."))
+            raise PermissionDenied(roles["prepare_problem"])
+        messages.error(request, roles["prepare_problem"])
         return redirect("applications:form", pk=pk, form_type=form_type)
     state = _state(application, form)
     context = {
@@ -248,7 +246,7 @@ def form_sign(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
         "state": state,
         "sign_form": sign_form,
         "enterprise": application.enterprise,
-        "can_sign": application.status in SIGNING_STATUSES,
+        "sign_problem": services.forms_sign_problem(application, request.user),
     }
     return render(request, "applications/documents/sign.html", context)
 

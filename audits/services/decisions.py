@@ -15,9 +15,11 @@ from applications.models import Application
 from applications.services import application_transition
 from audits.models import AuditRound, CertificationDecision, Finding, IndicatorScore, ScoreSheet
 from audits.models.certificates import STAR_NAMES
+from audits.scoring import format_points
 from audits.services.certificates import certificate_issue
 from audits.services.notifications import enterprise_people, notify
 from certportal.accounts.models import User
+from certportal.lib.guards import enforce
 from certportal.notifications.models import Kind
 
 Status = Application.Status
@@ -61,20 +63,39 @@ def open_serious_findings_problem(application: Application, actor: User) -> str 
 
 
 def score_qualifies_problem(application: Application, actor: User) -> str | Promise | None:
+    """Precondition of certifying: a complete score sheet that reaches two stars without a veto, by
+    the thresholds of the score sheet's own version."""
     sheet = ScoreSheet.objects.filter(application=application).select_related("version").first()
     if sheet is None:
         return _("There is no score sheet for this application.")
     result = sheet.result()
     if not result.complete:
         return _("The score sheet is not complete.")
+    version = sheet.version
     if result.vetoed:
         return _(
-            "%(count)s special deductions: 5 or more fail the evaluation whatever the score. Refuse certification."
-        ) % {"count": result.deductions}
+            "%(count)s special deductions: %(veto)s or more fail the evaluation whatever the score. "
+            "Refuse certification."
+        ) % {"count": result.deductions, "veto": version.veto_deductions}
     if not result.certifiable:
         return _(
-            "The score %(total)s is below 700 points: the application cannot be certified. Refuse certification."
-        ) % {"total": result.total}
+            "The score %(total)s is below %(minimum)s points: the application cannot be certified. "
+            "Refuse certification."
+        ) % {"total": result.total, "minimum": format_points(version.two_star_min)}
+    return None
+
+
+def is_certifier(actor: User, application: Application) -> bool:
+    return actor.has_perm("audits.change_certificates", application)
+
+
+def certification_decide_problem(application: Application, actor: User) -> str | None:
+    """Why this actor cannot make the certification decision now; None when they can (the
+    workflow's preconditions then say whether certifying, refusing or both are possible)."""
+    if not is_certifier(actor, application):
+        return _("Only certifiers make the certification decision.")
+    if application.status != Status.DECISION:
+        return _("The application is not waiting for a certification decision.")
     return None
 
 
@@ -84,6 +105,7 @@ def certification_decide(
     """Certify at the computed star level (or a lower one, with a reason) and issue the certificate,
     or refuse with reasons. The workflow checks the actor and the preconditions (impartiality, open
     serious findings, the score)."""
+    enforce(certification_decide_problem(application, actor), permitted=is_certifier(actor, application))
     sheet = ScoreSheet.objects.filter(application=application).select_related("version").first()
     if sheet is None:
         raise ValidationError(_("There is no score sheet for this application."))

@@ -14,8 +14,9 @@ from applications.models import Application
 from audits import scoring
 from audits.indicators import create_default_version
 from audits.models import Indicator, IndicatorScore, ScoreSheet, ScoreSheetVersion, SpecialItem
-from audits.services.rounds import require_auditor
+from audits.services.rounds import AUDITORS_ONLY, is_auditor
 from certportal.accounts.models import User
+from certportal.lib.guards import enforce
 
 Status = Application.Status
 # The auditors score during the remote audits and the evaluation; after that the sheet is read-only
@@ -54,10 +55,17 @@ def score_sheet_result(sheet: ScoreSheet) -> scoring.ScoreResult:
     )  # fmt: skip
 
 
-def require_scoring(sheet: ScoreSheet, actor: User) -> None:
-    require_auditor(actor, sheet.application)
+def score_sheet_change_problem(sheet: ScoreSheet, actor: User) -> str | None:
+    """Why this actor cannot score, add special items or write the recommendation now."""
+    if not is_auditor(actor, sheet.application):
+        return str(AUDITORS_ONLY)
     if sheet.application.status not in SCORING_STATUSES:
-        raise ValidationError(_("The score sheet can be changed during the remote audits and the evaluation only."))
+        return _("The score sheet can be changed during the remote audits and the evaluation only.")
+    return None
+
+
+def require_scoring(sheet: ScoreSheet, actor: User) -> None:
+    enforce(score_sheet_change_problem(sheet, actor), permitted=is_auditor(actor, sheet.application))
 
 
 @dataclass

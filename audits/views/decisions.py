@@ -29,7 +29,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = ScoreSheet.objects.filter(application=application).select_related("version").first()
     result = services.score_sheet_result(sheet) if sheet else None
     form = DecisionForm(request.POST or None, computed_star_level=result.star_level if result else 0)
-    pending = application.status == Status.DECISION
+    pending = services.certification_decide_problem(application, request.user) is None
     if request.method == "POST" and pending and form.is_valid():
         certify = form.cleaned_data["outcome"] == "certify"
         try:

@@ -21,7 +21,7 @@ from audits.access import get_score_sheet_for
 from audits.forms import IndicatorScoreForm, RecommendationForm, SpecialItemForm
 from audits.models import Indicator, IndicatorScore, ScoreSheet, SpecialItem
 from audits.scoring import ScoreResult
-from audits.services.scoring import SCORING_STATUSES, scored_indicators
+from audits.services.scoring import scored_indicators
 from audits.views.helpers import add_errors, error_messages
 
 Status = Application.Status
@@ -34,7 +34,7 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _sheet_context(request: HttpRequest, sheet: ScoreSheet, **extra: Any) -> dict[str, Any]:
     application = sheet.application
-    editable = request.user.has_perm("audits.run_audits", application) and application.status in SCORING_STATUSES
+    editable = services.score_sheet_change_problem(sheet, request.user) is None
     indicators = scored_indicators(sheet)
     entries = {entry.indicator_id: entry for entry in sheet.entries.all()}
     result = services.score_sheet_result(sheet)
