@@ -177,10 +177,6 @@ class FormRendition(models.Model):
         return f"{self.form} v{self.version} ({self.kind})"
 
     @property
-    def is_generated(self) -> bool:
-        return self.kind != self.Kind.SCAN
-
-    @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.RENDERING)
 

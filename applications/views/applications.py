@@ -15,6 +15,7 @@ from applications.forms import ApplicationCreateForm, InviteConsultantForm, Scop
 from applications.models import Application
 from applications.models.application import TARGET_DAYS_MAX, TARGET_DAYS_MIN
 from applications.profile import manager_shortfall, profile_problems
+from certportal.lib.guards import error_messages
 
 
 def application_list(request: HttpRequest) -> HttpResponse:
@@ -145,7 +146,7 @@ def consultant_invite(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.consultant_invite(application=application, actor=request.user, email=form.cleaned_data["email"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         messages.success(
             request,
@@ -161,7 +162,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         try:
             application = services.consultant_invitation_accept(invitation=invitation, actor=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            error_messages(request, error)
             return redirect("applications:invitation", token=token)
         messages.success(
             request, _("You are now the consultant of %(reference)s.") % {"reference": application.reference}

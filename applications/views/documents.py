@@ -29,6 +29,7 @@ from applications.models import Application, ApplicationForm, FormRendition, Law
 from applications.services.documents import PREPARATION_STATUSES, FormState, GenerationResult
 from applications.services.form_context import load_source
 from certportal.lib.files import private_file_response
+from certportal.lib.guards import error_messages
 from certportal.lib.images import ImageProblem
 
 Status = Application.Status
@@ -97,7 +98,7 @@ def forms_generate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = services.forms_generate(application=application, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         _report_generation(request, result)
     return redirect("applications:forms", pk=pk)
@@ -179,7 +180,7 @@ def form_generate(request: HttpRequest, pk: int, form_type: str) -> HttpResponse
     try:
         result = services.forms_generate(application=form.application, actor=request.user, form_types=[form_type])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         _report_generation(request, result)
     return redirect("applications:form", pk=pk, form_type=form_type)
@@ -210,7 +211,7 @@ def law_row_delete(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     try:
         services.law_row_delete(row=row, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         messages.success(request, _("Removed: %(row)s.") % {"row": row.name})
     return redirect(reverse("applications:form", args=[pk, "laws"]) + "#laws")
@@ -236,7 +237,7 @@ def form_sign(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
                 confirmed=sign_form.cleaned_data["confirmed"],
             )
         except (ValidationError, ImageProblem) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            error_messages(request, error)
         else:
             _report_signed(request, application, form)
             return redirect("applications:forms", pk=pk)
@@ -278,7 +279,7 @@ def form_scan_upload(request: HttpRequest, pk: int, form_type: str) -> HttpRespo
     try:
         services.form_scan_upload(form=form, actor=request.user, upload=scan_form.cleaned_data["scan"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         messages.success(request, _("Scan uploaded. Your consultant checks that it matches the generated form."))
     return redirect("applications:form", pk=pk, form_type=form_type)
@@ -303,7 +304,7 @@ def scan_review(request: HttpRequest, pk: int, rendition_pk: int) -> HttpRespons
                 comment=review.cleaned_data["comment"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            error_messages(request, error)
         else:
             if review.cleaned_data["matches"]:
                 messages.success(request, _("Scan confirmed: the form counts as signed."))
@@ -367,7 +368,7 @@ def shipment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.paper_shipment_record(application=application, actor=request.user, **shipment_form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            error_messages(request, error)
         else:
             messages.success(request, _("Paper copies recorded as sent."))
             return redirect(reverse("applications:forms", args=[pk]) + "#paper-copies")
@@ -388,7 +389,7 @@ def shipment_receive(request: HttpRequest, pk: int, shipment_pk: int) -> HttpRes
                 shipment=shipment, actor=request.user, received_on=receipt_form.cleaned_data["received_on"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            error_messages(request, error)
         else:
             messages.success(request, _("Receipt recorded."))
     return redirect(reverse("applications:forms", args=[pk]) + "#paper-copies")

@@ -21,6 +21,7 @@ from applications.checklist import Checklist, ItemState, checklist_for
 from applications.forms import AnswerForm, DocumentDetailsForm, EvidenceReplaceForm, EvidenceUploadForm, ReviewForm
 from applications.models import Application, EvidenceArchive, EvidenceFile, EvidenceItem, EvidenceRequirement
 from certportal.lib.files import private_file_response
+from certportal.lib.guards import error_messages
 from certportal.lib.uploads import accept_attribute, families_label, max_upload_bytes
 
 
@@ -174,7 +175,7 @@ def evidence_answer(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         messages.success(request, _("Your answer has been saved."))
     return redirect("applications:evidence_requirement", pk=pk)
@@ -199,7 +200,7 @@ def evidence_requirement_review(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Item sent back to the enterprise with your reason."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     return redirect("applications:evidence_requirement", pk=pk)
 
 
@@ -220,7 +221,7 @@ def evidence_file_review(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("“%(name)s” sent back with your reason.") % {"name": evidence.original_name})
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     return redirect(reverse("applications:evidence_requirement", args=[evidence.requirement_id]) + "#files")
 
 
@@ -311,7 +312,7 @@ def evidence_file_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.evidence_withdraw(evidence=evidence, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         messages.success(request, _("“%(name)s” withdrawn; it no longer counts.") % {"name": evidence.original_name})
     return redirect(reverse("applications:evidence_requirement", args=[evidence.requirement_id]) + "#files")

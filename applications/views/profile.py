@@ -19,6 +19,7 @@ from applications.access import get_enterprise_for
 from applications.forms import EnterpriseProfileForm, ManagerForm, OutletForm, ProductForm
 from applications.models import Application, Enterprise, Product, ServiceManager, ServiceOutlet
 from applications.profile import manager_shortfall, profile_problems
+from certportal.lib.guards import error_messages
 
 
 def my_enterprise(request: HttpRequest) -> HttpResponse:
@@ -103,7 +104,7 @@ def profile_item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) 
     try:
         services.profile_item_delete(item=item, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         messages.success(request, _("Removed: %(item)s.") % {"item": item})
     return redirect(f"{_detail_url(enterprise)}#{kind}")

@@ -17,8 +17,8 @@ from audits.access import get_certificate_for, require
 from audits.forms import CertificateStatusForm, SurveillanceForm
 from audits.models import Certificate
 from audits.pdf import verify_url
-from audits.views.helpers import add_errors
 from certportal.lib.files import private_file_response
+from certportal.lib.guards import add_errors
 from certportal.lib.validators import search_terms
 
 LIST_LIMIT = 500

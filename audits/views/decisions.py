@@ -17,7 +17,7 @@ from audits.access import require
 from audits.forms import DecisionForm
 from audits.models import ScoreSheet
 from audits.services.decisions import impartiality_problem
-from audits.views.helpers import add_errors
+from certportal.lib.guards import add_errors
 
 Status = Application.Status
 

@@ -13,8 +13,8 @@ from audits import services
 from audits.access import get_audited_application_for, get_evidence_for, get_finding_for, get_round_for
 from audits.forms import FindingAnswerForm, FindingForm, FindingVerifyForm
 from audits.models import Finding
-from audits.views.helpers import add_errors
 from certportal.lib.files import private_file_response
+from certportal.lib.guards import add_errors
 
 
 def finding_list(request: HttpRequest, pk: int) -> HttpResponse:

@@ -15,7 +15,7 @@ from applications.services import TransitionError, application_transition
 from audits.access import require
 from audits.forms import ReviewForm
 from audits.review import REVIEW_SECTIONS
-from audits.views.helpers import add_errors
+from certportal.lib.guards import add_errors
 from certportal.templatetags.portal import yes_no
 
 Status = Application.Status

@@ -19,8 +19,8 @@ from audits.forms import InterviewForm, PhotoForm, RoundDoneForm, RoundResponseF
 from audits.models import AuditRound, DepartmentInterview, Finding
 from audits.services.invitations import round_ics
 from audits.services.rounds import PLANNING_STATUSES, round_participants
-from audits.views.helpers import add_errors, error_messages
 from certportal.lib.files import private_file_response
+from certportal.lib.guards import add_errors, error_messages
 
 Schedule = AuditRound.Schedule
 

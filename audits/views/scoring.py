@@ -22,7 +22,7 @@ from audits.forms import IndicatorScoreForm, RecommendationForm, SpecialItemForm
 from audits.models import Indicator, IndicatorScore, ScoreSheet, SpecialItem
 from audits.scoring import ScoreResult
 from audits.services.scoring import scored_indicators
-from audits.views.helpers import add_errors, error_messages
+from certportal.lib.guards import add_errors, error_messages
 
 Status = Application.Status
 
