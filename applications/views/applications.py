@@ -27,7 +27,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/application_list.html", {"applications": applications})
 
 
-def application_create(request: HttpRequest) -> HttpResponse:
+def application_new_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_enterprise_user:
         return redirect("applications:list")
     enterprise = get_enterprise_for(request.user, request.user.enterprise_id, write=True)
@@ -88,7 +88,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def application_transition_post(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -136,7 +136,7 @@ def application_scope(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def consultant_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def consultant_invite_post(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk, write=True)
     form = InviteConsultantForm(request.POST)
     if not form.is_valid():

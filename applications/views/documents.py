@@ -93,7 +93,7 @@ def forms_table(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def forms_generate(request: HttpRequest, pk: int) -> HttpResponse:
+def forms_generate_post(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     try:
         result = services.forms_generate(application=application, actor=request.user)
@@ -205,7 +205,7 @@ def law_row_edit(request: HttpRequest, pk: int, row_pk: int | None = None) -> Ht
 
 
 @require_POST
-def law_row_delete(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
+def law_row_delete_post(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     form = get_form_for(request.user, pk, "laws", action="prepare")
     row = get_object_or_404(LawStandardRow, pk=row_pk, form=form)
     try:
@@ -220,7 +220,7 @@ def law_row_delete(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
 # --- Signing, scans ----------------------------------------------------------------------------
 
 
-def form_sign(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
+def form_signing_page(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
     form = get_form_for(request.user, pk, form_type, action="sign")
     application = form.application
     state = _state(application, form)
@@ -269,7 +269,7 @@ def _report_signed(request: HttpRequest, application: Application, form: Applica
 
 
 @require_POST
-def form_scan_upload(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
+def form_scan_upload_post(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
     form = get_form_for(request.user, pk, form_type, action="sign")
     scan_form = ScanForm(request.POST, request.FILES)
     if not scan_form.is_valid():
@@ -314,7 +314,7 @@ def scan_review(request: HttpRequest, pk: int, rendition_pk: int) -> HttpRespons
 
 
 @require_POST
-def rendition_retry(request: HttpRequest, pk: int, rendition_pk: int) -> HttpResponse:
+def rendition_retry_post(request: HttpRequest, pk: int, rendition_pk: int) -> HttpResponse:
     rendition = get_rendition_for(request.user, pk, rendition_pk)
     services.rendition_retry(rendition=rendition, actor=request.user)
     messages.info(request, _("Queued again. This page updates by itself when it is ready."))

@@ -115,7 +115,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload_post(request: HttpRequest, pk: int) -> HttpResponse:
     requirement = get_requirement_for(request.user, pk, write=True)
     application = requirement.application
     form = EvidenceUploadForm(request.POST, request.FILES, scope=application.scope.all())
@@ -161,7 +161,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_answer_post(request: HttpRequest, pk: int) -> HttpResponse:
     requirement = get_requirement_for(request.user, pk, write=True)
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -338,7 +338,7 @@ def evidence_file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_archive_request(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_archive_request_post(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     archive = services.evidence_archive_request(application=application, actor=request.user)
     return redirect("applications:evidence_archive", pk=archive.pk)

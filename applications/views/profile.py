@@ -98,7 +98,7 @@ def profile_item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | N
 
 
 @require_POST
-def profile_item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+def profile_item_delete_post(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
     enterprise = get_enterprise_for(request.user, pk, write=True)
     item: Model = get_object_or_404(_list_config(kind)["model"], pk=item_pk, enterprise=enterprise)
     try:

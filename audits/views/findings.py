@@ -84,7 +84,7 @@ def _finding_context(request: HttpRequest, finding: Finding, **forms: object) ->
 
 
 @require_POST
-def finding_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_answer_post(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for(request.user, pk, action="answer")
     form = FindingAnswerForm(request.POST, request.FILES)
     if form.is_valid():
@@ -107,7 +107,7 @@ def finding_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def finding_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_verify_post(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for(request.user, pk, action="verify")
     form = FindingVerifyForm(request.POST)
     if form.is_valid():

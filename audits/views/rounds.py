@@ -83,7 +83,7 @@ def _round_context(request: HttpRequest, audit_round: AuditRound, **forms: objec
     return context
 
 
-def round_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def round_plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     audit_round = get_round_for(request.user, pk, write=True)
     form = RoundScheduleForm(request.POST or None, audit_round=audit_round)
     if request.method == "POST" and form.is_valid():
@@ -121,7 +121,7 @@ def round_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def round_respond(request: HttpRequest, pk: int) -> HttpResponse:
+def round_respond_post(request: HttpRequest, pk: int) -> HttpResponse:
     audit_round = get_round_for(request.user, pk)
     application = audit_round.application
     require(request.user, "audits.respond_to_audits", application,
@@ -188,7 +188,7 @@ def interview_edit(request: HttpRequest, pk: int, interview_pk: int | None = Non
 
 
 @require_POST
-def interview_delete(request: HttpRequest, pk: int, interview_pk: int) -> HttpResponse:
+def interview_delete_post(request: HttpRequest, pk: int, interview_pk: int) -> HttpResponse:
     audit_round = get_round_for(request.user, pk, write=True)
     interview = get_object_or_404(DepartmentInterview, pk=interview_pk, audit_round=audit_round)
     try:
@@ -233,7 +233,7 @@ def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_delete_post(request: HttpRequest, pk: int) -> HttpResponse:
     photo = get_photo_for(request.user, pk)
     audit_round = get_round_for(request.user, photo.audit_round_id, write=True)
     try:

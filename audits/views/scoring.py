@@ -131,7 +131,7 @@ def _row_response(
 
 
 @require_POST
-def special_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def special_item_add_post(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk, write=True)
     form = SpecialItemForm(request.POST)
     if form.is_valid():
@@ -153,7 +153,7 @@ def special_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def special_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def special_item_delete_post(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk, write=True)
     item = get_object_or_404(SpecialItem, pk=item_pk, sheet=sheet)
     try:
@@ -166,7 +166,7 @@ def special_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResp
 
 
 @require_POST
-def recommendation_save(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_save_post(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk, write=True)
     form = RecommendationForm(request.POST)
     if form.is_valid():
