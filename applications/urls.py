@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications.views import applications, dashboard, documents, evidence, profile, progress
+from applications.views import applications, dashboard, evidence, forms, profile, progress
 
 app_name = "applications"
 
@@ -44,35 +44,35 @@ urlpatterns = [
     path("evidence/files/<int:pk>/review/", evidence.evidence_file_review, name="evidence_file_review"),
     path("evidence/archives/<int:pk>/", evidence.evidence_archive, name="evidence_archive"),
     path("evidence/archives/<int:pk>/download/", evidence.evidence_archive_download, name="evidence_archive_download"),
-    # The application documents (申请文件).
-    path("applications/<int:pk>/forms/", documents.form_list, name="forms"),
-    path("applications/<int:pk>/forms/table/", documents.forms_table, name="forms_table"),
-    path("applications/<int:pk>/forms/generate/", documents.forms_generate_post, name="forms_generate"),
-    path("applications/<int:pk>/forms/laws/rows/new/", documents.law_row_edit, name="law_row_add"),
-    path("applications/<int:pk>/forms/laws/rows/<int:row_pk>/", documents.law_row_edit, name="law_row_edit"),
+    # The application forms (申请文件).
+    path("applications/<int:pk>/forms/", forms.form_list, name="forms"),
+    path("applications/<int:pk>/forms/table/", forms.forms_table, name="forms_table"),
+    path("applications/<int:pk>/forms/generate/", forms.forms_generate_post, name="forms_generate"),
+    path("applications/<int:pk>/forms/laws/rows/new/", forms.law_row_edit, name="law_row_add"),
+    path("applications/<int:pk>/forms/laws/rows/<int:row_pk>/", forms.law_row_edit, name="law_row_edit"),
     path(
         "applications/<int:pk>/forms/laws/rows/<int:row_pk>/delete/",
-        documents.law_row_delete_post,
+        forms.law_row_delete_post,
         name="law_row_delete",
     ),
-    path("applications/<int:pk>/forms/<str:form_type>/", documents.form_detail, name="form"),
-    path("applications/<int:pk>/forms/<str:form_type>/status/", documents.form_status, name="form_status"),
-    path("applications/<int:pk>/forms/<str:form_type>/generate/", documents.form_generate, name="form_generate"),
-    path("applications/<int:pk>/forms/<str:form_type>/sign/", documents.form_signing_page, name="form_sign"),
-    path("applications/<int:pk>/forms/<str:form_type>/scan/", documents.form_scan_upload_post, name="form_scan"),
-    path("applications/<int:pk>/versions/<int:rendition_pk>/", documents.rendition_download, name="rendition"),
+    path("applications/<int:pk>/forms/<str:form_type>/", forms.form_detail, name="form"),
+    path("applications/<int:pk>/forms/<str:form_type>/status/", forms.form_status, name="form_status"),
+    path("applications/<int:pk>/forms/<str:form_type>/generate/", forms.form_generate, name="form_generate"),
+    path("applications/<int:pk>/forms/<str:form_type>/sign/", forms.form_signing_page, name="form_sign"),
+    path("applications/<int:pk>/forms/<str:form_type>/scan/", forms.form_scan_upload_post, name="form_scan"),
+    path("applications/<int:pk>/versions/<int:rendition_pk>/", forms.rendition_download, name="rendition"),
     path(
         "applications/<int:pk>/versions/<int:rendition_pk>/retry/",
-        documents.rendition_retry_post,
+        forms.rendition_retry_post,
         name="rendition_retry",
     ),
-    path("applications/<int:pk>/versions/<int:rendition_pk>/review/", documents.scan_review, name="scan_review"),
-    path("applications/<int:pk>/paper-copies/", documents.shipment_add, name="shipment_add"),
+    path("applications/<int:pk>/versions/<int:rendition_pk>/review/", forms.scan_review, name="scan_review"),
+    path("applications/<int:pk>/paper-copies/", forms.shipment_add, name="shipment_add"),
     path(
         "applications/<int:pk>/paper-copies/<int:shipment_pk>/received/",
-        documents.shipment_receive,
+        forms.shipment_receive,
         name="shipment_receive",
     ),
-    path("enterprises/<int:pk>/seal/", documents.enterprise_seal, name="enterprise_seal"),
-    path("enterprises/<int:pk>/seal/image/", documents.enterprise_seal_image, name="enterprise_seal_image"),
+    path("enterprises/<int:pk>/seal/", forms.enterprise_seal, name="enterprise_seal"),
+    path("enterprises/<int:pk>/seal/image/", forms.enterprise_seal_image, name="enterprise_seal_image"),
 ]

@@ -2,6 +2,9 @@
 act, writes the change and its timeline event in one transaction, and schedules side effects after
 commit. Views call these; nothing else changes the data."""
 
+import sys
+
+from applications.services import forms as _forms_module
 from applications.services.application import (
     CREATION_LISTENERS,
     SCOPE_LISTENERS,
@@ -14,7 +17,23 @@ from applications.services.application import (
     application_transition,
 )
 from applications.services.consultants import consultant_assign, consultant_invitation_accept, consultant_invite
-from applications.services.documents import (
+from applications.services.evidence import (
+    evidence_answer,
+    evidence_archive_problem,
+    evidence_archive_request,
+    evidence_file_accept,
+    evidence_file_reject,
+    evidence_file_update,
+    evidence_replace,
+    evidence_requirement_accept,
+    evidence_requirement_reject,
+    evidence_requirements_ensure,
+    evidence_review_problem,
+    evidence_upload,
+    evidence_upload_problem,
+    evidence_withdraw,
+)
+from applications.services.forms import (
     application_forms_ensure,
     enterprise_seal_save,
     form_data_save,
@@ -34,23 +53,12 @@ from applications.services.documents import (
     paper_shipment_record_problem,
     rendition_retry,
 )
-from applications.services.evidence import (
-    evidence_answer,
-    evidence_archive_problem,
-    evidence_archive_request,
-    evidence_file_accept,
-    evidence_file_reject,
-    evidence_file_update,
-    evidence_replace,
-    evidence_requirement_accept,
-    evidence_requirement_reject,
-    evidence_requirements_ensure,
-    evidence_review_problem,
-    evidence_upload,
-    evidence_upload_problem,
-    evidence_withdraw,
-)
 from applications.services.profile import enterprise_profile_save, profile_item_delete, profile_item_save
+
+# The forms' modules were called "documents" before; the modules being restructured in parallel
+# (applications.documents_workflow, .todo, .dashboard) still import that name. Remove this alias once
+# they import applications.services.forms.
+sys.modules.setdefault("applications.services.documents", _forms_module)
 
 __all__ = [
     "CREATION_LISTENERS",

@@ -1,4 +1,4 @@
-"""The application documents: the six forms, generating and signing them, scans, downloads, the
+"""The application forms: the six forms, generating and signing them, scans, downloads, the
 company seal, and the paper copies mailed to the certification body."""
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from applications.forms import (
     SignForm,
 )
 from applications.models import Application, ApplicationForm, FormRendition, LawStandardRow, PaperShipment
-from applications.services.documents import PREPARATION_STATUSES, FormState, GenerationResult
 from applications.services.form_context import load_source
+from applications.services.forms import PREPARATION_STATUSES, FormState, GenerationResult
 from certportal.lib.files import private_file_response
 from certportal.lib.guards import error_messages
 from certportal.lib.images import ImageProblem
@@ -83,13 +83,13 @@ def _render_form_list(request: HttpRequest, application: Application, shipment_f
             "has_forms": application.forms.exists(),
         }
     )
-    return render(request, "applications/documents/form_list.html", context)
+    return render(request, "applications/forms/form_list.html", context)
 
 
 def forms_table(request: HttpRequest, pk: int) -> HttpResponse:
     """The table of forms alone: the page polls it while versions are being generated."""
     application = get_application_for(request.user, pk)
-    return render(request, "applications/documents/includes/forms_table.html", _table_context(request, application))
+    return render(request, "applications/forms/includes/forms_table.html", _table_context(request, application))
 
 
 @require_POST
@@ -163,7 +163,7 @@ def form_detail(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
         "review_form": ScanReviewForm(),
         **roles,
     }
-    return render(request, "applications/documents/form_detail.html", context)
+    return render(request, "applications/forms/form_detail.html", context)
 
 
 def form_status(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
@@ -171,7 +171,7 @@ def form_status(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
     form = get_form_for(request.user, pk, form_type)
     context = {"application": form.application, "form": form, "state": _state(form.application, form)}
     context.update(_roles(request, form.application))
-    return render(request, "applications/documents/includes/form_status.html", context)
+    return render(request, "applications/forms/includes/form_status.html", context)
 
 
 @require_POST
@@ -201,7 +201,7 @@ def law_row_edit(request: HttpRequest, pk: int, row_pk: int | None = None) -> Ht
             messages.success(request, _("Saved: %(row)s. Generate the list again to include it.") % {"row": row.name})
             return redirect(reverse("applications:form", args=[pk, "laws"]) + "#laws")
     context = {"application": form.application, "form": form, "row_form": row_form, "row": row if row_pk else None}
-    return render(request, "applications/documents/law_row_form.html", context)
+    return render(request, "applications/forms/law_row_form.html", context)
 
 
 @require_POST
@@ -249,7 +249,7 @@ def form_signing_page(request: HttpRequest, pk: int, form_type: str) -> HttpResp
         "enterprise": application.enterprise,
         "sign_problem": services.forms_sign_problem(application, request.user),
     }
-    return render(request, "applications/documents/sign.html", context)
+    return render(request, "applications/forms/sign.html", context)
 
 
 def _report_signed(request: HttpRequest, application: Application, form: ApplicationForm) -> None:
@@ -344,7 +344,7 @@ def enterprise_seal(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Seal saved. It appears like this on the forms you sign."))
             return redirect("applications:enterprise_seal", pk=pk)
-    return render(request, "applications/documents/seal.html", {"enterprise": enterprise, "seal_form": seal_form})
+    return render(request, "applications/forms/seal.html", {"enterprise": enterprise, "seal_form": seal_form})
 
 
 def enterprise_seal_image(request: HttpRequest, pk: int) -> HttpResponse:

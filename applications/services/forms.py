@@ -1,4 +1,4 @@
-"""The application documents: preparing, generating, signing and mailing the six forms.
+"""The application forms: preparing, generating, signing and mailing the six forms.
 
 The consultant fills in their fields and generates the forms; a Celery task renders each version;
 the enterprise signs each form in the portal (or signs on paper and uploads the scan, which the
@@ -329,7 +329,7 @@ def _next_version(form: ApplicationForm) -> int:
 
 
 def _enqueue_render(rendition: FormRendition) -> None:
-    from applications.tasks.documents import form_render
+    from applications.tasks.forms import form_render
 
     enqueue_on_commit(form_render, rendition.pk)
 
@@ -705,7 +705,7 @@ def rendition_process(*, rendition_id: int, claim: str) -> bool:
 def renditions_sweep() -> int:
     """Send again the versions stuck in the queue: pending for a while (the broker may have been
     down when they were asked for), or 'rendering' long after their worker must have died."""
-    from applications.tasks.documents import form_render
+    from applications.tasks.forms import form_render
 
     now = timezone.now()
     generated = FormRendition.objects.exclude(kind=Kind.SCAN)
