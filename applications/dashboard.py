@@ -42,7 +42,7 @@ from applications.models import (
     FormRendition,
 )
 from applications.models.application import TARGET_DAYS_MAX, TARGET_DAYS_MIN
-from applications.models.documents import FormType
+from applications.models.forms import FormType
 from applications.progress import WAITING_ON, Party
 from audits import interface as audits
 from certportal.accounts.models import User

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, EvidenceFile, EvidenceRequirement
 from applications.profile import profile_problems
-from applications.services.documents import forms_overview
+from applications.services.forms import forms_overview
 from audits import interface as audits
 
 Status = Application.Status

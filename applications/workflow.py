@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from applications.profile import profile_problems
-from applications.services.documents import application_forms_ensure, forms_are_generated, forms_are_signed
 from applications.services.evidence import evidence_is_complete, pre_audit_documents_are_complete
+from applications.services.forms import application_forms_ensure, forms_are_generated, forms_are_signed
 from audits import interface as audits
 from notifications.models import Kind
 

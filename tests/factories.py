@@ -193,7 +193,7 @@ def forms_ready(application: Application, *, signed: bool = True) -> None:
     """Test set-up: the six forms generated with the current data (and signed), as rows only,
     without rendering any PDF. For tests of what comes after the forms."""
     from applications.models import FormRendition
-    from applications.services.documents import application_forms_ensure, forms_overview
+    from applications.services.forms import application_forms_ensure, forms_overview
 
     application_forms_ensure(application=application)
     for state in forms_overview(application):
@@ -245,7 +245,7 @@ def forms_prepared(application: Application) -> Application:
     consultant's fees filled in, so that all six forms can be generated."""
 
     from applications.models import ApplicationForm, ServiceOutlet
-    from applications.services.documents import application_forms_ensure
+    from applications.services.forms import application_forms_ensure
 
     enterprise = application.enterprise
     if not enterprise.managers.exists():

@@ -2,7 +2,7 @@
 asks for a PDF or an e-mail, and people acting on the same object at the same moment.
 
 Elsewhere, also marked `faults`: a pool process killed while it renders a form
-(tests/applications/test_documents_tasks.py), two people moving the same application at once
+(tests/applications/test_forms_tasks.py), two people moving the same application at once
 (tests/applications/test_workflow.py), certificate numbers taken at the same moment
 (tests/audits/test_certificates.py). Run them all with `pytest -m faults`.
 """
@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from applications import services as application_services
 from applications.models import Application, ApplicationEvent, FormRendition, LawStandardRow
-from applications.tasks.documents import sweep_form_renditions
+from applications.tasks.forms import sweep_form_renditions
 from audits import services as audit_services
 from audits.models import Certificate, CertificateEvent, CertificationDecision
 from audits.tasks import certificate_render_pdf, sweep_certificate_pdfs
@@ -32,7 +32,7 @@ from certportal.celery import app as celery_app
 from certportal.lib.broker import broker_forget_failure, enqueue
 from certportal.models import OutgoingEmail
 from certportal.tasks import sweep_pending_jobs
-from tests.applications.test_documents_tasks import wait_for
+from tests.applications.test_forms_tasks import wait_for
 from tests.audits.conftest import ready_for_decision
 from tests.conftest import WorkerProcess, client_for
 from tests.factories import forms_prepared

@@ -7,7 +7,7 @@ from applications.forms.application import (
     ScopeForm,
     TransitionForm,
 )
-from applications.forms.documents import (
+from applications.forms.application_forms import (
     FIELDS_FORMS,
     LawRowForm,
     ReceiptForm,

@@ -1,7 +1,9 @@
 """Enterprises, their basic information, and their certification applications."""
 
 from applications.models.application import Application, ApplicationEvent, ConsultantInvitation
-from applications.models.documents import (
+from applications.models.enterprise import Enterprise, Product, ServiceManager, ServiceOutlet
+from applications.models.evidence import EvidenceArchive, EvidenceFile, EvidenceItem, EvidenceRequirement
+from applications.models.forms import (
     ApplicationForm,
     FormRendition,
     FormSignature,
@@ -9,8 +11,6 @@ from applications.models.documents import (
     LawStandardRow,
     PaperShipment,
 )
-from applications.models.enterprise import Enterprise, Product, ServiceManager, ServiceOutlet
-from applications.models.evidence import EvidenceArchive, EvidenceFile, EvidenceItem, EvidenceRequirement
 
 __all__ = [
     "Application",

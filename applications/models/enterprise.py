@@ -10,7 +10,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from certportal.lib.validators import mask_id_number
 from certportal.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -174,7 +173,3 @@ class ServiceManager(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)

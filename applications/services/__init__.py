@@ -11,21 +11,6 @@ from applications.services.application import (
     application_transition,
 )
 from applications.services.consultants import consultant_assign, consultant_invitation_accept, consultant_invite
-from applications.services.documents import (
-    application_forms_ensure,
-    enterprise_seal_save,
-    form_data_save,
-    form_scan_review,
-    form_scan_upload,
-    form_sign,
-    forms_generate,
-    forms_overview,
-    law_row_delete,
-    law_row_save,
-    paper_shipment_receive,
-    paper_shipment_record,
-    rendition_retry,
-)
 from applications.services.evidence import (
     evidence_answer,
     evidence_archive_problem,
@@ -41,6 +26,26 @@ from applications.services.evidence import (
     evidence_upload,
     evidence_upload_problem,
     evidence_withdraw,
+)
+from applications.services.forms import (
+    application_forms_ensure,
+    enterprise_seal_save,
+    form_data_save,
+    form_scan_review,
+    form_scan_review_problem,
+    form_scan_upload,
+    form_sign,
+    forms_generate,
+    forms_overview,
+    forms_prepare_problem,
+    forms_sign_problem,
+    law_row_delete,
+    law_row_save,
+    paper_shipment_receive,
+    paper_shipment_receive_problem,
+    paper_shipment_record,
+    paper_shipment_record_problem,
+    rendition_retry,
 )
 from applications.services.profile import enterprise_profile_save, profile_item_delete, profile_item_save
 
@@ -73,14 +78,19 @@ __all__ = [
     "evidence_withdraw",
     "form_data_save",
     "form_scan_review",
+    "form_scan_review_problem",
     "form_scan_upload",
     "form_sign",
     "forms_generate",
     "forms_overview",
+    "forms_prepare_problem",
+    "forms_sign_problem",
     "law_row_delete",
     "law_row_save",
     "paper_shipment_receive",
+    "paper_shipment_receive_problem",
     "paper_shipment_record",
+    "paper_shipment_record_problem",
     "profile_item_delete",
     "profile_item_save",
     "rendition_retry",

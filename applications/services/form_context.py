@@ -32,7 +32,7 @@ from applications.models import (
     ServiceManager,
     ServiceOutlet,
 )
-from applications.models.documents import form_code
+from applications.models.forms import form_code
 
 # The forms are Chinese documents for a Chinese certification body.
 FORM_LANGUAGE = "zh-hans"

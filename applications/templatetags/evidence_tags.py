@@ -94,11 +94,6 @@ def family_icon(family: str) -> str:
     return FAMILY_ICONS.get(family, "file-earmark")
 
 
-@register.filter
-def item_kind_is(item: EvidenceItem, kind: str) -> bool:
-    return item.kind == kind
-
-
 @register.inclusion_tag("applications/evidence/includes/summary_card.html", takes_context=True)
 def evidence_summary(context: dict[str, Any], application: Application) -> dict[str, Any]:
     """The evidence card on the application page: progress, and what to do next (items sent back

@@ -15,6 +15,7 @@ from applications.forms import ApplicationCreateForm, InviteConsultantForm, Scop
 from applications.models import Application
 from applications.models.application import TARGET_DAYS_MAX, TARGET_DAYS_MIN
 from applications.profile import manager_shortfall, profile_problems
+from certportal.lib.guards import error_messages
 
 
 def application_list(request: HttpRequest) -> HttpResponse:
@@ -26,7 +27,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/application_list.html", {"applications": applications})
 
 
-def application_create(request: HttpRequest) -> HttpResponse:
+def application_new_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_enterprise_user:
         return redirect("applications:list")
     enterprise = get_enterprise_for(request.user, request.user.enterprise_id, write=True)
@@ -87,7 +88,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def application_transition_post(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -135,7 +136,7 @@ def application_scope(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def consultant_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def consultant_invite_post(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk, write=True)
     form = InviteConsultantForm(request.POST)
     if not form.is_valid():
@@ -145,7 +146,7 @@ def consultant_invite(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.consultant_invite(application=application, actor=request.user, email=form.cleaned_data["email"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         messages.success(
             request,
@@ -161,7 +162,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         try:
             application = services.consultant_invitation_accept(invitation=invitation, actor=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            error_messages(request, error)
             return redirect("applications:invitation", token=token)
         messages.success(
             request, _("You are now the consultant of %(reference)s.") % {"reference": application.reference}

@@ -21,6 +21,7 @@ from applications.checklist import Checklist, ItemState, checklist_for
 from applications.forms import AnswerForm, DocumentDetailsForm, EvidenceReplaceForm, EvidenceUploadForm, ReviewForm
 from applications.models import EvidenceArchive, EvidenceFile, EvidenceItem, EvidenceRequirement
 from certportal.lib.files import private_file_response
+from certportal.lib.guards import error_messages
 from certportal.lib.uploads import accept_attribute, families_label, max_upload_bytes
 
 
@@ -105,7 +106,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload_post(request: HttpRequest, pk: int) -> HttpResponse:
     requirement = get_requirement_for(request.user, pk, write=True)
     application = requirement.application
     form = EvidenceUploadForm(request.POST, request.FILES, scope=application.scope.all())
@@ -151,7 +152,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_answer_post(request: HttpRequest, pk: int) -> HttpResponse:
     requirement = get_requirement_for(request.user, pk, write=True)
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -165,7 +166,7 @@ def evidence_answer(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         messages.success(request, _("Your answer has been saved."))
     return redirect("applications:evidence_requirement", pk=pk)
@@ -190,7 +191,7 @@ def evidence_requirement_review(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Item sent back to the enterprise with your reason."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     return redirect("applications:evidence_requirement", pk=pk)
 
 
@@ -211,7 +212,7 @@ def evidence_file_review(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("“%(name)s” sent back with your reason.") % {"name": evidence.original_name})
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     return redirect(reverse("applications:evidence_requirement", args=[evidence.requirement_id]) + "#files")
 
 
@@ -302,7 +303,7 @@ def evidence_file_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.evidence_withdraw(evidence=evidence, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         messages.success(request, _("“%(name)s” withdrawn; it no longer counts.") % {"name": evidence.original_name})
     return redirect(reverse("applications:evidence_requirement", args=[evidence.requirement_id]) + "#files")
@@ -328,7 +329,7 @@ def evidence_file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_archive_request(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_archive_request_post(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     archive = services.evidence_archive_request(application=application, actor=request.user)
     return redirect("applications:evidence_archive", pk=archive.pk)

@@ -19,6 +19,7 @@ from applications.access import get_enterprise_for
 from applications.forms import EnterpriseProfileForm, ManagerForm, OutletForm, ProductForm
 from applications.models import Application, Enterprise, Product, ServiceManager, ServiceOutlet
 from applications.profile import id_numbers_in_full, manager_shortfall, profile_problems
+from certportal.lib.guards import error_messages
 
 
 def my_enterprise(request: HttpRequest) -> HttpResponse:
@@ -97,13 +98,13 @@ def profile_item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | N
 
 
 @require_POST
-def profile_item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+def profile_item_delete_post(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
     enterprise = get_enterprise_for(request.user, pk, write=True)
     item: Model = get_object_or_404(_list_config(kind)["model"], pk=item_pk, enterprise=enterprise)
     try:
         services.profile_item_delete(item=item, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         messages.success(request, _("Removed: %(item)s.") % {"item": item})
     return redirect(f"{_detail_url(enterprise)}#{kind}")

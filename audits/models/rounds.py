@@ -117,9 +117,6 @@ class AuditRound(TimeStampedModel):
             return None
         return self.ends_at - self.starts_at
 
-    def has_ended(self, now: datetime.datetime | None = None) -> bool:
-        return self.ends_at is not None and self.ends_at <= (now or timezone.now())
-
 
 class DepartmentInterview(TimeStampedModel):
     """The record of one department's interview during a round."""

@@ -16,7 +16,7 @@ import calendar
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,6 +34,7 @@ from audits.models.certificates import (
 )
 from certportal.accounts.models import User
 from certportal.lib.broker import enqueue_on_commit
+from certportal.lib.guards import enforce
 from certportal.lib.sequences import sequence_next
 from notifications.models import Kind
 from notifications.services import Email, notify
@@ -128,16 +129,28 @@ def certificate_issue(
     return certificate
 
 
-def require_certifier(actor: User) -> None:
-    if not actor.has_perm("audits.change_certificates"):
-        raise PermissionDenied(_("Only certifiers change the status of a certificate."))
-
-
 def allowed_targets(certificate: Certificate, today: datetime.date | None = None) -> list[str]:
     """The statuses a certifier may move this certificate to now."""
     if certificate.effective_status(today) == CertStatus.EXPIRED:
         return []
     return [target for source, target in sorted(CERTIFIER_TRANSITIONS) if source == certificate.status]
+
+
+def _is_certifier(actor: User) -> bool:
+    return actor.has_perm("audits.change_certificates")
+
+
+def certificate_change_status_problem(
+    certificate: Certificate, actor: User, today: datetime.date | None = None
+) -> str | None:
+    """Why this actor cannot change the certificate's status now; None when they can."""
+    if not _is_certifier(actor):
+        return _("Only certifiers change the status of a certificate.")
+    if not allowed_targets(certificate, today):
+        return _("A certificate that is %(status)s cannot change any more.") % {
+            "status": certificate.effective_status_display(today)
+        }
+    return None
 
 
 def certificate_change_status(
@@ -150,8 +163,8 @@ def certificate_change_status(
     today: datetime.date | None = None,
 ) -> Certificate:
     """Suspend, reinstate, withdraw or cancel a certificate, with the reason kept in its history."""
-    require_certifier(actor)
     today = today or timezone.localdate()
+    enforce(certificate_change_status_problem(certificate, actor, today), permitted=_is_certifier(actor))
     reason = reason.strip()
     if target not in allowed_targets(certificate, today):
         raise ValidationError(
@@ -231,19 +244,29 @@ def _apply_status(
     return certificate
 
 
-def certificate_record_surveillance(
-    *, certificate: Certificate, actor: User, done_on: datetime.date, note: str = ""
-) -> Certificate:
-    """Record a yearly surveillance audit; the next one falls due 12 months after the last due date."""
-    if not actor.has_perm("audits.record_surveillance"):
-        raise PermissionDenied(_("Only the certification body's staff record surveillance audits."))
+def _records_surveillance(actor: User) -> bool:
+    return actor.has_perm("audits.record_surveillance")
+
+
+def certificate_record_surveillance_problem(certificate: Certificate, actor: User) -> str | None:
+    """Why this actor cannot record a surveillance audit of the certificate now; None when they can."""
+    if not _records_surveillance(actor):
+        return _("Only the certification body's staff record surveillance audits.")
     if (
         certificate.status not in (CertStatus.VALID, CertStatus.SUSPENDED)
         or certificate.effective_status() == CertStatus.EXPIRED
     ):
-        raise ValidationError(_("Surveillance audits are recorded for valid or suspended certificates only."))
+        return _("Surveillance audits are recorded for valid or suspended certificates only.")
     if certificate.surveillance_due_on is None:
-        raise ValidationError(_("Both surveillance audits of this cycle are recorded; next comes recertification."))
+        return _("Both surveillance audits of this cycle are recorded; next comes recertification.")
+    return None
+
+
+def certificate_record_surveillance(
+    *, certificate: Certificate, actor: User, done_on: datetime.date, note: str = ""
+) -> Certificate:
+    """Record a yearly surveillance audit; the next one falls due 12 months after the last due date."""
+    enforce(certificate_record_surveillance_problem(certificate, actor), permitted=_records_surveillance(actor))
     if not certificate.issued_on <= done_on <= timezone.localdate():
         raise ValidationError({"done_on": [_("The date must be between the issue date and today.")]})
     done = certificate.surveillances_done + 1

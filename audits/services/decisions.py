@@ -17,10 +17,25 @@ from audits.models import CertificationDecision, ScoreSheet
 from audits.models.certificates import STAR_NAMES
 from audits.services.certificates import certificate_issue
 from certportal.accounts.models import User
+from certportal.lib.guards import enforce
 from notifications.models import Kind
 from notifications.services import Email, notify
 
 Status = Application.Status
+
+
+def is_certifier(actor: User, application: Application) -> bool:
+    return actor.has_perm("audits.change_certificates", application)
+
+
+def certification_decide_problem(application: Application, actor: User) -> str | None:
+    """Why this actor cannot make the certification decision now; None when they can (the
+    workflow's preconditions then say whether certifying, refusing or both are possible)."""
+    if not is_certifier(actor, application):
+        return _("Only certifiers make the certification decision.")
+    if application.status != Status.DECISION:
+        return _("The application is not waiting for a certification decision.")
+    return None
 
 
 def certification_decide(
@@ -29,6 +44,7 @@ def certification_decide(
     """Certify at the computed star level (or a lower one, with a reason) and issue the certificate,
     or refuse with reasons. The workflow checks the actor and the preconditions (impartiality, open
     serious findings, the score)."""
+    enforce(certification_decide_problem(application, actor), permitted=is_certifier(actor, application))
     sheet = ScoreSheet.objects.filter(application=application).select_related("version").first()
     if sheet is None:
         raise ValidationError(_("There is no score sheet for this application."))

@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy
 from applications.models import Application, ApplicationEvent
 from applications.people import people_of
 from audits.models import AuditRound, Finding, FindingEvidence, Indicator
-from audits.services.rounds import require_auditor
+from audits.services.rounds import AUDITORS_ONLY, is_auditor, may_respond
 from audits.setup import score_sheet_ensure
 from certportal.accounts.models import User
+from certportal.lib.guards import enforce
 from certportal.lib.uploads import DEFAULT_FAMILIES, StoredUpload, UploadRefused, upload_store
 from notifications.models import Kind
 from notifications.services import Email, notify
@@ -35,6 +36,15 @@ EVIDENCE_FAMILIES = DEFAULT_FAMILIES
 EVIDENCE_MAX_BYTES = 50 * 1024 * 1024
 
 
+def finding_raise_problem(application: Application, actor: User) -> str | None:
+    """Why this actor cannot raise a finding on the application now; None when they can."""
+    if not is_auditor(actor, application):
+        return str(AUDITORS_ONLY)
+    if application.status not in RAISING_STATUSES:
+        return _("Findings are raised during the remote audits and the evaluation.")
+    return None
+
+
 def finding_raise(
     *,
     application: Application,
@@ -46,9 +56,7 @@ def finding_raise(
     audit_round: AuditRound | None = None,
 ) -> Finding:
     """Record a nonconformity or an observation and tell the enterprise and its consultant."""
-    require_auditor(actor, application)
-    if application.status not in RAISING_STATUSES:
-        raise ValidationError(_("Findings are raised during the remote audits and the evaluation."))
+    enforce(finding_raise_problem(application, actor), permitted=is_auditor(actor, application))
     sheet = score_sheet_ensure(application)
     errors: dict[str, list[str]] = {}
     if indicator.version_id != sheet.version_id or indicator.parent_id is None:
@@ -99,9 +107,15 @@ def finding_raise(
     return finding
 
 
-def require_answerer(actor: User, finding: Finding) -> None:
-    if not actor.has_perm("audits.respond_to_audits", finding.application):
-        raise PermissionDenied(_("Only the enterprise and its consultant answer findings."))
+def finding_answer_problem(finding: Finding, actor: User) -> str | None:
+    """Why this actor cannot answer the finding (or add evidence to it) now; None when they can."""
+    if not may_respond(actor, finding.application):
+        return _("Only the enterprise and its consultant answer findings.")
+    if finding.is_closed:
+        return _("This finding is closed.")
+    if finding.application.is_closed:
+        return _("This application is closed.")
+    return None
 
 
 def finding_answer(
@@ -114,11 +128,7 @@ def finding_answer(
     files: Sequence[UploadedFile] = (),
 ) -> Finding:
     """The enterprise's root cause, correction and corrective action, with evidence files."""
-    require_answerer(actor, finding)
-    if finding.is_closed:
-        raise ValidationError(_("This finding is closed."))
-    if finding.application.is_closed:
-        raise ValidationError(_("This application is closed."))
+    enforce(finding_answer_problem(finding, actor), permitted=may_respond(actor, finding.application))
     texts = {"root_cause": root_cause.strip(), "correction": correction.strip(),
              "corrective_action": corrective_action.strip()}  # fmt: skip
     if finding.needs_corrective_action:
@@ -200,7 +210,8 @@ def _evidence_record(finding: Finding, actor: User, stored: StoredUpload) -> Fin
 
 def evidence_add(*, finding: Finding, actor: User, upload: UploadedFile) -> FindingEvidence:
     """One more corrective-action file, checked like every upload."""
-    require_answerer(actor, finding)
+    if not may_respond(actor, finding.application):
+        raise PermissionDenied(_("Only the enterprise and its consultant answer findings."))
     stored = _evidence_store(finding, [upload])[0]
     try:
         return _evidence_record(finding, actor, stored)
@@ -209,25 +220,40 @@ def evidence_add(*, finding: Finding, actor: User, upload: UploadedFile) -> Find
         raise
 
 
+def _verifiable_statuses(finding: Finding) -> list[str]:
+    # An observation may be closed without an answer; a nonconformity needs one first.
+    return [Finding.Status.ANSWERED] + ([] if finding.needs_corrective_action else [Finding.Status.OPEN])
+
+
+def finding_verify_problem(finding: Finding, actor: User) -> str | None:
+    """Why this actor cannot verify (close or reopen) the finding now; None when they can."""
+    if not is_auditor(actor, finding.application):
+        return str(AUDITORS_ONLY)
+    if finding.application.is_closed:
+        return _("This application is closed.")
+    if finding.status not in _verifiable_statuses(finding):
+        return _not_verifiable(finding)
+    return None
+
+
+def _not_verifiable(finding: Finding) -> str:
+    if finding.status == Finding.Status.OPEN:
+        return _("There is no corrective action to verify yet.")
+    return _("This finding is already closed.")
+
+
 def finding_verify(*, finding: Finding, actor: User, accepted: bool, note: str = "") -> Finding:
     """The auditor accepts the corrective action (the finding closes) or not yet (it reopens)."""
-    require_auditor(actor, finding.application)
-    if finding.application.is_closed:
-        raise ValidationError(_("This application is closed."))
+    enforce(finding_verify_problem(finding, actor), permitted=is_auditor(actor, finding.application))
     note = note.strip()
     if accepted:
-        # An observation may be closed without an answer; a nonconformity needs one first.
-        allowed = [Finding.Status.ANSWERED] + ([] if finding.needs_corrective_action else [Finding.Status.OPEN])
-        target = Finding.Status.CLOSED
+        allowed, target = _verifiable_statuses(finding), Finding.Status.CLOSED
     else:
         if not note:
             raise ValidationError({"note": [_("Say what is still missing, so the enterprise knows what to do.")]})
         allowed, target = [Finding.Status.ANSWERED], Finding.Status.OPEN
     if finding.status not in allowed:
-        raise ValidationError(
-            _("There is no corrective action to verify yet.") if finding.status == Finding.Status.OPEN
-            else _("This finding is already closed.")
-        )  # fmt: skip
+        raise ValidationError(_not_verifiable(finding))
     now = timezone.now()
     with transaction.atomic():
         updated = Finding.objects.filter(pk=finding.pk, status__in=allowed).update(

@@ -4,7 +4,6 @@ interview records, check-in photos, and marking a round done."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from applications.people import people_of
 from audits.models import AuditRound, CheckInPhoto, DepartmentInterview
 from audits.services import invitations
 from certportal.accounts.models import User
+from certportal.lib.guards import enforce
 from certportal.lib.uploads import UploadRefused, upload_store
 from notifications.services import Email, notify
 
@@ -37,14 +37,11 @@ CHECK_IN_EARLY = datetime.timedelta(minutes=30)
 PHOTO_MAX_BYTES = 15 * 1024 * 1024
 
 
-def require_auditor(actor: User, application: Application) -> None:
-    if not actor.has_perm("audits.run_audits", application):
-        raise PermissionDenied(_("Only the certification body's auditors can do this."))
+AUDITORS_ONLY = gettext_lazy("Only the certification body's auditors can do this.")
 
 
-def require_status(application: Application, statuses: Sequence[str], message: str) -> None:
-    if application.status not in statuses:
-        raise ValidationError(message)
+def is_auditor(actor: User, application: Application) -> bool:
+    return actor.has_perm("audits.run_audits", application)
 
 
 # --- Scheduling --------------------------------------------------------------------------------
@@ -64,16 +61,22 @@ class RoundPlan:
     agenda: list[str] = field(default_factory=list)
 
 
+def round_schedule_problem(audit_round: AuditRound, actor: User) -> str | None:
+    """Why this actor cannot schedule (or reschedule) the round now; None when they can."""
+    if not is_auditor(actor, audit_round.application):
+        return str(AUDITORS_ONLY)
+    if audit_round.application.status not in PLANNING_STATUSES:
+        return _("Rounds are planned during the audit preparation and the remote audits.")
+    if audit_round.is_done:
+        return _("This round is done; its schedule can no longer change.")
+    return None
+
+
 def round_schedule(*, audit_round: AuditRound, actor: User, plan: RoundPlan) -> AuditRound:
     """Set or change a round's schedule, team and agenda. A new time, place or team asks the
     enterprise to confirm again and sends everyone involved an invitation with a calendar file."""
     application = audit_round.application
-    require_auditor(actor, application)
-    require_status(
-        application, PLANNING_STATUSES, _("Rounds are planned during the audit preparation and the remote audits.")
-    )
-    if audit_round.is_done:
-        raise ValidationError(_("This round is done; its schedule can no longer change."))
+    enforce(round_schedule_problem(audit_round, actor), permitted=is_auditor(actor, application))
     _check_plan(audit_round, plan)
     members = [member for member in plan.members if member.pk != plan.lead_auditor.pk]
     with transaction.atomic():
@@ -161,6 +164,24 @@ def when_text(audit_round: AuditRound) -> str:
 # --- The enterprise's answer -------------------------------------------------------------------
 
 
+def may_respond(actor: User, application: Application) -> bool:
+    return actor.has_perm("audits.respond_to_audits", application)
+
+
+def round_respond_problem(audit_round: AuditRound, actor: User, now: datetime.datetime | None = None) -> str | None:
+    """Why this actor cannot answer the round's proposed time now; None when they can."""
+    application = audit_round.application
+    if not may_respond(actor, application):
+        return _("Only the enterprise and its consultant answer the audit schedule.")
+    if audit_round.is_done or not audit_round.is_scheduled:
+        return _("There is no proposed time to answer.")
+    if application.status not in PLANNING_STATUSES:
+        return _("The audits of this application are over.")
+    if audit_round.starts_at is not None and audit_round.starts_at <= (now or timezone.now()):
+        return _("This round has already started; please contact the lead auditor directly.")
+    return None
+
+
 def round_respond(
     *, audit_round: AuditRound, actor: User, confirm: bool, message: str = "", sequence: int | None = None
 ) -> AuditRound:
@@ -170,14 +191,7 @@ def round_respond(
     schedule since, the answer is refused rather than applied to a time they never saw.
     """
     application = audit_round.application
-    if not actor.has_perm("audits.respond_to_audits", application):
-        raise PermissionDenied(_("Only the enterprise and its consultant answer the audit schedule."))
-    if audit_round.is_done or not audit_round.is_scheduled:
-        raise ValidationError(_("There is no proposed time to answer."))
-    if application.status not in PLANNING_STATUSES:
-        raise ValidationError(_("The audits of this application are over."))
-    if audit_round.starts_at is not None and audit_round.starts_at <= timezone.now():
-        raise ValidationError(_("This round has already started; please contact the lead auditor directly."))
+    enforce(round_respond_problem(audit_round, actor), permitted=may_respond(actor, application))
     message = message.strip()
     if confirm:
         allowed, target, kind = (
@@ -237,13 +251,21 @@ def round_participants(audit_round: AuditRound) -> list[User]:
 # --- Running a round ---------------------------------------------------------------------------
 
 
+def interview_record_problem(audit_round: AuditRound, actor: User) -> str | None:
+    """Why this actor cannot add, change or remove the round's interview records now."""
+    if not is_auditor(actor, audit_round.application):
+        return str(AUDITORS_ONLY)
+    if audit_round.application.status not in RECORDING_STATUSES:
+        return _("Interviews are recorded during the remote audits.")
+    if not audit_round.is_scheduled:
+        return _("Schedule the round first.")
+    return None
+
+
 def interview_save(*, interview: DepartmentInterview, actor: User) -> DepartmentInterview:
     """Add or change the record of one department's interview."""
-    application = interview.audit_round.application
-    require_auditor(actor, application)
-    require_status(application, RECORDING_STATUSES, _("Interviews are recorded during the remote audits."))
-    if not interview.audit_round.is_scheduled:
-        raise ValidationError(_("Schedule the round first."))
+    audit_round = interview.audit_round
+    enforce(interview_record_problem(audit_round, actor), permitted=is_auditor(actor, audit_round.application))
     if interview.pk is None:
         interview.recorded_by = actor
     interview.save()
@@ -251,20 +273,29 @@ def interview_save(*, interview: DepartmentInterview, actor: User) -> Department
 
 
 def interview_delete(*, interview: DepartmentInterview, actor: User) -> None:
-    application = interview.audit_round.application
-    require_auditor(actor, application)
-    require_status(application, RECORDING_STATUSES, _("Interviews are recorded during the remote audits."))
+    audit_round = interview.audit_round
+    enforce(interview_record_problem(audit_round, actor), permitted=is_auditor(actor, audit_round.application))
     interview.delete()
+
+
+def photo_change_problem(audit_round: AuditRound, actor: User) -> str | None:
+    """Why this actor cannot add or remove the round's check-in photos now."""
+    if not is_auditor(actor, audit_round.application):
+        return str(AUDITORS_ONLY)
+    if audit_round.application.status not in RUNNING_STATUSES:
+        return _("Check-in photos are taken during the remote audits.")
+    if not audit_round.is_scheduled:
+        return _("Schedule the round first.")
+    if audit_round.is_done:
+        return _("This round is done; its photos can no longer change.")
+    return None
 
 
 def photo_add(*, audit_round: AuditRound, actor: User, moment: str, upload: UploadedFile) -> CheckInPhoto:
     """Store a check-in photo under a generated name; the time recorded is the server's."""
-    application = audit_round.application
-    require_auditor(actor, application)
-    require_status(application, RUNNING_STATUSES, _("Check-in photos are taken during the remote audits."))
+    enforce(photo_change_problem(audit_round, actor), permitted=is_auditor(actor, audit_round.application))
     now = timezone.now()
-    if audit_round.is_done:
-        raise ValidationError(_("This round is done; its photos can no longer change."))
+    # The form is on the page ahead of the meeting; the photo itself waits for the meeting.
     if audit_round.starts_at is None or now < audit_round.starts_at - CHECK_IN_EARLY:
         raise ValidationError(
             _("Check-in photos are taken at the meetings themselves: this round starts at %(start)s.")
@@ -296,15 +327,18 @@ def photo_add(*, audit_round: AuditRound, actor: User, moment: str, upload: Uplo
 
 def photo_delete(*, photo: CheckInPhoto, actor: User) -> None:
     audit_round = photo.audit_round
-    require_auditor(actor, audit_round.application)
-    if audit_round.is_done:
-        raise ValidationError(_("This round is done; its photos can no longer change."))
+    enforce(photo_change_problem(audit_round, actor), permitted=is_auditor(actor, audit_round.application))
     photo.file.delete(save=False)
     photo.delete()
 
 
-def round_problems(audit_round: AuditRound, now: datetime.datetime | None = None) -> list[str]:
-    """Why the round cannot be marked done yet (empty when it can)."""
+def round_complete_problems(audit_round: AuditRound, actor: User, now: datetime.datetime | None = None) -> list[str]:
+    """Every reason why this actor cannot mark the round done yet (empty when they can). A list, not
+    one reason: the auditor sees all that is left to do below the button."""
+    if not is_auditor(actor, audit_round.application):
+        return [str(AUDITORS_ONLY)]
+    if audit_round.is_done:
+        return [_("This round is already marked done.")]
     now = now or timezone.now()
     problems: list[str] = []
     if audit_round.application.status not in RUNNING_STATUSES:
@@ -335,11 +369,10 @@ def round_complete(
 ) -> AuditRound:
     """Mark a round done: not before its scheduled end, not before the round before it, and with
     the check-in photos of both meetings."""
-    require_auditor(actor, audit_round.application)
-    if audit_round.is_done:
-        raise ValidationError(_("This round is already marked done."))
     now = now or timezone.now()
-    problems = round_problems(audit_round, now)
+    problems = round_complete_problems(audit_round, actor, now)
+    if problems and not is_auditor(actor, audit_round.application):
+        raise PermissionDenied(problems[0])
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():

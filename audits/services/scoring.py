@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from applications.models import Application
 from audits import scoring
 from audits.models import Indicator, IndicatorScore, ScoreSheet, SpecialItem
-from audits.services.rounds import require_auditor
+from audits.services.rounds import AUDITORS_ONLY, is_auditor
 from certportal.accounts.models import User
+from certportal.lib.guards import enforce
 
 Status = Application.Status
 # The auditors score during the remote audits and the evaluation; after that the sheet is read-only
@@ -22,10 +23,17 @@ Status = Application.Status
 SCORING_STATUSES = (Status.REMOTE_AUDIT, Status.EVALUATION)
 
 
-def require_scoring(sheet: ScoreSheet, actor: User) -> None:
-    require_auditor(actor, sheet.application)
+def score_sheet_change_problem(sheet: ScoreSheet, actor: User) -> str | None:
+    """Why this actor cannot score, add special items or write the recommendation now."""
+    if not is_auditor(actor, sheet.application):
+        return str(AUDITORS_ONLY)
     if sheet.application.status not in SCORING_STATUSES:
-        raise ValidationError(_("The score sheet can be changed during the remote audits and the evaluation only."))
+        return _("The score sheet can be changed during the remote audits and the evaluation only.")
+    return None
+
+
+def require_scoring(sheet: ScoreSheet, actor: User) -> None:
+    enforce(score_sheet_change_problem(sheet, actor), permitted=is_auditor(actor, sheet.application))
 
 
 @dataclass

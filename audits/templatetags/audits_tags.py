@@ -16,6 +16,7 @@ from audits.models import AuditRound, Certificate, Finding
 from audits.models.certificates import STAR_NAMES
 from audits.models.rounds import ROUND_NAMES
 from audits.scoring import format_points
+from audits.services.decisions import certification_decide_problem
 
 register = template.Library()
 
@@ -131,8 +132,7 @@ def audit_panel(context: dict[str, Any], application: Application) -> dict[str, 
         "can_review": user.has_perm("audits.run_audits", application)
         and application.status in (Status.SUBMITTED, Status.UNDER_REVIEW),
         "can_see_score": user.has_perm("audits.view_score_sheet", application) and bool(rounds),
-        "can_decide": user.has_perm("audits.change_certificates", application)
-        and application.status == Status.DECISION,
+        "decide_problem": certification_decide_problem(application, user),
         "is_staff": user.is_body_staff,
     }
 

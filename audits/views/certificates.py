@@ -17,8 +17,8 @@ from audits.access import get_certificate_for, require
 from audits.forms import CertificateStatusForm, SurveillanceForm
 from audits.models import Certificate
 from audits.pdf import verify_url
-from audits.views.helpers import add_errors
 from certportal.lib.files import private_file_response
+from certportal.lib.guards import add_errors
 from certportal.lib.validators import search_terms
 
 LIST_LIMIT = 500
@@ -56,17 +56,14 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _certificate_context(request: HttpRequest, certificate: Certificate, **forms: object) -> dict[str, object]:
     targets = services.allowed_targets(certificate)
-    can_change = request.user.has_perm("audits.change_certificates", certificate) and bool(targets)
     return {
         "certificate": certificate,
         "application": certificate.application,
         "events": certificate.events.select_related("actor"),
         "today": timezone.localdate(),
         "verify_url": verify_url(certificate),
-        "can_change": can_change,
-        "can_record_surveillance": request.user.has_perm("audits.record_surveillance")
-        and certificate.surveillance_due_on is not None
-        and certificate.status in (Certificate.Status.VALID, Certificate.Status.SUSPENDED),
+        "change_status_problem": services.certificate_change_status_problem(certificate, request.user),
+        "surveillance_problem": services.certificate_record_surveillance_problem(certificate, request.user),
         "status_form": forms.get("status_form") or CertificateStatusForm(targets=targets),
         "surveillance_form": forms.get("surveillance_form")
         or SurveillanceForm(initial={"done_on": timezone.localdate()}),

@@ -17,7 +17,7 @@ from audits.access import require
 from audits.forms import DecisionForm
 from audits.interface import impartiality_problem
 from audits.models import ScoreSheet
-from audits.views.helpers import add_errors
+from certportal.lib.guards import add_errors
 
 Status = Application.Status
 
@@ -29,7 +29,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = ScoreSheet.objects.filter(application=application).select_related("version").first()
     result = selectors.score_sheet_result(sheet) if sheet else None
     form = DecisionForm(request.POST or None, computed_star_level=result.star_level if result else 0)
-    pending = application.status == Status.DECISION
+    pending = services.certification_decide_problem(application, request.user) is None
     if request.method == "POST" and pending and form.is_valid():
         certify = form.cleaned_data["outcome"] == "certify"
         try:

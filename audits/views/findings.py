@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.models import Application
 from audits import services
 from audits.access import (
     get_audited_application_for,
@@ -20,10 +19,8 @@ from audits.access import (
 )
 from audits.forms import FindingAnswerForm, FindingForm, FindingVerifyForm
 from audits.models import Finding
-from audits.views.helpers import add_errors
 from certportal.lib.files import private_file_response
-
-Status = Application.Status
+from certportal.lib.guards import add_errors
 
 
 def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
@@ -32,8 +29,7 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "application": application,
         "findings": findings,
-        "can_raise": request.user.has_perm("audits.run_audits", application)
-        and application.status in (Status.REMOTE_AUDIT, Status.EVALUATION),
+        "raise_problem": services.finding_raise_problem(application, request.user),
         "open_serious": [f for f in findings if f.grade == Finding.Grade.SERIOUS and not f.is_closed],
     }
     return render(request, "audits/finding_list.html", context)
@@ -76,9 +72,6 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _finding_context(request: HttpRequest, finding: Finding, **forms: object) -> dict[str, object]:
     application = finding.application
-    open_application = not application.is_closed
-    can_answer = request.user.has_perm("audits.respond_to_audits", application) and open_application
-    can_verify = request.user.has_perm("audits.run_audits", application) and open_application
     answer_initial = {
         "root_cause": finding.root_cause,
         "correction": finding.correction,
@@ -88,19 +81,15 @@ def _finding_context(request: HttpRequest, finding: Finding, **forms: object) ->
         "application": application,
         "finding": finding,
         "evidence": list(finding.evidence_files.select_related("uploaded_by")),
-        "can_answer": can_answer and not finding.is_closed,
-        "can_verify": can_verify
-        and (
-            finding.status == Finding.Status.ANSWERED
-            or (finding.status == Finding.Status.OPEN and not finding.needs_corrective_action)
-        ),
+        "answer_problem": services.finding_answer_problem(finding, request.user),
+        "verify_problem": services.finding_verify_problem(finding, request.user),
         "answer_form": forms.get("answer_form") or FindingAnswerForm(initial=answer_initial),
         "verify_form": forms.get("verify_form") or FindingVerifyForm(),
     }
 
 
 @require_POST
-def finding_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_answer_post(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for(request.user, pk, action="answer")
     form = FindingAnswerForm(request.POST, request.FILES)
     if form.is_valid():
@@ -123,7 +112,7 @@ def finding_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def finding_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_verify_post(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for(request.user, pk, action="verify")
     form = FindingVerifyForm(request.POST)
     if form.is_valid():

@@ -14,7 +14,7 @@ from applications.profile import REQUIRED_FIELDS, id_numbers_in_full, manager_sh
 from applications.services import TransitionError, application_transition
 from audits.access import require
 from audits.forms import ReviewForm
-from audits.views.helpers import add_errors
+from certportal.lib.guards import add_errors
 from certportal.templatetags.portal import yes_no
 
 Status = Application.Status

@@ -17,11 +17,10 @@ from audits import services
 from audits.access import get_audited_application_for, get_photo_for, get_round_for, require
 from audits.forms import InterviewForm, PhotoForm, RoundDoneForm, RoundResponseForm, RoundScheduleForm
 from audits.models import AuditRound, DepartmentInterview, Finding
-from audits.services.findings import RAISING_STATUSES
 from audits.services.invitations import round_ics
-from audits.services.rounds import PLANNING_STATUSES, RECORDING_STATUSES, RUNNING_STATUSES, round_participants
-from audits.views.helpers import add_errors, error_messages
+from audits.services.rounds import PLANNING_STATUSES, round_participants
 from certportal.lib.files import private_file_response
+from certportal.lib.guards import add_errors, error_messages
 
 Schedule = AuditRound.Schedule
 
@@ -32,14 +31,20 @@ def rounds_overview(request: HttpRequest, pk: int) -> HttpResponse:
         application.audit_rounds.select_related("lead_auditor").prefetch_related("members").order_by("number")
     )
     findings = list(application.findings.select_related("indicator").order_by("number"))
+    now = timezone.now()
     context = {
         "application": application,
-        "rounds": rounds,
+        "rounds": [
+            (
+                audit_round,
+                services.round_schedule_problem(audit_round, request.user),
+                services.round_respond_problem(audit_round, request.user, now),
+            )
+            for audit_round in rounds
+        ],
         "findings": findings,
         "open_findings": [finding for finding in findings if not finding.is_closed],
         "is_auditor": request.user.has_perm("audits.run_audits", application),
-        "can_respond": request.user.has_perm("audits.respond_to_audits", application),
-        "planning_open": application.status in PLANNING_STATUSES,
     }
     return render(request, "audits/rounds.html", context)
 
@@ -52,8 +57,6 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _round_context(request: HttpRequest, audit_round: AuditRound, **forms: object) -> dict[str, object]:
     application = audit_round.application
     user = request.user
-    is_auditor = user.has_perm("audits.run_audits", application)
-    can_respond = user.has_perm("audits.respond_to_audits", application)
     photos = list(audit_round.photos.select_related("uploaded_by"))
     now = timezone.now()
     context: dict[str, object] = {
@@ -64,25 +67,23 @@ def _round_context(request: HttpRequest, audit_round: AuditRound, **forms: objec
         "opening_photos": [p for p in photos if p.moment == "opening"],
         "closing_photos": [p for p in photos if p.moment == "closing"],
         "findings": list(audit_round.findings.select_related("indicator").order_by("number")),
-        "is_auditor": is_auditor,
-        "can_schedule": is_auditor and application.status in PLANNING_STATUSES and not audit_round.is_done,
-        "can_record": is_auditor and application.status in RECORDING_STATUSES and audit_round.is_scheduled,
-        "can_take_photos": is_auditor and application.status in RUNNING_STATUSES and audit_round.is_scheduled
-        and not audit_round.is_done,
-        "can_raise": is_auditor and application.status in RAISING_STATUSES,
-        "can_respond": can_respond and audit_round.is_scheduled and not audit_round.is_done
-        and application.status in PLANNING_STATUSES and audit_round.starts_at > now,
-        "done_problems": services.round_problems(audit_round, now) if is_auditor and not audit_round.is_done else [],
+        "is_auditor": user.has_perm("audits.run_audits", application),
+        "schedule_problem": services.round_schedule_problem(audit_round, user),
+        "interview_problem": services.interview_record_problem(audit_round, user),
+        "photo_problem": services.photo_change_problem(audit_round, user),
+        "raise_problem": services.finding_raise_problem(application, user),
+        "respond_problem": services.round_respond_problem(audit_round, user, now),
+        "done_problems": [] if audit_round.is_done else services.round_complete_problems(audit_round, user, now),
         "interview_form": forms.get("interview_form") or InterviewForm(),
         "photo_form": forms.get("photo_form") or PhotoForm(),
         "done_form": forms.get("done_form") or RoundDoneForm(),
         "response_form": forms.get("response_form")
         or RoundResponseForm(initial={"sequence": audit_round.invitation_sequence}),
-    }  # fmt: skip
+    }
     return context
 
 
-def round_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def round_plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     audit_round = get_round_for(request.user, pk, write=True)
     form = RoundScheduleForm(request.POST or None, audit_round=audit_round)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +121,7 @@ def round_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def round_respond(request: HttpRequest, pk: int) -> HttpResponse:
+def round_respond_post(request: HttpRequest, pk: int) -> HttpResponse:
     audit_round = get_round_for(request.user, pk)
     application = audit_round.application
     require(request.user, "audits.respond_to_audits", application,
@@ -187,7 +188,7 @@ def interview_edit(request: HttpRequest, pk: int, interview_pk: int | None = Non
 
 
 @require_POST
-def interview_delete(request: HttpRequest, pk: int, interview_pk: int) -> HttpResponse:
+def interview_delete_post(request: HttpRequest, pk: int, interview_pk: int) -> HttpResponse:
     audit_round = get_round_for(request.user, pk, write=True)
     interview = get_object_or_404(DepartmentInterview, pk=interview_pk, audit_round=audit_round)
     try:
@@ -232,7 +233,7 @@ def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def photo_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_delete_post(request: HttpRequest, pk: int) -> HttpResponse:
     photo = get_photo_for(request.user, pk)
     audit_round = get_round_for(request.user, photo.audit_round_id, write=True)
     try:

@@ -22,8 +22,7 @@ from audits.forms import IndicatorScoreForm, RecommendationForm, SpecialItemForm
 from audits.models import Indicator, IndicatorScore, ScoreSheet, SpecialItem
 from audits.scoring import ScoreResult
 from audits.selectors import scored_indicators
-from audits.services.scoring import SCORING_STATUSES
-from audits.views.helpers import add_errors, error_messages
+from certportal.lib.guards import add_errors, error_messages
 
 Status = Application.Status
 
@@ -35,7 +34,7 @@ def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _sheet_context(request: HttpRequest, sheet: ScoreSheet, **extra: Any) -> dict[str, Any]:
     application = sheet.application
-    editable = request.user.has_perm("audits.run_audits", application) and application.status in SCORING_STATUSES
+    editable = services.score_sheet_change_problem(sheet, request.user) is None
     indicators = scored_indicators(sheet)
     entries = {entry.indicator_id: entry for entry in sheet.entries.all()}
     result = selectors.score_sheet_result(sheet)
@@ -132,7 +131,7 @@ def _row_response(
 
 
 @require_POST
-def special_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def special_item_add_post(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk, write=True)
     form = SpecialItemForm(request.POST)
     if form.is_valid():
@@ -154,7 +153,7 @@ def special_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def special_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def special_item_delete_post(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk, write=True)
     item = get_object_or_404(SpecialItem, pk=item_pk, sheet=sheet)
     try:
@@ -167,7 +166,7 @@ def special_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResp
 
 
 @require_POST
-def recommendation_save(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_save_post(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk, write=True)
     form = RecommendationForm(request.POST)
     if form.is_valid():

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from applications import dashboard
 from applications.models import Application, ApplicationEvent, EvidenceFile, EvidenceRequirement
-from applications.models.documents import FormRendition
+from applications.models.forms import FormRendition
 from audits import services as audit_services
 from audits.models import AuditRound, Finding
 from tests.conftest import client_for, put_in_status

@@ -114,7 +114,8 @@ def test_a_precondition_in_the_table_blocks_with_its_message(application, consul
 
 def test_the_table_lists_every_precondition_of_its_topics() -> None:
     """Evidence, forms and audits are named in the table itself, not added at start-up."""
-    from applications.services import documents, evidence
+    from applications.services import evidence
+    from applications.services import forms as documents
     from audits import interface
 
     def checks(source: str, target: str) -> list[object]:

@@ -15,7 +15,14 @@ from django.utils import timezone
 from applications.models import Application, ApplicationEvent
 from applications.services import TransitionError, application_transition
 from audits import services
-from audits.models import AuditRound, Certificate, CertificateEvent, CertificationDecision, SpecialItem
+from audits.models import (
+    AuditRound,
+    Certificate,
+    CertificateEvent,
+    CertificationDecision,
+    ScoreSheetVersion,
+    SpecialItem,
+)
 from certportal.models import OutgoingEmail
 from tests.audits.conftest import ready_for_decision
 from tests.conftest import client_for
@@ -109,6 +116,24 @@ def test_a_score_that_does_not_qualify_cannot_be_certified(
     assert not Certificate.objects.exists()
 
 
+@pytest.mark.parametrize(("rate", "deductions", "message"), [("0.72", 0, "低于 750 分"), ("1", 3, "3 个及以上")])
+def test_the_refusal_names_the_thresholds_of_the_sheets_own_version(
+    application, auditor, certifier, rate, deductions, message
+) -> None:  # type: ignore[no-untyped-def]
+    """Thresholds are data of the score sheet version: a version with two stars from 750 points and a
+    veto at 3 deductions refuses 720 points and 3 deductions, and says so with its own numbers."""
+    sheet = ready_for_decision(application, auditor, rate=rate)
+    ScoreSheetVersion.objects.filter(pk=sheet.version_id).update(two_star_min=Decimal(750), veto_deductions=3)
+    for number in range(deductions):
+        SpecialItem.objects.create(sheet=sheet, kind="deduction", reason=f"违规 {number}", required_correction="整改",
+                                   created_by=auditor)  # fmt: skip
+    with pytest.raises(TransitionError, match=message):
+        services.certification_decide(application=application, actor=certifier, certify=True)
+    page = client_for(certifier).get(reverse("audits:decision", args=[application.pk])).content.decode()
+    assert message in page
+    assert not Certificate.objects.exists()
+
+
 def test_a_certifier_who_was_on_the_audit_team_may_not_decide(application, auditor, certifier, other_certifier) -> None:  # type: ignore[no-untyped-def]
     """Someone who audited the application and has since become a certifier."""
     ready_for_decision(application, auditor)
@@ -175,12 +200,22 @@ def test_the_certificate_number_follows_the_configured_pattern(application, audi
 
 def test_sending_back_for_evaluation_reopens_scoring(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
     ready_for_decision(application, auditor)
-    application_transition(application=application, actor=certifier, target=Status.EVALUATION, comment="请复核 5.3.2")
     sheet = application.score_sheet
     indicator = sheet.version.indicators.get(code="5.1.1")
+    with pytest.raises(ValidationError):
+        services.indicator_score_save(
+            sheet=sheet, indicator=indicator, actor=auditor, values=services.IndicatorInput(awarded=Decimal(40))
+        )
+    application_transition(application=application, actor=certifier, target=Status.EVALUATION, comment="请复核 5.3.2")
+    application.refresh_from_db()
+    assert application.status == Status.EVALUATION
+    sheet = application.score_sheet
     services.indicator_score_save(
         sheet=sheet, indicator=indicator, actor=auditor, values=services.IndicatorInput(awarded=Decimal(40))
     )
+    assert sheet.entries.get(indicator=indicator).awarded == Decimal(40)
+    page = client_for(auditor).get(reverse("audits:score_sheet", args=[application.pk])).content.decode()
+    assert f'action="{reverse("audits:indicator_save", args=[application.pk, indicator.pk])}"' in page
 
 
 def test_decision_is_recorded_with_the_time(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]

@@ -137,6 +137,10 @@ def test_the_landing_page_links_to_the_verification(client: Client) -> None:
 def test_verification_pages_need_few_queries(certificate, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     with django_assert_max_num_queries(6):
-        client.get(reverse("verify_certificate", args=[certificate.number]))
+        page = client.get(reverse("verify_certificate", args=[certificate.number]))
+    assert page.status_code == 200
+    assert "该证书有效" in page.content.decode() and certificate.holder_name in page.content.decode()
     with django_assert_max_num_queries(6):
-        client.get(reverse("verify_search"), {"q": certificate.holder_name})
+        results = client.get(reverse("verify_search"), {"q": certificate.holder_name})
+    assert results.status_code == 200
+    assert reverse("verify_certificate", args=[certificate.number]) in results.content.decode()

@@ -249,7 +249,7 @@ def test_round_n_plus_one_cannot_be_done_before_round_n(application, auditor) ->
 def test_a_round_needs_check_in_photos_of_both_meetings(application, auditor) -> None:  # type: ignore[no-untyped-def]
     first = in_audits(application)[0]
     schedule_directly(first, auditor, start=NOW() - datetime.timedelta(days=1))
-    problems = services.round_problems(first)
+    problems = services.round_complete_problems(first, auditor)
     assert any("首次会议" in p for p in problems) and any("末次会议" in p for p in problems)
     with pytest.raises(ValidationError):
         services.round_complete(audit_round=first, actor=auditor)

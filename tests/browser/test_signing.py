@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from applications import demo_documents
+from applications import demo_forms
 from applications.models import Application, FormRendition
 from tests.browser.conftest import log_in
 from tests.browser.journey import draw_signature
@@ -22,7 +22,7 @@ FORMS = ["basic_info", "application", "contract", "laws", "managers", "remote_au
 def test_the_demo_enterprise_signs_all_forms_and_the_consultant_submits(page: Page, shot, celery_worker) -> None:  # type: ignore[no-untyped-def]
     call_command("seed_demo")
     # The newcomer's forms as `make run` prepares them (seed_demo --with-pdfs), for this one enterprise.
-    demo_documents.seed({}, with_pdfs=True, statuses=[Application.Status.AWAITING_SIGNATURE])
+    demo_forms.seed({}, with_pdfs=True, statuses=[Application.Status.AWAITING_SIGNATURE])
     application = Application.objects.get(status=Application.Status.AWAITING_SIGNATURE)
 
     log_in(page, "demo-stage-awaiting-signature", settings.DEMO_PASSWORD)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from applications import services
 from applications.models import FormRendition, FormType
 from applications.profile import id_numbers_in_full
-from applications.services.documents import rendition_process
+from applications.services.forms import rendition_process
 from tests.conftest import client_for, put_in_status
 from tests.factories import VALID_ID_MALE, ServiceManagerFactory, forms_prepared, seal_photo, signature_drawing
 from tests.helpers import pdf_text, squashed

@@ -171,9 +171,9 @@ class Command(BaseCommand):
         from django.utils import translation
 
         from applications.models import FormRendition
-        from applications.services.documents import rendition_html_context
         from applications.services.form_context import FORM_LANGUAGE
-        from applications.tasks.documents import form_render
+        from applications.services.forms import rendition_html_context
+        from applications.tasks.forms import form_render
         from audits.models import Certificate
         from audits.tasks import certificate_render_pdf
         from certportal.lib.pdf import render_pdf
@@ -238,7 +238,7 @@ class Command(BaseCommand):
 
     def _worker(self, options: dict[str, Any], data: dict[str, Any]) -> dict[str, float]:
         from applications.models import FormRendition
-        from applications.tasks.documents import form_render
+        from applications.tasks.forms import form_render
         from certportal.lib.broker import enqueue
 
         count = options["pdfs"]

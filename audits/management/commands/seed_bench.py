@@ -30,7 +30,7 @@ from applications.models import (
     FormRendition,
     Product,
 )
-from applications.models.documents import FormType
+from applications.models.forms import FormType
 from audits.models import AuditRound, Certificate, Finding, Indicator, ScoreSheet, ScoreSheetVersion
 from certportal.accounts.models import User
 from certportal.lib.validators import uscc_check_character

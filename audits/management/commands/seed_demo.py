@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from applications import demo as applications_demo
-from applications import demo_documents, demo_evidence
+from applications import demo_evidence, demo_forms
 from applications import demo_people as demo
 from audits import demo as audits_demo
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         users = demo.seed_users()
         applications_demo.seed(users)
         demo_evidence.seed(users)
-        rendered = demo_documents.seed(users, with_pdfs=options["with_pdfs"])
+        rendered = demo_forms.seed(users, with_pdfs=options["with_pdfs"])
         if rendered:
             self.stdout.write(f"Rendered {rendered} demo PDFs.")
         audits_demo.seed(users)

@@ -15,8 +15,8 @@ from kombu.exceptions import OperationalError
 
 from applications import services
 from applications.models import FormRendition
-from applications.services import documents
-from applications.tasks.documents import form_render, sweep_form_renditions
+from applications.services import forms as documents
+from applications.tasks.forms import form_render, sweep_form_renditions
 from tests.factories import forms_prepared
 from tests.helpers import pdf_text, squashed
 

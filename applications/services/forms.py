@@ -1,4 +1,4 @@
-"""The application documents: preparing, generating, signing and mailing the six forms.
+"""The application forms: preparing, generating, signing and mailing the six forms.
 
 The consultant fills in their fields and generates the forms; a Celery task renders each version;
 the enterprise signs each form in the portal (or signs on paper and uploads the scan, which the
@@ -51,6 +51,7 @@ from certportal.accounts.models import User
 from certportal.lib import images
 from certportal.lib.broker import enqueue, enqueue_on_commit
 from certportal.lib.files import generated_name
+from certportal.lib.guards import enforce
 from certportal.lib.uploads import StoredUpload, UploadRefused, upload_store
 
 logger = logging.getLogger(__name__)
@@ -83,27 +84,47 @@ DEFAULT_LAW_ROWS = (
 # --- Who may act ---------------------------------------------------------------------------------
 
 
-def require_consultant(actor: User, application: Application) -> None:
-    if not actor.has_perm("applications.prepare_forms", application):
-        raise PermissionDenied(_("Only the application's consultant prepares the forms."))
+def _is_consultant(actor: User, application: Application) -> bool:
+    return actor.has_perm("applications.prepare_forms", application)
 
 
-def require_signer(actor: User, application: Application) -> None:
-    if not actor.has_perm("applications.sign_forms", application):
-        raise PermissionDenied(_("Only the enterprise's own users can sign its forms."))
+def _is_signer(actor: User, application: Application) -> bool:
+    return actor.has_perm("applications.sign_forms", application)
 
 
-def require_status(application: Application, statuses: Iterable[str], message: str) -> None:
-    if application.status not in statuses:
-        raise ValidationError(message)
+def forms_prepare_problem(application: Application, actor: User) -> str | None:
+    """Why this actor cannot fill in, generate or change the forms now; None when they can."""
+    if not _is_consultant(actor, application):
+        return _("Only the application's consultant prepares the forms.")
+    if application.status not in PREPARATION_STATUSES:
+        return _("The forms can only be changed while the application is being prepared.")
+    return None
 
 
-def _require_preparation(application: Application) -> None:
-    require_status(
-        application,
-        PREPARATION_STATUSES,
-        _("The forms can only be changed while the application is being prepared."),
-    )
+def forms_sign_problem(application: Application, actor: User) -> str | None:
+    """Why this actor cannot sign the forms (or upload a signed scan) now; None when they can."""
+    if not _is_signer(actor, application):
+        return _("Only the enterprise's own users can sign its forms.")
+    if application.status not in SIGNING_STATUSES:
+        return _("The forms can only be signed once they are sent for signature.")
+    return None
+
+
+def form_scan_review_problem(application: Application, actor: User) -> str | None:
+    """Why this actor cannot check the enterprise's scans now; None when they can."""
+    if not _is_consultant(actor, application):
+        return _("Only the application's consultant checks the scans.")
+    if application.status not in SIGNING_STATUSES:
+        return _("The scans can only be checked before the application is submitted.")
+    return None
+
+
+def _require_preparation(application: Application, actor: User) -> None:
+    enforce(forms_prepare_problem(application, actor), permitted=_is_consultant(actor, application))
+
+
+def _require_signing(application: Application, actor: User) -> None:
+    enforce(forms_sign_problem(application, actor), permitted=_is_signer(actor, application))
 
 
 # --- The six forms and their state ---------------------------------------------------------------
@@ -251,8 +272,7 @@ def forms_generate(
     is: asking twice gives one version. A form the consultant has not filled in enough is skipped.
     The versions are rendered by a Celery task after commit.
     """
-    require_consultant(actor, application)
-    _require_preparation(application)
+    _require_preparation(application, actor)
     return generate_versions(application=application, actor=actor, form_types=form_types)
 
 
@@ -311,7 +331,7 @@ def _next_version(form: ApplicationForm) -> int:
 
 
 def _enqueue_render(rendition: FormRendition) -> None:
-    from applications.tasks.documents import form_render
+    from applications.tasks.forms import form_render
 
     enqueue_on_commit(form_render, rendition.pk)
 
@@ -319,8 +339,7 @@ def _enqueue_render(rendition: FormRendition) -> None:
 @transaction.atomic
 def form_data_save(*, form: ApplicationForm, actor: User, data: dict[str, Any]) -> GenerationResult:
     """Save the consultant's fields of one form, then generate it again with them."""
-    require_consultant(actor, form.application)
-    _require_preparation(form.application)
+    _require_preparation(form.application, actor)
     form.data = data
     form.save(update_fields=["data", "updated_at"])
     return forms_generate(application=form.application, actor=actor, form_types=[form.form_type])
@@ -329,8 +348,7 @@ def form_data_save(*, form: ApplicationForm, actor: User, data: dict[str, Any]) 
 def law_row_save(*, row: LawStandardRow, actor: User, products: Iterable[Product]) -> LawStandardRow:
     """Add or change a row of the list of laws and standards (products: those it applies to)."""
     application = row.form.application
-    require_consultant(actor, application)
-    _require_preparation(application)
+    _require_preparation(application, actor)
     chosen = list(products)
     scope_ids = set(application.scope.values_list("pk", flat=True))
     if any(product.pk not in scope_ids for product in chosen):
@@ -343,18 +361,14 @@ def law_row_save(*, row: LawStandardRow, actor: User, products: Iterable[Product
 
 def law_row_delete(*, row: LawStandardRow, actor: User) -> None:
     application = row.form.application
-    require_consultant(actor, application)
-    _require_preparation(application)
+    _require_preparation(application, actor)
     row.delete()
 
 
 def rendition_retry(*, rendition: FormRendition, actor: User) -> None:
     """Queue a failed version again (after the cause, e.g. a missing font, was fixed)."""
     application = rendition.form.application
-    if not (
-        actor.has_perm("applications.prepare_forms", application)
-        or (rendition.kind == Kind.SIGNED and actor.has_perm("applications.sign_forms", application))
-    ):
+    if not (_is_consultant(actor, application) or (rendition.kind == Kind.SIGNED and _is_signer(actor, application))):
         raise PermissionDenied(_("You can see this application but not change it."))
     now = timezone.now()
     with transaction.atomic():
@@ -380,8 +394,7 @@ def form_sign(
     """The enterprise signs the current version of a form: its seal, a handwritten signature, the
     signer's name and title, and an explicit confirmation. A signed version is rendered from it."""
     application = form.application
-    require_signer(actor, application)
-    require_status(application, SIGNING_STATUSES, _("The forms can only be signed once they are sent for signature."))
+    _require_signing(application, actor)
     if not confirmed:
         raise ValidationError(_("Please confirm that you have read the form and that its content is correct."))
     if not application.enterprise.seal:
@@ -451,8 +464,7 @@ def form_scan_upload(*, form: ApplicationForm, actor: User, upload: UploadedFile
     """The enterprise printed, signed and stamped the form by hand, and uploads the scan (PDF or
     image). The consultant then checks that it matches the generated version."""
     application = form.application
-    require_signer(actor, application)
-    require_status(application, SIGNING_STATUSES, _("The forms can only be signed once they are sent for signature."))
+    _require_signing(application, actor)
     if upload.size is None or upload.size > SCAN_MAX_BYTES:
         raise ValidationError(_("The scan is larger than 20 MB; please scan at a lower resolution."))
     kind = filetype.guess(upload.read(2048))
@@ -505,10 +517,7 @@ def _scan_record(form: ApplicationForm, actor: User, stored: StoredUpload) -> Fo
 def form_scan_review(*, scan: FormRendition, actor: User, matches: bool, comment: str = "") -> None:
     """The consultant compares the scan with the generated version: it matches, or it does not."""
     application = scan.form.application
-    require_consultant(actor, application)
-    require_status(
-        application, SIGNING_STATUSES, _("The scans can only be checked before the application is submitted.")
-    )
+    enforce(form_scan_review_problem(application, actor), permitted=_is_consultant(actor, application))
     comment = comment.strip()
     if not matches and not comment:
         raise ValidationError(_("Please say what does not match, so the enterprise can correct it."))
@@ -551,13 +560,20 @@ def enterprise_seal_save(*, enterprise: Enterprise, actor: User, content: bytes)
 # --- Paper copies -----------------------------------------------------------------------------
 
 
+def paper_shipment_record_problem(application: Application, actor: User) -> str | None:
+    """Why this actor cannot record paper copies sent for the application now; None when they can."""
+    if not _is_consultant(actor, application):
+        return _("Only the application's consultant records the paper copies.")
+    if application.submitted_at is None or application.is_closed:
+        return _("Paper copies are recorded once the application has been submitted.")
+    return None
+
+
 def paper_shipment_record(
     *, application: Application, actor: User, courier: str, tracking_number: str, sent_on: date
 ) -> PaperShipment:
     """The consultant mailed the signed paper copies to the certification body."""
-    require_consultant(actor, application)
-    if application.submitted_at is None or application.is_closed:
-        raise ValidationError(_("Paper copies are recorded once the application has been submitted."))
+    enforce(paper_shipment_record_problem(application, actor), permitted=_is_consultant(actor, application))
     with transaction.atomic():
         shipment = PaperShipment.objects.create(
             application=application,
@@ -575,11 +591,19 @@ def paper_shipment_record(
     return shipment
 
 
+def paper_shipment_receive_problem(application: Application, actor: User) -> str | None:
+    """Why this actor cannot record that the certification body received paper copies."""
+    if not (_is_consultant(actor, application) or actor.is_auditor):
+        return _("Only the consultant or the certification body's auditors record the receipt.")
+    return None
+
+
 def paper_shipment_receive(*, shipment: PaperShipment, actor: User, received_on: date) -> None:
     """The certification body received the paper copies (recorded by the consultant or an auditor)."""
+    problem = paper_shipment_receive_problem(shipment.application, actor)
+    if problem:
+        raise PermissionDenied(problem)
     application = shipment.application
-    if not (actor.has_perm("applications.prepare_forms", application) or actor.is_auditor):
-        raise PermissionDenied(_("Only the consultant or the certification body's auditors record the receipt."))
     if received_on < shipment.sent_on:
         raise ValidationError(_("The paper copies cannot arrive before they were sent."))
     if received_on > timezone.localdate():
@@ -696,7 +720,7 @@ def rendition_process(*, rendition_id: int, claim: str) -> bool:
 def renditions_sweep() -> int:
     """Send again the versions stuck in the queue: pending for a while (the broker may have been
     down when they were asked for), or 'rendering' long after their worker must have died."""
-    from applications.tasks.documents import form_render
+    from applications.tasks.forms import form_render
 
     now = timezone.now()
     generated = FormRendition.objects.exclude(kind=Kind.SCAN)

@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from applications import demo_documents
+from applications import demo_forms
 from applications.demo import DEMO_ENTERPRISES
 from applications.models import Application, FormRendition, PaperShipment
-from applications.services.documents import forms_overview
+from applications.services.forms import forms_overview
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ Status = Application.Status
 
 
 def test_the_demo_seal_is_a_red_ring_on_a_transparent_background() -> None:
-    seal = Image.open(io.BytesIO(demo_documents.draw_seal("杭州云帆办公家具有限公司")))
+    seal = Image.open(io.BytesIO(demo_forms.draw_seal("杭州云帆办公家具有限公司")))
     assert seal.mode == "RGBA"
     assert seal.getpixel((0, 0))[3] == 0
     red, green, _blue, alpha = seal.getpixel((seal.width // 2, seal.height // 2))
@@ -33,7 +33,7 @@ def test_seed_demo_sets_up_forms_seals_and_paper_copies_without_rendering() -> N
     call_command("seed_demo")
     one_per_state = [demo.name for demo in DEMO_ENTERPRISES]  # the audits' extra certificate holders have none
     for application in Application.objects.filter(enterprise__name__in=one_per_state).select_related("enterprise"):
-        has_forms = application.status in demo_documents.FORMS_FROM
+        has_forms = application.status in demo_forms.FORMS_FROM
         assert application.forms.count() == (6 if has_forms else 0), application.status
         assert bool(application.enterprise.seal) == has_forms, application.status
     assert not FormRendition.objects.exists(), "PDFs only with --with-pdfs"
@@ -45,8 +45,8 @@ def test_seed_demo_sets_up_forms_seals_and_paper_copies_without_rendering() -> N
 def test_with_pdfs_the_submitted_application_has_its_six_forms_signed() -> None:
     call_command("seed_demo")
     users = {}
-    assert demo_documents.seed(users, with_pdfs=True, statuses=[Status.SUBMITTED]) == 12
-    assert demo_documents.seed(users, with_pdfs=True, statuses=[Status.SUBMITTED]) == 0, "idempotent"
+    assert demo_forms.seed(users, with_pdfs=True, statuses=[Status.SUBMITTED]) == 12
+    assert demo_forms.seed(users, with_pdfs=True, statuses=[Status.SUBMITTED]) == 0, "idempotent"
     application = Application.objects.get(status=Status.SUBMITTED)
     states = forms_overview(application)
     assert all(state.signed and state.generated for state in states)

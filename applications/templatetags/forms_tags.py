@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from applications.models import Application, FormType
-from applications.services.documents import forms_overview
+from applications.services.forms import forms_overview
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ register = template.Library()
 WITHOUT_FORMS = (Application.Status.DRAFT, Application.Status.INFO_SUBMITTED)
 
 
-@register.inclusion_tag("applications/documents/includes/forms_card.html")
+@register.inclusion_tag("applications/forms/includes/forms_card.html")
 def forms_card(application: Application) -> dict[str, Any]:
     states = forms_overview(application)
     return {

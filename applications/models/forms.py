@@ -1,4 +1,4 @@
-"""The application documents (申请文件): six pre-filled forms per application, their rendered PDFs
+"""The application forms (申请文件): six pre-filled forms per application, their rendered PDFs
 (unsigned, signed in the portal, or scanned after signing on paper), the signatures, and the paper
 copies mailed to the certification body."""
 
@@ -16,7 +16,7 @@ from certportal.models import TimeStampedModel
 
 
 class FormType(models.TextChoices):
-    """The six documents of step 2, in the order the certification body files them."""
+    """The six forms of step 2, in the order the certification body files them."""
 
     BASIC_INFO = "basic_info", _("Enterprise basic information form")
     APPLICATION = "application", _("Service certification application form")
@@ -175,10 +175,6 @@ class FormRendition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form} v{self.version} ({self.kind})"
-
-    @property
-    def is_generated(self) -> bool:
-        return self.kind != self.Kind.SCAN
 
     @property
     def in_progress(self) -> bool:

@@ -1,4 +1,4 @@
-"""Forms for the application documents: the consultant's fields of each form, the list of laws and
+"""Forms for the application forms: the consultant's fields of each form, the list of laws and
 standards, signing, scans, the company seal and the paper copies."""
 
 from __future__ import annotations

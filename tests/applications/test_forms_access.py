@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from applications import services
 from applications.models import FormRendition, PaperShipment
-from applications.services.documents import rendition_process
+from applications.services.forms import rendition_process
 from tests.applications.evidence_samples import pdf_bytes
 from tests.conftest import client_for, put_in_status
 from tests.factories import complete_evidence, forms_prepared, forms_ready, seal_photo, signature_drawing

@@ -1,4 +1,4 @@
-"""The application documents: the six forms, generating and signing them, scans, downloads, the
+"""The application forms: the six forms, generating and signing them, scans, downloads, the
 company seal, and the paper copies mailed to the certification body."""
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from applications.forms import (
     SignForm,
 )
 from applications.models import Application, ApplicationForm, FormRendition, LawStandardRow, PaperShipment
-from applications.services.documents import PREPARATION_STATUSES, SIGNING_STATUSES, FormState, GenerationResult
 from applications.services.form_context import load_source
+from applications.services.forms import FormState, GenerationResult
 from certportal.lib.files import private_file_response
+from certportal.lib.guards import error_messages
 from certportal.lib.images import ImageProblem
 
 Status = Application.Status
@@ -37,12 +38,12 @@ Status = Application.Status
 # --- The forms page ----------------------------------------------------------------------------
 
 
-def _roles(request: HttpRequest, application: Application) -> dict[str, bool]:
+def _roles(request: HttpRequest, application: Application) -> dict[str, Any]:
     user = request.user
     return {
-        "can_prepare": user.has_perm("applications.prepare_forms", application)
-        and application.status in PREPARATION_STATUSES,
-        "can_sign": user.has_perm("applications.sign_forms", application) and application.status in SIGNING_STATUSES,
+        "prepare_problem": services.forms_prepare_problem(application, user),
+        "sign_problem": services.forms_sign_problem(application, user),
+        "scan_review_problem": services.form_scan_review_problem(application, user),
         "is_consultant": user.has_perm("applications.prepare_forms", application),
         "is_member": user.has_perm("applications.sign_forms", application),
         # The certification body's staff see the signed package; the drafts are for the parties.
@@ -74,29 +75,27 @@ def _render_form_list(request: HttpRequest, application: Application, shipment_f
             "enterprise": application.enterprise,
             "shipments": list(application.shipments.select_related("recorded_by")),
             "shipment_form": shipment_form,
-            "can_record_shipment": context["is_consultant"] and application.submitted_at is not None,
-            "can_record_receipt": context["is_consultant"] or request.user.is_auditor,
+            "shipment_problem": services.paper_shipment_record_problem(application, request.user),
+            "receipt_problem": services.paper_shipment_receive_problem(application, request.user),
             "has_forms": application.forms.exists(),
         }
     )
-    return render(request, "applications/documents/form_list.html", context)
+    return render(request, "applications/forms/form_list.html", context)
 
 
 def forms_table(request: HttpRequest, pk: int) -> HttpResponse:
     """The table of forms alone: the page polls it while versions are being generated."""
     application = get_application_for(request.user, pk)
-    return render(request, "applications/documents/includes/forms_table.html", _table_context(request, application))
+    return render(request, "applications/forms/includes/forms_table.html", _table_context(request, application))
 
 
 @require_POST
-def forms_generate(request: HttpRequest, pk: int) -> HttpResponse:
+def forms_generate_post(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
-    if not request.user.has_perm("applications.prepare_forms", application):
-        raise PermissionDenied(_("Only the application's consultant prepares the forms."))
     try:
         result = services.forms_generate(application=application, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         _report_generation(request, result)
     return redirect("applications:forms", pk=pk)
@@ -133,7 +132,7 @@ def form_detail(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
     roles = _roles(request, application)
     fields_form = None
     form_class = FIELDS_FORMS.get(form.form_type)
-    if form_class is not None and roles["can_prepare"]:
+    if form_class is not None and roles["prepare_problem"] is None:
         source = load_source(application)
         fields_form = form_class(request.POST or None, source=source, data_of_form=form.data)
         if request.method == "POST":
@@ -147,8 +146,8 @@ def form_detail(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
             )
     elif request.method == "POST":
         if not roles["is_consultant"]:
-            raise PermissionDenied(_("Only the application's consultant prepares the forms."))
-        messages.error(request, _("The forms can only be changed while the application is being prepared."))
+            raise PermissionDenied(roles["prepare_problem"])
+        messages.error(request, roles["prepare_problem"])
         return redirect("applications:form", pk=pk, form_type=form_type)
     state = _state(application, form)
     context = {
@@ -161,7 +160,7 @@ def form_detail(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
         "review_form": ScanReviewForm(),
         **roles,
     }
-    return render(request, "applications/documents/form_detail.html", context)
+    return render(request, "applications/forms/form_detail.html", context)
 
 
 def form_status(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
@@ -169,7 +168,7 @@ def form_status(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
     form = get_form_for(request.user, pk, form_type)
     context = {"application": form.application, "form": form, "state": _state(form.application, form)}
     context.update(_roles(request, form.application))
-    return render(request, "applications/documents/includes/form_status.html", context)
+    return render(request, "applications/forms/includes/form_status.html", context)
 
 
 @require_POST
@@ -178,7 +177,7 @@ def form_generate(request: HttpRequest, pk: int, form_type: str) -> HttpResponse
     try:
         result = services.forms_generate(application=form.application, actor=request.user, form_types=[form_type])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         _report_generation(request, result)
     return redirect("applications:form", pk=pk, form_type=form_type)
@@ -199,17 +198,17 @@ def law_row_edit(request: HttpRequest, pk: int, row_pk: int | None = None) -> Ht
             messages.success(request, _("Saved: %(row)s. Generate the list again to include it.") % {"row": row.name})
             return redirect(reverse("applications:form", args=[pk, "laws"]) + "#laws")
     context = {"application": form.application, "form": form, "row_form": row_form, "row": row if row_pk else None}
-    return render(request, "applications/documents/law_row_form.html", context)
+    return render(request, "applications/forms/law_row_form.html", context)
 
 
 @require_POST
-def law_row_delete(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
+def law_row_delete_post(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     form = get_form_for(request.user, pk, "laws", action="prepare")
     row = get_object_or_404(LawStandardRow, pk=row_pk, form=form)
     try:
         services.law_row_delete(row=row, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         messages.success(request, _("Removed: %(row)s.") % {"row": row.name})
     return redirect(reverse("applications:form", args=[pk, "laws"]) + "#laws")
@@ -218,7 +217,7 @@ def law_row_delete(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
 # --- Signing, scans ----------------------------------------------------------------------------
 
 
-def form_sign(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
+def form_signing_page(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
     form = get_form_for(request.user, pk, form_type, action="sign")
     application = form.application
     state = _state(application, form)
@@ -235,7 +234,7 @@ def form_sign(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
                 confirmed=sign_form.cleaned_data["confirmed"],
             )
         except (ValidationError, ImageProblem) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            error_messages(request, error)
         else:
             _report_signed(request, application, form)
             return redirect("applications:forms", pk=pk)
@@ -245,9 +244,9 @@ def form_sign(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
         "state": state,
         "sign_form": sign_form,
         "enterprise": application.enterprise,
-        "can_sign": application.status in SIGNING_STATUSES,
+        "sign_problem": services.forms_sign_problem(application, request.user),
     }
-    return render(request, "applications/documents/sign.html", context)
+    return render(request, "applications/forms/sign.html", context)
 
 
 def _report_signed(request: HttpRequest, application: Application, form: ApplicationForm) -> None:
@@ -267,7 +266,7 @@ def _report_signed(request: HttpRequest, application: Application, form: Applica
 
 
 @require_POST
-def form_scan_upload(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
+def form_scan_upload_post(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
     form = get_form_for(request.user, pk, form_type, action="sign")
     scan_form = ScanForm(request.POST, request.FILES)
     if not scan_form.is_valid():
@@ -277,7 +276,7 @@ def form_scan_upload(request: HttpRequest, pk: int, form_type: str) -> HttpRespo
     try:
         services.form_scan_upload(form=form, actor=request.user, upload=scan_form.cleaned_data["scan"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
     else:
         messages.success(request, _("Scan uploaded. Your consultant checks that it matches the generated form."))
     return redirect("applications:form", pk=pk, form_type=form_type)
@@ -302,7 +301,7 @@ def scan_review(request: HttpRequest, pk: int, rendition_pk: int) -> HttpRespons
                 comment=review.cleaned_data["comment"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            error_messages(request, error)
         else:
             if review.cleaned_data["matches"]:
                 messages.success(request, _("Scan confirmed: the form counts as signed."))
@@ -312,7 +311,7 @@ def scan_review(request: HttpRequest, pk: int, rendition_pk: int) -> HttpRespons
 
 
 @require_POST
-def rendition_retry(request: HttpRequest, pk: int, rendition_pk: int) -> HttpResponse:
+def rendition_retry_post(request: HttpRequest, pk: int, rendition_pk: int) -> HttpResponse:
     rendition = get_rendition_for(request.user, pk, rendition_pk)
     services.rendition_retry(rendition=rendition, actor=request.user)
     messages.info(request, _("Queued again. This page updates by itself when it is ready."))
@@ -342,7 +341,7 @@ def enterprise_seal(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Seal saved. It appears like this on the forms you sign."))
             return redirect("applications:enterprise_seal", pk=pk)
-    return render(request, "applications/documents/seal.html", {"enterprise": enterprise, "seal_form": seal_form})
+    return render(request, "applications/forms/seal.html", {"enterprise": enterprise, "seal_form": seal_form})
 
 
 def enterprise_seal_image(request: HttpRequest, pk: int) -> HttpResponse:
@@ -366,7 +365,7 @@ def shipment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.paper_shipment_record(application=application, actor=request.user, **shipment_form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            error_messages(request, error)
         else:
             messages.success(request, _("Paper copies recorded as sent."))
             return redirect(reverse("applications:forms", args=[pk]) + "#paper-copies")
@@ -387,7 +386,7 @@ def shipment_receive(request: HttpRequest, pk: int, shipment_pk: int) -> HttpRes
                 shipment=shipment, actor=request.user, received_on=receipt_form.cleaned_data["received_on"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            error_messages(request, error)
         else:
             messages.success(request, _("Receipt recorded."))
     return redirect(reverse("applications:forms", args=[pk]) + "#paper-copies")

@@ -28,7 +28,7 @@ from applications.models import (
     LawStandardRow,
     PaperShipment,
 )
-from applications.services import documents
+from applications.services import forms as form_services
 from certportal.accounts.models import User
 from certportal.lib import images
 
@@ -138,10 +138,10 @@ def seed_forms(application: Application, *, member: User) -> None:
     if application.status not in FORMS_FROM or application.forms.exists():
         return
     if not application.enterprise.seal:
-        documents.enterprise_seal_save(
+        form_services.enterprise_seal_save(
             enterprise=application.enterprise, actor=member, content=draw_seal(application.enterprise.name)
         )
-    forms = documents.application_forms_ensure(application=application)
+    forms = form_services.application_forms_ensure(application=application)
     forms[FormType.CONTRACT].data = CONTRACT_DATA
     forms[FormType.REMOTE_AUDIT].data = REMOTE_AUDIT_DATA
     for form in forms.values():
@@ -163,7 +163,7 @@ def render_pdfs(application: Application, *, member: User) -> int:
     rendered = 0
     if not FormRendition.objects.filter(form__application=application).exists():
         # The history is past: the consultant generated the forms back then, whatever the status now.
-        versions = documents.generate_versions(
+        versions = form_services.generate_versions(
             application=application, actor=application.consultant, queue=False
         ).queued
         _backdate(application, versions, EventKind.FORMS_GENERATED, before=Status.AWAITING_SIGNATURE)
@@ -172,7 +172,7 @@ def render_pdfs(application: Application, *, member: User) -> int:
     if application.status in SIGNED_FROM and not signed_before.exists():
         name = application.enterprise.legal_representative
         signed = [
-            documents.sign_version(
+            form_services.sign_version(
                 form=form,
                 actor=member,
                 signer_name=name,
@@ -224,7 +224,7 @@ def seed_shipment(application: Application) -> None:
 
 
 def _render(versions: list[FormRendition]) -> int:
-    return sum(documents.rendition_process(rendition_id=version.pk, claim="seed_demo") for version in versions)
+    return sum(form_services.rendition_process(rendition_id=version.pk, claim="seed_demo") for version in versions)
 
 
 def _demo_applications() -> list[tuple[Application, User]]:

@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from applications import services
 from applications.models import FormRendition, FormType, LawStandardRow
-from applications.models.documents import form_code
-from applications.services.documents import rendition_process
+from applications.models.forms import form_code
+from applications.services.forms import rendition_process
 from tests.conftest import put_in_status
 from tests.factories import VALID_ID_MALE, forms_prepared, seal_photo, signature_drawing
 from tests.helpers import pdf_text, squashed

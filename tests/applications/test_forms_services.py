@@ -20,7 +20,7 @@ from applications.models import (
     LawStandardRow,
     PaperShipment,
 )
-from applications.services.documents import form_state
+from applications.services.forms import form_state
 from tests.applications.evidence_samples import pdf_bytes
 from tests.conftest import put_in_status
 from tests.factories import (
@@ -38,7 +38,7 @@ pytestmark = pytest.mark.django_db
 Status = FormRendition.Status
 
 
-def states_by_type(application) -> dict[str, services.documents.FormState]:  # type: ignore[no-untyped-def]
+def states_by_type(application) -> dict[str, services.forms.FormState]:  # type: ignore[no-untyped-def]
     return {state.form_type.value: state for state in services.forms_overview(application)}
 
 
