@@ -16,12 +16,13 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from PIL import Image
 
 from applications import services
 from applications.models import EvidenceFile, EvidenceRequirement
 from applications.tasks.evidence import THUMBNAIL_JOB, evidence_thumbnail
 from certportal.lib import previews
-from tests.applications.evidence_samples import pdf_bytes, upload
+from tests.applications.evidence_samples import image_bytes, pdf_bytes, upload
 from tests.conftest import WorkerProcess, client_for
 
 Thumb = EvidenceFile.ThumbnailStatus
@@ -98,6 +99,8 @@ def test_a_pdf_bomb_kills_only_the_drawing_process_and_its_job_ends_failed(
     client = client_for(enterprise_user)
     page = client.get(reverse("applications:evidence_requirement", args=[requirement.pk])).content.decode()
     assert "evidence-placeholder-lg" in page
+    preview = client.get(reverse("applications:evidence_file_preview", args=[bomb.pk]))
+    assert "无法为此文件生成预览" in preview.content.decode() and "hx-trigger" not in preview.content.decode()
 
 
 @pytest.mark.django_db
@@ -128,6 +131,68 @@ def test_a_thumbnail_whose_worker_was_lost_on_every_delivery_ends_failed(evidenc
     evidence.refresh_from_db()
     assert evidence.thumbnail_status == Thumb.FAILED
     assert "Stopped after 3 attempts" in evidence.thumbnail_error
+
+
+# --- The preview page --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_pdfs_preview_is_an_image_of_its_pages_never_the_pdf_itself(
+    evidence_application, enterprise_user, private_media
+) -> None:  # type: ignore[no-untyped-def]
+    evidence = services.evidence_upload(
+        requirement=first_requirement(evidence_application),
+        actor=enterprise_user,
+        upload=upload("合同.pdf", pdf_bytes(2)),
+    )
+    client = client_for(enterprise_user)
+    url = reverse("applications:evidence_file_preview", args=[evidence.pk])
+    waiting = client.get(url)
+    assert waiting["Content-Type"].startswith("text/html")
+    html = waiting.content.decode()
+    assert "正在生成预览" in html and 'hx-trigger="every 2s"' in html
+    assert client.get(url, HTTP_HX_REQUEST="true").content.decode().startswith('<div id="preview-status"')
+    evidence_thumbnail(evidence.pk)
+    assert client.get(url, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true", "the waiting page reloads"
+    response = client.get(url)
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"].startswith("inline") and ".jpg" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xff\xd8") and b"%PDF" not in body
+    with Image.open(private_media / EvidenceFile.objects.get(pk=evidence.pk).preview.name) as preview:
+        assert preview.width == 1200
+        top = preview.convert("RGB").getpixel((600, 100))
+        bottom = preview.convert("RGB").getpixel((600, preview.height - 100))
+    assert top == pytest.approx((255, 255, 255), abs=8), "the first page is white"
+    assert bottom[0] > 200 and bottom[1] > 200 and bottom[2] < 60, "the second page, below it, is yellow"
+
+
+@pytest.mark.django_db
+def test_the_uploaded_file_itself_only_downloads_as_an_attachment(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+    evidence = services.evidence_upload(
+        requirement=first_requirement(evidence_application),
+        actor=enterprise_user,
+        upload=upload("合同.pdf", pdf_bytes()),
+    )
+    response = client_for(enterprise_user).get(reverse("applications:evidence_file", args=[evidence.pk]))
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+@pytest.mark.django_db
+def test_an_images_preview_is_drawn_again_without_its_metadata(
+    evidence_application, enterprise_user, private_media
+) -> None:  # type: ignore[no-untyped-def]
+    evidence = services.evidence_upload(
+        requirement=first_requirement(evidence_application),
+        actor=enterprise_user,
+        upload=upload("照片.png", image_bytes("PNG", (2400, 1800))),
+    )
+    evidence_thumbnail(evidence.pk)
+    evidence.refresh_from_db()
+    with Image.open(private_media / evidence.preview.name) as preview:
+        assert (preview.format, preview.size) == ("JPEG", (1200, 900))
+    with Image.open(private_media / evidence.thumbnail.name) as thumbnail:
+        assert max(thumbnail.size) == 320
 
 
 # --- Through a real worker ---------------------------------------------------------------------------
