@@ -177,7 +177,7 @@ class EvidenceFileAdmin(admin.ModelAdmin):
     list_filter = ["status", "is_current", "family", "thumbnail_status"]
     search_fields = ["original_name", "sha256", "requirement__application__reference"]
     list_select_related = ["requirement__application", "requirement__item", "uploaded_by"]
-    readonly_fields = ["file", "thumbnail"]
+    readonly_fields = ["file", "thumbnail", "preview"]
 
 
 # --- The application forms: looked at here, changed only through the portal's pages -------------

@@ -37,7 +37,7 @@ from applications.models import (
 from applications.services.evidence import evidence_requirements_ensure
 from certportal.accounts.models import User
 from certportal.lib.files import generated_name
-from certportal.lib.uploads import render_thumbnail
+from certportal.lib.previews import previews_render_trusted
 
 Status = Application.Status
 FileStatus = EvidenceFile.Status
@@ -104,8 +104,8 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 
 @cache
-def document_bytes(code: str, title: str, kind: str) -> tuple[bytes, bytes]:
-    """(content, thumbnail) of a small demo document for one item, as PNG or one-page PDF."""
+def document_bytes(code: str, title: str, kind: str) -> tuple[bytes, bytes, bytes]:
+    """(content, thumbnail, preview) of a small demo document for one item, as PNG or one-page PDF."""
     page = Image.new("RGB", (600, 800), "white")
     draw = ImageDraw.Draw(page)
     draw.rectangle((0, 0, 600, 130), fill=(179, 38, 30))
@@ -120,8 +120,8 @@ def document_bytes(code: str, title: str, kind: str) -> tuple[bytes, bytes]:
     output = io.BytesIO()
     page.save(output, format="PDF" if kind == "pdf" else "PNG")
     content = output.getvalue()
-    thumbnail = render_thumbnail(io.BytesIO(content), "pdf" if kind == "pdf" else "image") or b""
-    return content, thumbnail
+    drawn = previews_render_trusted(source=io.BytesIO(content), family="pdf" if kind == "pdf" else "image")
+    return content, drawn.thumbnail, drawn.preview
 
 
 def seed_application(application: Application, members: list[User], consultant: User) -> None:
@@ -173,12 +173,13 @@ def _demo_file(
 ) -> EvidenceFile:
     item = requirement.item
     kind = "png" if (int(item.code) if item.code.isdigit() else 0) % 3 == 0 else "pdf"
-    content, thumbnail = document_bytes(item.code, item.title_zh, kind)
+    content, thumbnail, preview = document_bytes(item.code, item.title_zh, kind)
     title = item.title_zh.split("（")[0][:20]
     original = f"{title}-{number}.{kind}"
     folder = f"evidence/{application.pk}"
     name = default_storage.save(generated_name(folder, original), ContentFile(content))
     thumbnail_name = _shared_thumbnail(folder, item.code, kind, thumbnail)
+    preview_name = _shared_thumbnail(folder, item.code, f"{kind}-preview", preview)
     reviewed = status != FileStatus.PENDING
     return EvidenceFile(
         requirement=requirement,
@@ -194,6 +195,7 @@ def _demo_file(
         reviewed_at=application.created_at + timedelta(days=1) if reviewed else None,
         review_reason=reason if status == FileStatus.REJECTED else "",
         thumbnail=thumbnail_name,
+        preview=preview_name,
         thumbnail_status=EvidenceFile.ThumbnailStatus.READY,
     )
 
@@ -202,7 +204,8 @@ _thumbnails: dict[tuple[str, str, str], str] = {}
 
 
 def _shared_thumbnail(folder: str, code: str, kind: str, content: bytes) -> str:
-    """Demo files of one item look alike: they share one thumbnail (saves a thousand small writes)."""
+    """Demo files of one item look alike: they share one thumbnail and one preview (saves a thousand
+    small writes)."""
     key = (folder, code, kind)
     if key not in _thumbnails or not default_storage.exists(_thumbnails[key]):
         _thumbnails[key] = default_storage.save(generated_name(f"{folder}/thumbnails", "t.jpg"), ContentFile(content))

@@ -296,6 +296,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-form-renditions": {"task": "applications.tasks.sweep_form_renditions", "schedule": 120.0},
 }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "certportal")
+# Thumbnails and previews are drawn in a child process with these limits: a PDF that inflates to
+# gigabytes kills that child, never the worker (certportal.lib.previews).
+PREVIEW_MEMORY_MB = env_int("PREVIEW_MEMORY_MB", 1024)
+PREVIEW_TIME_LIMIT = env_int("PREVIEW_TIME_LIMIT", 60)
 CELERY_TIMEZONE = TIME_ZONE
 # Reminders go to people whose part of an application has waited longer than this.
 REMINDER_AFTER_DAYS = env_int("REMINDER_AFTER_DAYS", 3)

@@ -5,24 +5,27 @@ from __future__ import annotations
 import logging
 import smtplib
 import socket
-from datetime import timedelta
 
 from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
 from django.utils import timezone
 
-from certportal.lib.broker import enqueue
+from certportal.lib import jobs
 from certportal.models import OutgoingEmail, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.timeout, ConnectionError)
 EMAIL_MAX_ATTEMPTS = 5
-# A pending job older than this was probably never delivered to the broker (it was down).
-STUCK_AFTER = timedelta(minutes=2)
-ABANDONED_AFTER = timedelta(minutes=15)
+EMAIL_JOB = jobs.JobKind(
+    model=OutgoingEmail,
+    task_name="certportal.tasks.email_send",
+    working=OutgoingEmail.Status.SENDING,
+    ready=OutgoingEmail.Status.SENT,
+    error="last_error",
+    max_deliveries=EMAIL_MAX_ATTEMPTS,
+)
 
 
 @shared_task(name="certportal.tasks.heartbeat", bind=True)
@@ -42,28 +45,20 @@ def heartbeat(self: Task) -> str:
     max_retries=EMAIL_MAX_ATTEMPTS - 1,
 )
 def email_send(self: Task, email_id: int) -> None:
-    """Send one recorded e-mail. Missing, already sent or being sent by another worker: nothing to do."""
-    claimed = OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.PENDING).update(
-        status=OutgoingEmail.Status.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+    """Send one recorded e-mail. Missing, already sent or being sent by another worker: nothing to do.
+    A dropped connection is tried again with backoff, up to EMAIL_MAX_ATTEMPTS deliveries."""
+    jobs.job_run(
+        EMAIL_JOB,
+        email_id,
+        claim=jobs.task_claim(self.request.id, email_id),
+        work=lambda: _send(email_id),
+        transient=TRANSIENT_MAIL_ERRORS,
     )
-    if not claimed:
-        return
-    email = OutgoingEmail.objects.get(pk=email_id)
-    try:
-        _build_message(email).send()
-    except TRANSIENT_MAIL_ERRORS as error:
-        final = email.attempts >= EMAIL_MAX_ATTEMPTS
-        _record_mail_error(email, error, final=final)
-        if not final:
-            raise
-        return
-    except Exception as error:
-        logger.exception("e-mail %s failed", email.pk)
-        _record_mail_error(email, error, final=True)
-        return
-    OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
-    )
+
+
+def _send(email_id: int) -> jobs.Outcome:
+    _build_message(OutgoingEmail.objects.get(pk=email_id)).send()
+    return jobs.Outcome(fields={"sent_at": timezone.now()})
 
 
 def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
@@ -77,23 +72,7 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     return message
 
 
-def _record_mail_error(email: OutgoingEmail, error: Exception, *, final: bool) -> None:
-    status = OutgoingEmail.Status.FAILED if final else OutgoingEmail.Status.PENDING
-    OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=status, last_error=f"{type(error).__name__}: {error}", updated_at=timezone.now()
-    )
-
-
 @shared_task(name="certportal.tasks.sweep_pending_jobs")
 def sweep_pending_jobs() -> int:
-    """Send again the e-mails still pending after a while (the broker may have been down)."""
-    now = timezone.now()
-    # A worker killed while sending leaves the row claimed; give it back after a generous delay.
-    OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, updated_at__lt=now - ABANDONED_AFTER).update(
-        status=OutgoingEmail.Status.PENDING, updated_at=now
-    )
-    stuck = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, updated_at__lt=now - STUCK_AFTER)
-    count = 0
-    for email_id in stuck.values_list("pk", flat=True)[:500]:
-        count += enqueue(email_send, email_id)
-    return count
+    """Send again the e-mails the broker never got (it may have been down) or a dead worker left."""
+    return jobs.job_sweep(EMAIL_JOB)

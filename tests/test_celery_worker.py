@@ -65,7 +65,7 @@ def test_enqueue_when_redis_is_down_fails_fast_without_raising(tmp_path) -> None
 @pytest.mark.django_db
 def test_sweeper_resends_stale_pending_emails(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     sent: list[int] = []
-    monkeypatch.setattr("certportal.tasks.enqueue", lambda task, email_id: sent.append(email_id) or True)
+    monkeypatch.setattr("certportal.lib.jobs.enqueue", lambda task, email_id: sent.append(email_id) or True)
     fresh = OutgoingEmail.objects.create(to=["a@example.com"], subject="new", body_text="b")
     stale = OutgoingEmail.objects.create(to=["a@example.com"], subject="old", body_text="b")
     OutgoingEmail.objects.filter(pk=stale.pk).update(updated_at=stale.updated_at.replace(year=2020))

@@ -147,6 +147,7 @@ class FormRendition(models.Model):
     # The Celery task that claimed the job: the same task delivered again after its worker died
     # may take the job over at once.
     task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     scan_review = models.CharField(_("check of the scan"), max_length=20, choices=ScanReview.choices, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

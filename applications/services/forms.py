@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import filetype
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -48,8 +47,8 @@ from applications.services.form_context import (
     missing_fields,
 )
 from certportal.accounts.models import User
-from certportal.lib import images
-from certportal.lib.broker import enqueue, enqueue_on_commit
+from certportal.lib import images, jobs
+from certportal.lib.broker import enqueue_on_commit
 from certportal.lib.files import generated_name
 from certportal.lib.guards import enforce
 from certportal.lib.uploads import StoredUpload, UploadRefused, upload_store
@@ -68,8 +67,15 @@ PREPARATION_STATUSES = (Status.FORMS_PREPARATION, Status.AWAITING_SIGNATURE, Sta
 SIGNING_STATUSES = (Status.AWAITING_SIGNATURE, Status.RETURNED)
 SCAN_MAX_BYTES = 20 * 1024 * 1024
 SCAN_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-# A pending version older than this was probably never handed to the broker (it was down).
-STUCK_AFTER = timedelta(minutes=2)
+# Generated versions are jobs of the job machine; scans are uploaded, not rendered.
+RENDITION_JOB = jobs.JobKind(
+    model=FormRendition,
+    task_name="applications.tasks.form_render",
+    working=RenderStatus.RENDERING,
+    claimed_at="started_at",
+    finished="finished_at",
+    scope=~Q(kind=Kind.SCAN),
+)
 
 # The list of laws and standards starts with what applies to every enterprise under GB/T 27922;
 # the consultant adds the product standards.
@@ -370,12 +376,8 @@ def rendition_retry(*, rendition: FormRendition, actor: User) -> None:
     application = rendition.form.application
     if not (_is_consultant(actor, application) or (rendition.kind == Kind.SIGNED and _is_signer(actor, application))):
         raise PermissionDenied(_("You can see this application but not change it."))
-    now = timezone.now()
     with transaction.atomic():
-        updated = FormRendition.objects.filter(pk=rendition.pk, status=RenderStatus.FAILED).update(
-            status=RenderStatus.PENDING, error="", task_id="", updated_at=now
-        )
-        if updated:
+        if jobs.job_retry(RENDITION_JOB, rendition.pk):
             _enqueue_render(rendition)
 
 
@@ -662,7 +664,7 @@ def rendition_pdf(rendition: FormRendition) -> bytes:
 
 def abandoned_after() -> timedelta:
     """A version still 'rendering' after the hard time limit has lost its worker."""
-    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
+    return RENDITION_JOB.abandoned_after()
 
 
 def rendition_process(*, rendition_id: int, claim: str) -> bool:
@@ -673,72 +675,25 @@ def rendition_process(*, rendition_id: int, claim: str) -> bool:
     after its worker was killed takes the job over; so does anyone once the job has been
     'rendering' for longer than the hard time limit.
     """
-    now = timezone.now()
-    claimable = (
-        Q(status=RenderStatus.PENDING)
-        | Q(status=RenderStatus.RENDERING, task_id=claim)
-        | Q(status=RenderStatus.RENDERING, started_at__lt=now - abandoned_after())
-    )
-    claimed = (
-        FormRendition.objects.filter(claimable, pk=rendition_id)
-        .exclude(kind=Kind.SCAN)
-        .update(status=RenderStatus.RENDERING, task_id=claim, started_at=now, updated_at=now, error="")
-    )
-    if not claimed:
-        return False
+    outcome = jobs.job_run(RENDITION_JOB, rendition_id, claim=claim, work=lambda: _rendition_store(rendition_id))
+    return outcome == jobs.READY
+
+
+def _rendition_store(rendition_id: int) -> jobs.Outcome:
     from certportal.lib import pdf
 
     rendition = FormRendition.objects.select_related("form__application", "signature", "source").get(pk=rendition_id)
-    try:
-        content = rendition_pdf(rendition)
-        stored = pdf.store_pdf(content, f"forms/{rendition.form.application_id}/{uuid.uuid4().hex}.pdf")
-    except Exception as error:
-        logger.exception("rendering form version %s failed", rendition_id)
-        FormRendition.objects.filter(pk=rendition_id, status=RenderStatus.RENDERING, task_id=claim).update(
-            status=RenderStatus.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
-        return False
-    finished = timezone.now()
-    updated = FormRendition.objects.filter(pk=rendition_id, status=RenderStatus.RENDERING, task_id=claim).update(
-        status=RenderStatus.READY,
-        file=stored.name,
-        sha256=stored.sha256,
-        size=stored.size,
-        finished_at=finished,
-        updated_at=finished,
+    content = rendition_pdf(rendition)
+    stored = pdf.store_pdf(content, f"forms/{rendition.form.application_id}/{uuid.uuid4().hex}.pdf")
+    return jobs.Outcome(
+        fields={"file": stored.name, "sha256": stored.sha256, "size": stored.size}, stored=[stored.name]
     )
-    if not updated:
-        # Someone else took the job over meanwhile (we ran past the hard limit); theirs counts.
-        default_storage.delete(stored.name)
-        return False
-    return True
 
 
 def renditions_sweep() -> int:
     """Send again the versions stuck in the queue: pending for a while (the broker may have been
     down when they were asked for), or 'rendering' long after their worker must have died."""
-    from applications.tasks.forms import form_render
-
-    now = timezone.now()
-    generated = FormRendition.objects.exclude(kind=Kind.SCAN)
-    abandoned = list(
-        generated.filter(status=RenderStatus.RENDERING, started_at__lt=now - abandoned_after()).values_list(
-            "pk", flat=True
-        )[:500]
-    )
-    generated.filter(pk__in=abandoned, status=RenderStatus.RENDERING).update(
-        status=RenderStatus.PENDING, task_id="", updated_at=now
-    )
-    stuck = list(
-        generated.filter(status=RenderStatus.PENDING, updated_at__lt=now - STUCK_AFTER).values_list("pk", flat=True)[
-            :500
-        ]
-    )
-    generated.filter(pk__in=stuck).update(updated_at=now)
-    return sum(enqueue(form_render, rendition_id) for rendition_id in [*abandoned, *stuck])
+    return jobs.job_sweep(RENDITION_JOB)
 
 
 # --- Workflow preconditions (listed in applications.workflow) --------------------------------------

@@ -1,8 +1,9 @@
-"""Evidence tasks: thumbnails of images and PDFs, ZIP archives of the accepted evidence, and the
-sweeper that re-sends jobs the broker never got.
+"""Evidence tasks: thumbnails and previews of images and PDFs, ZIP archives of the accepted
+evidence, and the sweeper that re-sends jobs the broker never got.
 
-Each task takes an id, re-fetches, returns quietly when the row is gone or the work is done, claims
-the work through a conditional update of its status, and ends in READY or FAILED with the error.
+Each task takes an id and runs its job through the job machine (certportal.lib.jobs): a missing row
+or a job already done is skipped quietly, the work is claimed through the row's status, and the job
+ends READY or FAILED with the error kept.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import tempfile
 import zipfile
 from datetime import datetime, timedelta
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -24,87 +25,82 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.models import EvidenceArchive, EvidenceFile
-from certportal.lib.broker import enqueue
+from certportal.lib import jobs
 from certportal.lib.files import generated_name, sha256_of
+from certportal.lib.previews import previews_render
 from certportal.lib.spreadsheets import csv_writer
-from certportal.lib.uploads import render_thumbnail
 
 logger = logging.getLogger(__name__)
 
 Thumb = EvidenceFile.ThumbnailStatus
 ArchiveStatus = EvidenceArchive.Status
-# A job pending this long was probably never delivered (the broker was down); one claimed this long
-# ago belonged to a worker that died.
-STUCK_AFTER = timedelta(minutes=2)
-ABANDONED_AFTER = timedelta(minutes=15)
-ARCHIVE_ABANDONED_AFTER = timedelta(minutes=45)
+ARCHIVE_TIME_LIMIT = 1900
 COPY_CHUNK = 1024 * 1024
 UNSAFE_IN_PATHS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
+THUMBNAIL_JOB = jobs.JobKind(
+    model=EvidenceFile,
+    task_name="applications.tasks.evidence.evidence_thumbnail",
+    status="thumbnail_status",
+    working=Thumb.WORKING,
+    updated="thumbnail_updated_at",
+    claim="thumbnail_task_id",
+    attempts="thumbnail_attempts",
+    error="thumbnail_error",
+)
+ARCHIVE_JOB = jobs.JobKind(
+    model=EvidenceArchive,
+    task_name="applications.tasks.evidence.evidence_archive_build",
+    working=ArchiveStatus.BUILDING,
+    finished="finished_at",
+    time_limit=ARCHIVE_TIME_LIMIT,
+)
 
-@shared_task(name="applications.tasks.evidence.evidence_thumbnail")
-def evidence_thumbnail(file_id: int) -> None:
-    """Make the thumbnail of one image or PDF (its first page)."""
-    now = timezone.now()
-    claimed = EvidenceFile.objects.filter(pk=file_id, thumbnail_status=Thumb.PENDING).update(
-        thumbnail_status=Thumb.WORKING, thumbnail_updated_at=now
+
+@shared_task(name="applications.tasks.evidence.evidence_thumbnail", bind=True)
+def evidence_thumbnail(self: Task, file_id: int) -> None:
+    """Make the thumbnail and the preview of one image or PDF, in a child process with limits."""
+    jobs.job_run(
+        THUMBNAIL_JOB, file_id, claim=jobs.task_claim(self.request.id, file_id), work=lambda: _previews(file_id)
     )
-    if not claimed:
-        return
+
+
+def _previews(file_id: int) -> jobs.Outcome:
     evidence = EvidenceFile.objects.select_related("requirement").get(pk=file_id)
-    try:
-        with evidence.file.open("rb") as stream:
-            content = render_thumbnail(stream, evidence.family)
-        if content is None:
-            EvidenceFile.objects.filter(pk=file_id).update(thumbnail_status=Thumb.NONE, thumbnail_updated_at=now)
-            return
-        folder = f"evidence/{evidence.requirement.application_id}/thumbnails"
-        name = default_storage.save(generated_name(folder, "thumbnail.jpg"), ContentFile(content))
-    except Exception as error:  # a damaged file must not retry forever: record why and stop
-        logger.warning("thumbnail of evidence file %s failed: %s", file_id, error)
-        EvidenceFile.objects.filter(pk=file_id).update(
-            thumbnail_status=Thumb.FAILED,
-            thumbnail_error=f"{type(error).__name__}: {error}"[:2000],
-            thumbnail_updated_at=timezone.now(),
-        )
-        return
-    EvidenceFile.objects.filter(pk=file_id).update(
-        thumbnail=name, thumbnail_status=Thumb.READY, thumbnail_error="", thumbnail_updated_at=timezone.now()
+    with evidence.file.open("rb") as stream:
+        drawn = previews_render(source=stream, family=evidence.family)
+    if drawn is None:
+        return jobs.Outcome(status=Thumb.NONE)
+    folder = f"evidence/{evidence.requirement.application_id}/thumbnails"
+    thumbnail = default_storage.save(generated_name(folder, "thumbnail.jpg"), ContentFile(drawn.thumbnail))
+    preview = default_storage.save(generated_name(folder, "preview.jpg"), ContentFile(drawn.preview))
+    return jobs.Outcome(
+        fields={"thumbnail": thumbnail, "preview": preview},
+        stored=[thumbnail, preview],
+        superseded=[evidence.thumbnail.name, evidence.preview.name],
     )
 
 
-@shared_task(name="applications.tasks.evidence.evidence_archive_build", soft_time_limit=1800, time_limit=1900)
-def evidence_archive_build(archive_id: int) -> None:
+@shared_task(
+    name="applications.tasks.evidence.evidence_archive_build",
+    bind=True,
+    soft_time_limit=ARCHIVE_TIME_LIMIT - 100,
+    time_limit=ARCHIVE_TIME_LIMIT,
+)
+def evidence_archive_build(self: Task, archive_id: int) -> None:
     """Build the ZIP of an application's accepted evidence: one folder per item, and manifest.csv
     with each file's SHA-256. Written to a temporary file, then to storage: never held in memory."""
-    claimed = EvidenceArchive.objects.filter(pk=archive_id, status=ArchiveStatus.PENDING).update(
-        status=ArchiveStatus.BUILDING, updated_at=timezone.now()
+    jobs.job_run(
+        ARCHIVE_JOB, archive_id, claim=jobs.task_claim(self.request.id, archive_id), work=lambda: _archive(archive_id)
     )
-    if not claimed:
-        return
+
+
+def _archive(archive_id: int) -> jobs.Outcome:
     archive = EvidenceArchive.objects.select_related("application", "requested_by").get(pk=archive_id)
-    try:
-        with translation.override(archive.requested_by.language or settings.LANGUAGE_CODE):
-            name, sha256, size, count = _build_archive(archive)
-    except Exception as error:
-        logger.exception("evidence archive %s failed", archive_id)
-        EvidenceArchive.objects.filter(pk=archive_id).update(
-            status=ArchiveStatus.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
-        return
-    EvidenceArchive.objects.filter(pk=archive_id).update(
-        status=ArchiveStatus.READY,
-        file=name,
-        sha256=sha256,
-        size=size,
-        file_count=count,
-        error="",
-        finished_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
+    with translation.override(archive.requested_by.language or settings.LANGUAGE_CODE):
+        name, sha256, size, count = _build_archive(archive)
+    fields = {"file": name, "sha256": sha256, "size": size, "file_count": count}
+    return jobs.Outcome(fields=fields, stored=[name])
 
 
 def _folder_name(code: str, title: str) -> str:
@@ -198,27 +194,10 @@ def _manifest_row(evidence: EvidenceFile, path: str) -> list[str]:
 
 @shared_task(name="applications.tasks.evidence.evidence_sweep")
 def evidence_sweep() -> int:
-    """Re-send thumbnails and archives still pending after a while, give back work a dead worker
-    held, and delete archives past their keeping time. Returns the number of jobs re-sent."""
-    now = timezone.now()
-    EvidenceFile.objects.filter(thumbnail_status=Thumb.WORKING, thumbnail_updated_at__lt=now - ABANDONED_AFTER).update(
-        thumbnail_status=Thumb.PENDING, thumbnail_updated_at=now
-    )
-    EvidenceArchive.objects.filter(status=ArchiveStatus.BUILDING, updated_at__lt=now - ARCHIVE_ABANDONED_AFTER).update(
-        status=ArchiveStatus.PENDING, updated_at=now
-    )
-    count = 0
-    stuck_thumbnails = EvidenceFile.objects.filter(
-        thumbnail_status=Thumb.PENDING, thumbnail_updated_at__lt=now - STUCK_AFTER
-    ).values_list("pk", flat=True)
-    for file_id in stuck_thumbnails[:500]:
-        count += enqueue(evidence_thumbnail, file_id)
-    stuck_archives = EvidenceArchive.objects.filter(
-        status=ArchiveStatus.PENDING, updated_at__lt=now - STUCK_AFTER
-    ).values_list("pk", flat=True)
-    for archive_id in stuck_archives[:100]:
-        count += enqueue(evidence_archive_build, archive_id)
-    _delete_old_archives(now - timedelta(days=settings.EVIDENCE_ARCHIVE_KEEP_DAYS))
+    """Re-send thumbnails and archives the broker never got or a dead worker left, and delete
+    archives past their keeping time. Returns the number of jobs re-sent."""
+    count = jobs.job_sweep(THUMBNAIL_JOB) + jobs.job_sweep(ARCHIVE_JOB, batch=100)
+    _delete_old_archives(timezone.now() - timedelta(days=settings.EVIDENCE_ARCHIVE_KEEP_DAYS))
     return count
 
 

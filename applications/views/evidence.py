@@ -315,9 +315,20 @@ def evidence_file_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evidence_file_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """Images and PDFs open in the browser (sandboxed, no sniffing); anything else downloads."""
+    """The image a worker drew of an image or PDF (never the uploaded file itself inline), or a page
+    that waits for it; other kinds of file download as attachments."""
     evidence = get_evidence_file_for(request.user, pk)
-    return private_file_response(request, evidence.file, filename=evidence.original_name, inline=True)
+    if not evidence.previewable:
+        return private_file_response(request, evidence.file, filename=evidence.original_name)
+    waiting = evidence.thumbnail_status in (EvidenceFile.ThumbnailStatus.PENDING, EvidenceFile.ThumbnailStatus.WORKING)
+    if request.htmx and not waiting:
+        return HttpResponse(headers={"HX-Refresh": "true"})  # the page reloads as the image, or says why not
+    if evidence.thumbnail_status == EvidenceFile.ThumbnailStatus.READY and evidence.preview:
+        stem = evidence.original_name.rsplit(".", 1)[0]
+        return private_file_response(request, evidence.preview, filename=f"{stem}.jpg", inline=True)
+    context = {"evidence": evidence, "application": evidence.requirement.application, "waiting": waiting}
+    template = "includes/preview_status.html" if request.htmx else "preview.html"
+    return render(request, f"applications/evidence/{template}", context)
 
 
 def evidence_file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -322,7 +322,9 @@ def rendition_download(request: HttpRequest, pk: int, rendition_pk: int) -> Http
     rendition = get_rendition_for(request.user, pk, rendition_pk)
     if rendition.status != FormRendition.Status.READY or not rendition.file:
         raise Http404(_("This version is not ready yet."))
-    return private_file_response(request, rendition.file, filename=rendition.download_name(), inline=True)
+    # Versions the portal generated open in the browser; an uploaded scan is only ever an attachment.
+    inline = rendition.kind != FormRendition.Kind.SCAN
+    return private_file_response(request, rendition.file, filename=rendition.download_name(), inline=inline)
 
 
 # --- The company seal --------------------------------------------------------------------------

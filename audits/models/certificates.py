@@ -123,6 +123,7 @@ class Certificate(TimeStampedModel):
     # The Celery task that claimed the rendering: the same task delivered again after its worker was
     # killed takes the job over instead of waiting for the sweeper.
     pdf_task_id = models.CharField(max_length=255, blank=True)
+    pdf_attempts = models.PositiveSmallIntegerField(default=0)
 
     objects = CertificateQuerySet.as_manager()
 

@@ -55,7 +55,6 @@ ZIP_MAX_UNCOMPRESSED = 1024 * 1024 * 1024
 ZIP_MAX_RATIO = 100
 ZIP_RATIO_CHECKED_ABOVE = 16 * 1024 * 1024
 ZIP_MAX_CONTENT_TYPES_BYTES = 1024 * 1024
-THUMBNAIL_SIZE = (320, 320)
 
 
 @dataclass(frozen=True)
@@ -528,45 +527,3 @@ class StreamingUploadHandler(TemporaryFileUploadHandler):
         self.file.size = self.received
         self.file.too_large = self.too_large  # type: ignore[attr-defined]
         return self.file
-
-
-# --- Thumbnails ------------------------------------------------------------------------------------
-
-
-def render_thumbnail(stream: IO[bytes], family: str) -> bytes | None:
-    """A small JPEG of an image or of a PDF's first page; None for kinds without a preview."""
-    if family == "image":
-        Image.MAX_IMAGE_PIXELS = settings.EVIDENCE_MAX_IMAGE_PIXELS
-        with Image.open(stream) as image:
-            image.draft("RGB", THUMBNAIL_SIZE)
-            picture = ImageOps.exif_transpose(image)
-            return _thumbnail_bytes(picture)
-    if family == "pdf":
-        import pypdfium2
-
-        document = pypdfium2.PdfDocument(stream)
-        try:
-            page = document[0]
-            width, height = page.get_size()
-            scale = min(THUMBNAIL_SIZE[0] / width, THUMBNAIL_SIZE[1] / height) * 2
-            bitmap = page.render(scale=scale)
-            picture = bitmap.to_pil()
-            page.close()
-            return _thumbnail_bytes(picture)
-        finally:
-            document.close()
-    return None
-
-
-def _thumbnail_bytes(picture: Image.Image) -> bytes:
-    picture.thumbnail(THUMBNAIL_SIZE)
-    if picture.mode in ("RGBA", "LA", "P"):
-        picture = picture.convert("RGBA")
-        background = Image.new("RGB", picture.size, "white")
-        background.paste(picture, mask=picture.getchannel("A"))
-        picture = background
-    elif picture.mode != "RGB":
-        picture = picture.convert("RGB")
-    output = io.BytesIO()
-    picture.save(output, format="JPEG", quality=80)
-    return output.getvalue()

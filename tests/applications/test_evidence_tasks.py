@@ -215,7 +215,7 @@ def test_sweeper_resends_stuck_jobs_and_deletes_old_archives(
     evidence_application, enterprise_user, consultant, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     sent: list[tuple[str, int]] = []
-    monkeypatch.setattr("applications.tasks.evidence.enqueue", lambda task, pk: sent.append((task.name, pk)) or True)
+    monkeypatch.setattr("certportal.lib.jobs.enqueue", lambda task, pk: sent.append((task.name, pk)) or True)
     long_ago = timezone.now() - timedelta(hours=1)
     fresh = uploaded(evidence_application, "1", enterprise_user, "新.png", image_bytes())
     stuck = uploaded(evidence_application, "1", enterprise_user, "旧.png", image_bytes())
@@ -226,12 +226,15 @@ def test_sweeper_resends_stuck_jobs_and_deletes_old_archives(
     EvidenceArchive.objects.filter(pk=waiting.pk).update(updated_at=long_ago)
     old = EvidenceArchive.objects.create(application=evidence_application, requested_by=consultant, status="ready")
     EvidenceArchive.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
-    assert evidence_sweep() == 2
+    # One policy for every job (certportal.lib.jobs): work a dead worker left is given back and sent
+    # again in the same sweep, as for forms and certificates.
+    assert evidence_sweep() == 3
     assert ("applications.tasks.evidence.evidence_thumbnail", stuck.pk) in sent
     assert ("applications.tasks.evidence.evidence_archive_build", waiting.pk) in sent
+    assert ("applications.tasks.evidence.evidence_thumbnail", abandoned.pk) in sent
     assert ("applications.tasks.evidence.evidence_thumbnail", fresh.pk) not in sent
     abandoned.refresh_from_db()
-    assert abandoned.thumbnail_status == Thumb.PENDING  # given back; re-sent by the next sweep
+    assert abandoned.thumbnail_status == Thumb.PENDING  # given back
     assert not EvidenceArchive.objects.filter(pk=old.pk).exists()
 
 

@@ -462,6 +462,9 @@ def test_preview_is_inline_only_for_images_and_pdfs_and_sandboxed(
     evidence = services.evidence_upload(
         requirement=requirement_of(evidence_application, "1"), actor=enterprise_user, upload=upload(name, content)
     )
+    from applications.tasks.evidence import evidence_thumbnail
+
+    evidence_thumbnail(evidence.pk)  # the preview shown inline is the image the worker drew
     response = client_for(enterprise_user).get(reverse("applications:evidence_file_preview", args=[evidence.pk]))
     assert response["Content-Disposition"].startswith("inline" if inline else "attachment")
     assert response["X-Content-Type-Options"] == "nosniff"

@@ -250,3 +250,18 @@ def test_a_bad_shipment_keeps_what_was_typed_and_says_what_is_wrong(awaiting, co
     assert "日期不能晚于今天。" in page
     assert page.count("is-invalid") == 2
     assert not PaperShipment.objects.exists()
+
+
+def test_an_uploaded_scan_downloads_only_as_an_attachment_generated_versions_open_inline(
+    awaiting, enterprise_user, rendered_laws
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.applications.evidence_samples import pdf_bytes
+
+    scan = SimpleUploadedFile("scan.pdf", pdf_bytes(), content_type="application/pdf")
+    client = client_for(enterprise_user)
+    assert client.post(url("form_scan", awaiting.pk, "laws"), {"scan": scan}).status_code == 302
+    uploaded = FormRendition.objects.get(kind="scan")
+    response = client.get(url("rendition", awaiting.pk, uploaded.pk))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert client.get(url("rendition", awaiting.pk, rendered_laws.pk))["Content-Disposition"].startswith("inline")

@@ -115,7 +115,7 @@ def test_the_sweeper_sends_stuck_and_abandoned_versions_again(application, consu
     FormRendition.objects.filter(pk=rendering.pk).update(status=Status.RENDERING, started_at=now)
     FormRendition.objects.filter(pk=ready.pk).update(status=Status.READY, updated_at=now - timedelta(hours=1))
     sent: list[int] = []
-    monkeypatch.setattr(documents, "enqueue", lambda task, pk: sent.append(pk) or True)
+    monkeypatch.setattr("certportal.lib.jobs.enqueue", lambda task, pk: sent.append(pk) or True)
     assert sweep_form_renditions() == 2
     assert sorted(sent) == sorted([stuck.pk, abandoned.pk])
     assert FormRendition.objects.get(pk=abandoned.pk).status == Status.PENDING

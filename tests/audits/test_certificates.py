@@ -359,7 +359,7 @@ def test_a_failed_render_keeps_the_error(certificate, monkeypatch) -> None:  # t
 @pytest.mark.django_db
 def test_the_sweeper_resends_stuck_jobs_and_frees_abandoned_ones(certificate, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     sent: list[int] = []
-    monkeypatch.setattr("audits.tasks.enqueue", lambda task, pk: sent.append(pk) or True)
+    monkeypatch.setattr("certportal.lib.jobs.enqueue", lambda task, pk: sent.append(pk) or True)
     assert sweep_certificate_pdfs() == 0, "fresh jobs are left to the worker"
     long_ago = timezone.now() - datetime.timedelta(hours=1)
     Certificate.objects.filter(pk=certificate.pk).update(

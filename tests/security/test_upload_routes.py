@@ -202,15 +202,15 @@ UPLOADS: dict[str, Upload] = {
         ("applications.forms.evidence.EvidenceReplaceForm.file",), ("applications.EvidenceFile.file",), evidence_replace
     ),
     "applications:form_sign": Upload(
-        ("applications.forms.documents.SignForm.signature_file",),
+        ("applications.forms.application_forms.SignForm.signature_file",),
         ("applications.FormSignature.seal", "applications.FormSignature.signature_image"),
         form_sign,
     ),
     "applications:form_scan": Upload(
-        ("applications.forms.documents.ScanForm.scan",), ("applications.FormRendition.file",), form_scan
+        ("applications.forms.application_forms.ScanForm.scan",), ("applications.FormRendition.file",), form_scan
     ),
     "applications:enterprise_seal": Upload(
-        ("applications.forms.documents.SealForm.image",), ("applications.Enterprise.seal",), enterprise_seal
+        ("applications.forms.application_forms.SealForm.image",), ("applications.Enterprise.seal",), enterprise_seal
     ),
     "audits:photo_upload": Upload(
         ("audits.forms.rounds.PhotoForm.photo",), ("audits.CheckInPhoto.file",), photo_upload
@@ -222,6 +222,7 @@ UPLOADS: dict[str, Upload] = {
 # Model file fields no upload fills: the portal writes them itself (thumbnails, rendered PDFs, archives).
 WRITTEN_BY_THE_PORTAL = {
     "applications.EvidenceFile.thumbnail",
+    "applications.EvidenceFile.preview",
     "applications.EvidenceArchive.file",
     "applications.FormRendition.file",
     "audits.Certificate.pdf_file",

@@ -119,8 +119,9 @@ def _fill(tenant: Tenant, auditor: User, certifier: User) -> None:
     evidence = EvidenceFile.objects.filter(requirement__application=application).first()
     evidence.file = _store(f"evidence/{application.pk}/a.pdf", PDF_BYTES)
     evidence.thumbnail = _store(f"evidence/{application.pk}/a-thumb.jpg", PNG_BYTES)
+    evidence.preview = _store(f"evidence/{application.pk}/a-preview.jpg", PNG_BYTES)
     evidence.thumbnail_status = EvidenceFile.ThumbnailStatus.READY
-    evidence.save(update_fields=["file", "thumbnail", "thumbnail_status"])
+    evidence.save(update_fields=["file", "thumbnail", "preview", "thumbnail_status"])
     objects["evidence"] = evidence
     objects["requirement"] = evidence.requirement
     objects["archive"] = EvidenceArchive.objects.create(
