@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,9 +15,10 @@ from applications.forms import ApplicationCreateForm, InviteConsultantForm, Scop
 from applications.models import Application
 from applications.models.application import TARGET_DAYS_MAX, TARGET_DAYS_MIN
 from applications.profile import manager_shortfall, profile_problems
+from certportal.lib.http import AuthenticatedHttpRequest
 
 
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = (
         Application.objects.visible_to(request.user)
         .select_related("enterprise", "consultant")
@@ -26,7 +27,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/application_list.html", {"applications": applications})
 
 
-def application_create(request: HttpRequest) -> HttpResponse:
+def application_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_enterprise_user:
         return redirect("applications:list")
     enterprise = get_enterprise_for(request.user, request.user.enterprise_id, write=True)
@@ -57,7 +58,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/application_form.html", context)
 
 
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     enterprise = application.enterprise
     actions = [
@@ -87,7 +88,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def application_transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -114,7 +115,7 @@ def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:detail", pk=pk)
 
 
-def application_scope(request: HttpRequest, pk: int) -> HttpResponse:
+def application_scope(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk, write=True)
     form = ScopeForm(
         request.POST or None,
@@ -135,7 +136,7 @@ def application_scope(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def consultant_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def consultant_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk, write=True)
     form = InviteConsultantForm(request.POST)
     if not form.is_valid():
@@ -155,7 +156,7 @@ def consultant_invite(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:detail", pk=pk)
 
 
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     invitation = get_invitation_for(request.user, token)
     if request.method == "POST":
         try:

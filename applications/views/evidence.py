@@ -21,6 +21,7 @@ from applications.checklist import Checklist, ItemState, checklist_for
 from applications.forms import AnswerForm, DocumentDetailsForm, EvidenceReplaceForm, EvidenceUploadForm, ReviewForm
 from applications.models import Application, EvidenceArchive, EvidenceFile, EvidenceItem, EvidenceRequirement
 from certportal.lib.files import private_file_response
+from certportal.lib.http import AuthenticatedHttpRequest
 from certportal.lib.uploads import accept_attribute, families_label, max_upload_bytes
 
 
@@ -33,7 +34,7 @@ def _checklist(application: Application) -> Checklist:
     return checklist
 
 
-def evidence_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     checklist = _checklist(application)
     can_archive = services.evidence_archive_problem(application, request.user) is None
@@ -62,7 +63,7 @@ def _state_of(checklist: Checklist, requirement: EvidenceRequirement) -> tuple[I
 
 
 def _requirement_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     requirement: EvidenceRequirement,
     *,
     upload_form: EvidenceUploadForm | None = None,
@@ -105,7 +106,7 @@ def _requirement_page(
     return render(request, "applications/evidence/requirement.html", context, status=status)
 
 
-def evidence_requirement(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_requirement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _requirement_page(request, get_requirement_for(request.user, pk))
 
 
@@ -114,7 +115,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     requirement = get_requirement_for(request.user, pk, write=True)
     application = requirement.application
     form = EvidenceUploadForm(request.POST, request.FILES, scope=application.scope.all())
@@ -160,7 +161,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     requirement = get_requirement_for(request.user, pk, write=True)
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -181,7 +182,7 @@ def evidence_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_requirement_review(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_requirement_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     requirement = get_requirement_for(request.user, pk)
     if not request.user.has_perm("applications.review_evidence", requirement.application):
         raise PermissionDenied(_("Only the application's consultant reviews the evidence."))
@@ -204,7 +205,7 @@ def evidence_requirement_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_file_review(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_file_for(request.user, pk, review=True)
     form = ReviewForm(request.POST)
     if not form.is_valid():
@@ -224,7 +225,7 @@ def evidence_file_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("applications:evidence_requirement", args=[evidence.requirement_id]) + "#files")
 
 
-def evidence_file_replace(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_replace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_file_for(request.user, pk, write=True)
     requirement = evidence.requirement
     scope = requirement.application.scope.all()
@@ -269,7 +270,7 @@ def evidence_file_replace(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/evidence/file_replace.html", context, status=400 if form.errors else 200)
 
 
-def evidence_file_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_file_for(request.user, pk, write=True)
     requirement = evidence.requirement
     initial = {
@@ -306,7 +307,7 @@ def evidence_file_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_file_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_file_for(request.user, pk, write=True)
     try:
         services.evidence_withdraw(evidence=evidence, actor=request.user)
@@ -317,18 +318,18 @@ def evidence_file_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("applications:evidence_requirement", args=[evidence.requirement_id]) + "#files")
 
 
-def evidence_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_file_for(request.user, pk)
     return private_file_response(request, evidence.file, filename=evidence.original_name)
 
 
-def evidence_file_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Images and PDFs open in the browser (sandboxed, no sniffing); anything else downloads."""
     evidence = get_evidence_file_for(request.user, pk)
     return private_file_response(request, evidence.file, filename=evidence.original_name, inline=True)
 
 
-def evidence_file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_thumbnail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_file_for(request.user, pk)
     if evidence.thumbnail_status != EvidenceFile.ThumbnailStatus.READY or not evidence.thumbnail:
         raise Http404(_("No thumbnail yet."))
@@ -337,13 +338,13 @@ def evidence_file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_archive_request(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_archive_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     archive = services.evidence_archive_request(application=application, actor=request.user)
     return redirect("applications:evidence_archive", pk=archive.pk)
 
 
-def evidence_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     archive = get_archive_for(request.user, pk)
     context = {"archive": archive, "application": archive.application}
     if request.htmx:
@@ -351,7 +352,7 @@ def evidence_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/evidence/archive.html", context)
 
 
-def evidence_archive_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_archive_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     archive = get_archive_for(request.user, pk)
     if archive.status != EvidenceArchive.Status.READY or not archive.file:
         raise Http404(_("This ZIP is not ready."))

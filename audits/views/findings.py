@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,11 +16,12 @@ from audits.forms import FindingAnswerForm, FindingForm, FindingVerifyForm
 from audits.models import Finding
 from audits.views.helpers import add_errors
 from certportal.lib.files import private_file_response
+from certportal.lib.http import AuthenticatedHttpRequest
 
 Status = Application.Status
 
 
-def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_audited_application_for(request.user, pk)
     findings = list(application.findings.select_related("indicator", "audit_round", "raised_by").order_by("number"))
     context = {
@@ -33,7 +34,7 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/finding_list.html", context)
 
 
-def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_audited_application_for(request.user, pk, perm="audits.run_audits")
     sheet = services.score_sheet_ensure(application)
     sheet.application = application
@@ -64,12 +65,12 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/finding_form.html", {"application": application, "form": form})
 
 
-def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for(request.user, pk)
     return render(request, "audits/finding_detail.html", _finding_context(request, finding))
 
 
-def _finding_context(request: HttpRequest, finding: Finding, **forms: object) -> dict[str, object]:
+def _finding_context(request: AuthenticatedHttpRequest, finding: Finding, **forms: object) -> dict[str, object]:
     application = finding.application
     open_application = not application.is_closed
     can_answer = request.user.has_perm("audits.respond_to_audits", application) and open_application
@@ -95,7 +96,7 @@ def _finding_context(request: HttpRequest, finding: Finding, **forms: object) ->
 
 
 @require_POST
-def finding_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for(request.user, pk, action="answer")
     form = FindingAnswerForm(request.POST, request.FILES)
     if form.is_valid():
@@ -118,7 +119,7 @@ def finding_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def finding_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for(request.user, pk, action="verify")
     form = FindingVerifyForm(request.POST)
     if form.is_valid():
@@ -141,6 +142,6 @@ def finding_verify(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/finding_detail.html", _finding_context(request, finding, verify_form=form))
 
 
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_for(request.user, pk)
     return private_file_response(request, evidence.file, filename=evidence.original_name)

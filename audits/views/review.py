@@ -16,6 +16,7 @@ from audits.access import require
 from audits.forms import ReviewForm
 from audits.review import REVIEW_SECTIONS
 from audits.views.helpers import add_errors
+from certportal.lib.http import AuthenticatedHttpRequest
 from certportal.templatetags.portal import yes_no
 
 Status = Application.Status
@@ -23,7 +24,7 @@ TARGETS = {"start": Status.UNDER_REVIEW, "accept": Status.AUDIT_PREPARATION, "re
 PROFILE_FIELDS = [name for name in REQUIRED_FIELDS if name != "name"] + ["website", "phone", "certifications_held"]
 
 
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The application's package for the auditor, with the review decision."""
     application = get_application_for(request.user, pk)
     require(

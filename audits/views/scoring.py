@@ -23,16 +23,17 @@ from audits.models import Indicator, IndicatorScore, ScoreSheet, SpecialItem
 from audits.scoring import ScoreResult
 from audits.services.scoring import SCORING_STATUSES, scored_indicators
 from audits.views.helpers import add_errors, error_messages
+from certportal.lib.http import AuthenticatedHttpRequest
 
 Status = Application.Status
 
 
-def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def score_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk)
     return render(request, "audits/score_sheet.html", _sheet_context(request, sheet))
 
 
-def _sheet_context(request: HttpRequest, sheet: ScoreSheet, **extra: Any) -> dict[str, Any]:
+def _sheet_context(request: AuthenticatedHttpRequest, sheet: ScoreSheet, **extra: Any) -> dict[str, Any]:
     application = sheet.application
     editable = request.user.has_perm("audits.run_audits", application) and application.status in SCORING_STATUSES
     indicators = scored_indicators(sheet)
@@ -90,7 +91,7 @@ def subtotals(indicators: list[Indicator], result: ScoreResult) -> list[dict[str
 
 
 @require_POST
-def indicator_save(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+def indicator_save(request: AuthenticatedHttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     """Save one indicator. From htmx: the row again (with any error next to its field) and the total
     (out of band). Without JavaScript: back to the sheet."""
     sheet = get_score_sheet_for(request.user, pk, write=True)
@@ -131,7 +132,7 @@ def _row_response(
 
 
 @require_POST
-def special_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def special_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk, write=True)
     form = SpecialItemForm(request.POST)
     if form.is_valid():
@@ -153,7 +154,7 @@ def special_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def special_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def special_item_delete(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk, write=True)
     item = get_object_or_404(SpecialItem, pk=item_pk, sheet=sheet)
     try:
@@ -166,7 +167,7 @@ def special_item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResp
 
 
 @require_POST
-def recommendation_save(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk, write=True)
     form = RecommendationForm(request.POST)
     if form.is_valid():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from certportal.accounts import services
 from certportal.accounts.forms import AccountSettingsForm, SignupForm
+from certportal.lib.http import AuthenticatedHttpRequest
 
 
 @login_not_required
@@ -40,7 +41,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccountSettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
