@@ -23,7 +23,7 @@ UNREACHABLE_REDIS = "redis://:hunter2@127.0.0.1:1/0"
 
 
 @pytest.fixture
-def worker_alive(db) -> WorkerHeartbeat:  # type: ignore[no-untyped-def]
+def worker_alive(db) -> WorkerHeartbeat:
     return WorkerHeartbeat.objects.create(hostname="celery@web-internal-7", beat_at=timezone.now())
 
 
@@ -55,7 +55,7 @@ def test_storage_probe_leaves_no_file_behind(client: Client, redis_server: str, 
     assert list(storage_files(default_storage)) == []
 
 
-def test_broken_storage_takes_the_process_out(client: Client, settings, tmp_path: Path, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_broken_storage_takes_the_process_out(client: Client, settings, tmp_path: Path, worker_alive) -> None:
     not_a_folder = tmp_path / "media-is-a-file"
     not_a_folder.write_text("")
     settings.MEDIA_ROOT = not_a_folder
@@ -67,7 +67,7 @@ def test_broken_storage_takes_the_process_out(client: Client, settings, tmp_path
     assert str(tmp_path) not in json.dumps(body)
 
 
-def test_redis_down_is_reported_but_pages_still_work(client: Client, settings, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_redis_down_is_reported_but_pages_still_work(client: Client, settings, worker_alive) -> None:
     settings.CELERY_BROKER_URL = UNREACHABLE_REDIS
     status, body = health(client)
     assert status == 200, "web processes keep serving while Redis is away; e-mails wait in the database"
@@ -77,7 +77,7 @@ def test_redis_down_is_reported_but_pages_still_work(client: Client, settings, w
     assert "hunter2" not in json.dumps(body)
 
 
-def test_redis_can_be_made_essential(client: Client, settings, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_redis_can_be_made_essential(client: Client, settings, worker_alive) -> None:
     settings.CELERY_BROKER_URL = UNREACHABLE_REDIS
     settings.HEALTH_ESSENTIAL_CHECKS = ["database", "storage", "redis"]
     status, body = health(client)
@@ -85,7 +85,7 @@ def test_redis_can_be_made_essential(client: Client, settings, worker_alive) -> 
     assert body["status"] == "failing"
 
 
-def test_stale_worker_heartbeat_is_reported(client: Client, redis_server: str, settings) -> None:  # type: ignore[no-untyped-def]
+def test_stale_worker_heartbeat_is_reported(client: Client, redis_server: str, settings) -> None:
     WorkerHeartbeat.objects.create(
         hostname="w1", beat_at=timezone.now() - timedelta(seconds=settings.HEALTH_WORKER_MAX_AGE + 30)
     )
@@ -97,7 +97,7 @@ def test_stale_worker_heartbeat_is_reported(client: Client, redis_server: str, s
     assert body["checks"]["workers"]["heartbeat_age_seconds"] >= settings.HEALTH_WORKER_MAX_AGE + 30
 
 
-def test_no_worker_ever_seen_fails_when_workers_are_essential(client: Client, redis_server: str, settings) -> None:  # type: ignore[no-untyped-def]
+def test_no_worker_ever_seen_fails_when_workers_are_essential(client: Client, redis_server: str, settings) -> None:
     settings.HEALTH_ESSENTIAL_CHECKS = ["database", "storage", "workers"]
     status, body = health(client)
     assert status == 503
@@ -110,13 +110,13 @@ def test_no_worker_ever_seen_fails_when_workers_are_essential(client: Client, re
     }
 
 
-def test_health_answers_plain_http_from_the_load_balancer(client: Client, settings, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_health_answers_plain_http_from_the_load_balancer(client: Client, settings, worker_alive) -> None:
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/").status_code == 301
     assert client.get("/health/").status_code == 200
 
 
-def test_health_is_read_only(client: Client, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_health_is_read_only(client: Client, worker_alive) -> None:
     assert client.head("/health/").status_code == 200
     assert client.post("/health/").status_code == 405
 

@@ -28,7 +28,7 @@ def test_local_storage_streams_the_file_under_its_original_name(private_media: P
     assert "X-Accel-Redirect" not in response
 
 
-def test_behind_nginx_the_view_only_names_the_file_for_x_accel_redirect(private_media: Path, settings) -> None:  # type: ignore[no-untyped-def]
+def test_behind_nginx_the_view_only_names_the_file_for_x_accel_redirect(private_media: Path, settings) -> None:
     settings.MEDIA_X_ACCEL_REDIRECT_PREFIX = "/_protected_media/"
     file = stored_file("evidence/1/abc.pdf", PDF)
     response = private_file_response(RequestFactory().get("/"), file, filename=CHINESE_NAME, inline=True)
@@ -41,7 +41,7 @@ def test_behind_nginx_the_view_only_names_the_file_for_x_accel_redirect(private_
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_x_accel_redirect_quotes_odd_names(private_media: Path, settings) -> None:  # type: ignore[no-untyped-def]
+def test_x_accel_redirect_quotes_odd_names(private_media: Path, settings) -> None:
     settings.MEDIA_X_ACCEL_REDIRECT_PREFIX = "/_protected_media/"
     file = stored_file("legacy/合同 副本.pdf", PDF)
     response = private_file_response(RequestFactory().get("/"), file, filename="合同.pdf")

@@ -26,7 +26,7 @@ PUBLIC = {
 }
 
 
-def walk(patterns, prefix: str = "", namespace: str = ""):  # type: ignore[no-untyped-def]
+def walk(patterns, prefix: str = "", namespace: str = ""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
 
 
-def log_in(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
+def log_in(client: Client, username: str, password: str):
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR="10.0.0.7")
 
 
@@ -47,7 +47,7 @@ def test_login_page_is_chinese(client: Client) -> None:
     assert "忘记密码" in page
 
 
-def test_lockout_after_repeated_failures(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_lockout_after_repeated_failures(client: Client, settings) -> None:
     UserFactory(username="wang")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert log_in(client, "wang", "wrong").status_code == 200
@@ -58,7 +58,7 @@ def test_lockout_after_repeated_failures(client: Client, settings) -> None:  # t
     assert log_in(client, "wang", PASSWORD).status_code == 429
 
 
-def test_lockout_ends_after_the_cool_off(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_lockout_ends_after_the_cool_off(client: Client, settings) -> None:
     UserFactory(username="wang")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         log_in(client, "wang", "wrong")
@@ -67,7 +67,7 @@ def test_lockout_ends_after_the_cool_off(client: Client, settings) -> None:  # t
     assert log_in(client, "wang", PASSWORD).status_code == 302
 
 
-def test_lockout_of_one_user_leaves_others_alone(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_lockout_of_one_user_leaves_others_alone(client: Client, settings) -> None:
     UserFactory(username="wang")
     UserFactory(username="li")
     for _ in range(settings.AXES_FAILURE_LIMIT):

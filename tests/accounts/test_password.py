@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_password_reset_queues_an_email_then_the_link_sets_a_new_password(
     client: Client, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     user = UserFactory(email="li@example.com", language="zh-hans")
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(reverse("accounts:password_reset"), {"email": "li@example.com"})

@@ -22,7 +22,7 @@ GOOD = {
 }
 
 
-def sign_up(client: Client, **changes: str):  # type: ignore[no-untyped-def]
+def sign_up(client: Client, **changes: str):
     return client.post(reverse("accounts:signup"), {**GOOD, **changes})
 
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ["enterprise_user", "other_enterprise_user", "consultant", "other_consultant", "auditor", "certifier"]
 
 
-def check(request: pytest.FixtureRequest, method: str, url: str, expected: dict[str, int], data=None) -> None:  # type: ignore[no-untyped-def]
+def check(request: pytest.FixtureRequest, method: str, url: str, expected: dict[str, int], data=None) -> None:
     """Each persona gets the expected status (404 unless named); anonymous is sent to log in."""
     anonymous = getattr(Client(), method)(url, data or {})
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.url, url
@@ -32,7 +32,7 @@ def check(request: pytest.FixtureRequest, method: str, url: str, expected: dict[
 
 
 @pytest.fixture
-def awaiting(application, enterprise_user):  # type: ignore[no-untyped-def]
+def awaiting(application, enterprise_user):
     forms_prepared(application)
     complete_evidence(application)
     put_in_status(application, "awaiting_signature")
@@ -49,7 +49,7 @@ PARTIES = {"enterprise_user": 200, "consultant": 200}
 BODY = {"auditor": 200, "certifier": 200}
 
 
-def test_the_forms_pages_are_for_the_parties_until_submission(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_the_forms_pages_are_for_the_parties_until_submission(request, awaiting) -> None:
     pk = awaiting.pk
     for page in [url("forms", pk), url("forms_table", pk), url("form", pk, "contract"), url("form_status", pk, "laws")]:
         check(request, "get", page, PARTIES)
@@ -58,11 +58,11 @@ def test_the_forms_pages_are_for_the_parties_until_submission(request, awaiting)
     check(request, "get", url("form", pk, "managers"), {**PARTIES, **BODY})
 
 
-def test_an_unknown_form_type_is_not_found(awaiting, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_form_type_is_not_found(awaiting, consultant) -> None:
     assert client_for(consultant).get(f"/applications/{awaiting.pk}/forms/passport/").status_code == 404
 
 
-def test_only_the_consultant_generates_and_edits_the_fields(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_consultant_generates_and_edits_the_fields(request, awaiting) -> None:
     pk = awaiting.pk
     consultant_only = {"enterprise_user": 403, "consultant": 302}
     check(request, "post", url("forms_generate", pk), consultant_only)
@@ -85,14 +85,14 @@ def sign_data() -> dict[str, object]:
     return {"signer_name": "陈立", "signer_title": "总经理", "signature_data": drawing, "confirmed": "on"}
 
 
-def test_only_the_enterprises_users_sign(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_enterprises_users_sign(request, awaiting) -> None:
     pk = awaiting.pk
     check(request, "get", url("form_sign", pk, "contract"), {"enterprise_user": 200, "consultant": 403})
     check(request, "post", url("form_sign", pk, "contract"), {"enterprise_user": 302, "consultant": 403}, sign_data())
     assert FormRendition.objects.filter(kind="signed", form__form_type="contract").count() == 1
 
 
-def test_signing_without_a_signature_shows_the_problem_and_keeps_what_was_typed(awaiting, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_signing_without_a_signature_shows_the_problem_and_keeps_what_was_typed(awaiting, enterprise_user) -> None:
     data = {**sign_data(), "signature_data": ""}
     response = client_for(enterprise_user).post(url("form_sign", awaiting.pk, "contract"), data)
     page = response.content.decode()
@@ -102,7 +102,7 @@ def test_signing_without_a_signature_shows_the_problem_and_keeps_what_was_typed(
     assert not FormRendition.objects.filter(kind="signed").exists()
 
 
-def test_a_signature_image_may_be_uploaded_instead_of_drawn(awaiting, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_signature_image_may_be_uploaded_instead_of_drawn(awaiting, enterprise_user) -> None:
     data = {**sign_data(), "signature_data": ""}
     data["signature_file"] = SimpleUploadedFile("签名.jpg", seal_photo(), content_type="image/jpeg")
     response = client_for(enterprise_user).post(url("form_sign", awaiting.pk, "laws"), data)
@@ -110,7 +110,7 @@ def test_a_signature_image_may_be_uploaded_instead_of_drawn(awaiting, enterprise
     assert FormRendition.objects.filter(kind="signed", form__form_type="laws").exists()
 
 
-def test_scans_are_uploaded_by_the_enterprise_and_checked_by_the_consultant(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_scans_are_uploaded_by_the_enterprise_and_checked_by_the_consultant(request, awaiting) -> None:
     pk = awaiting.pk
     for persona in PERSONAS:
         scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
@@ -130,7 +130,7 @@ def test_scans_are_uploaded_by_the_enterprise_and_checked_by_the_consultant(requ
 
 
 @pytest.fixture
-def rendered_laws(awaiting, consultant) -> FormRendition:  # type: ignore[no-untyped-def]
+def rendered_laws(awaiting, consultant) -> FormRendition:
     FormRendition.objects.filter(form__form_type="laws").delete()
     rendition = services.forms_generate(application=awaiting, actor=consultant, form_types=["laws"]).queued[0]
     assert rendition_process(rendition_id=rendition.pk, claim="test")
@@ -140,7 +140,7 @@ def rendered_laws(awaiting, consultant) -> FormRendition:  # type: ignore[no-unt
 
 def test_downloads_the_parties_get_drafts_and_the_body_the_signed_package(
     request, awaiting, rendered_laws, enterprise_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     pk = awaiting.pk
     check(request, "get", url("rendition", pk, rendered_laws.pk), PARTIES)
     response = client_for(enterprise_user).get(url("rendition", pk, rendered_laws.pk))
@@ -158,13 +158,13 @@ def test_downloads_the_parties_get_drafts_and_the_body_the_signed_package(
     check(request, "get", url("rendition", pk, signed.pk), {**PARTIES, **BODY})
 
 
-def test_a_version_not_ready_is_not_downloadable(awaiting, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_version_not_ready_is_not_downloadable(awaiting, consultant) -> None:
     pending = FormRendition.objects.filter(kind="unsigned").first()
     FormRendition.objects.filter(pk=pending.pk).update(status="pending")
     assert client_for(consultant).get(url("rendition", awaiting.pk, pending.pk)).status_code == 404
 
 
-def test_a_failed_version_is_retried_by_the_consultant(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_version_is_retried_by_the_consultant(request, awaiting) -> None:
     failed = FormRendition.objects.filter(form__form_type="laws").get()
     FormRendition.objects.filter(pk=failed.pk).update(status="failed", error="OSError: boom")
     check(request, "post", url("rendition_retry", awaiting.pk, failed.pk), {"enterprise_user": 403, "consultant": 302})
@@ -172,7 +172,7 @@ def test_a_failed_version_is_retried_by_the_consultant(request, awaiting) -> Non
     assert failed.status == "pending"
 
 
-def test_the_seal_page_and_image_are_for_the_enterprises_users(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_the_seal_page_and_image_are_for_the_enterprises_users(request, awaiting) -> None:
     enterprise = awaiting.enterprise
     check(request, "get", url("enterprise_seal", enterprise.pk), {"enterprise_user": 200, "consultant": 403})
     check(request, "get", url("enterprise_seal_image", enterprise.pk), {"enterprise_user": 200, "consultant": 403})
@@ -185,14 +185,14 @@ def test_the_seal_page_and_image_are_for_the_enterprises_users(request, awaiting
     )
 
 
-def test_uploading_a_seal_that_is_not_an_image_says_so_next_to_the_field(awaiting, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_uploading_a_seal_that_is_not_an_image_says_so_next_to_the_field(awaiting, enterprise_user) -> None:
     bad = SimpleUploadedFile("seal.png", b"not an image at all", content_type="image/png")
     response = client_for(enterprise_user).post(url("enterprise_seal", awaiting.enterprise.pk), {"image": bad})
     assert response.status_code == 200
     assert "该文件不是可以读取的图片" in response.content.decode()
 
 
-def test_paper_copies_are_recorded_by_the_consultant_and_received_by_consultant_or_auditor(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_paper_copies_are_recorded_by_the_consultant_and_received_by_consultant_or_auditor(request, awaiting) -> None:
     pk = awaiting.pk
     put_in_status(awaiting, "submitted")
     data = {"courier": "顺丰速运", "tracking_number": "SF1234567890", "sent_on": "2026-03-02"}
@@ -219,7 +219,7 @@ def test_paper_copies_are_recorded_by_the_consultant_and_received_by_consultant_
     assert PaperShipment.objects.get().received_on == datetime.date(2026, 3, 4)
 
 
-def test_the_consultant_submits_through_the_application_page_once_everything_is_signed(awaiting, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_the_consultant_submits_through_the_application_page_once_everything_is_signed(awaiting, consultant) -> None:
     forms_ready(awaiting, signed=True)
     response = client_for(consultant).post(url("transition", awaiting.pk), {"target": "submitted"})
     assert response.status_code == 302
@@ -227,7 +227,7 @@ def test_the_consultant_submits_through_the_application_page_once_everything_is_
     assert awaiting.status == "submitted"
 
 
-def test_the_forms_page_needs_a_fixed_number_of_queries(awaiting, consultant, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_the_forms_page_needs_a_fixed_number_of_queries(awaiting, consultant, django_assert_max_num_queries) -> None:
     client = client_for(consultant)
     client.get(url("forms", awaiting.pk))
     with django_assert_max_num_queries(16):
@@ -239,7 +239,7 @@ def test_the_forms_page_needs_a_fixed_number_of_queries(awaiting, consultant, dj
     assert response.status_code == 200
 
 
-def test_a_bad_shipment_keeps_what_was_typed_and_says_what_is_wrong(awaiting, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_shipment_keeps_what_was_typed_and_says_what_is_wrong(awaiting, consultant) -> None:
     put_in_status(awaiting, "submitted")
     data = {"courier": "顺丰速运", "tracking_number": "", "sent_on": "2099-01-01"}
     response = client_for(consultant).post(url("shipment_add", awaiting.pk), data)

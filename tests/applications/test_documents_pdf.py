@@ -23,7 +23,7 @@ from tests.helpers import pdf_text, squashed
 pytestmark = pytest.mark.django_db
 
 
-def render(application, consultant, form_types: list[str] | None = None) -> dict[str, FormRendition]:  # type: ignore[no-untyped-def]
+def render(application, consultant, form_types: list[str] | None = None) -> dict[str, FormRendition]:
     """The forms generated and rendered (synchronously, as the task would)."""
     forms_prepared(application)
     laws = application.forms.get(form_type=FormType.LAWS)
@@ -62,7 +62,7 @@ OWN_CONTENT = {
 }
 
 
-def test_every_form_shows_the_enterprise_its_uscc_and_the_scope_as_text(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_every_form_shows_the_enterprise_its_uscc_and_the_scope_as_text(application, consultant) -> None:
     rendered = render(application, consultant)
     enterprise = application.enterprise
     product = application.scope.get()
@@ -83,7 +83,7 @@ def test_every_form_shows_the_enterprise_its_uscc_and_the_scope_as_text(applicat
         assert len(rendition.sha256) == 64
 
 
-def test_the_contract_has_three_pages_and_two_embedded_subset_font_faces(application, consultant, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_contract_has_three_pages_and_two_embedded_subset_font_faces(application, consultant, tmp_path) -> None:
     contract = render(application, consultant, ["contract"])["contract"]
     path = tmp_path / "contract.pdf"
     path.write_bytes(contract.file.read())
@@ -103,7 +103,7 @@ def images_on_last_page(content: bytes) -> list[Image.Image]:
 
 def test_the_signed_version_carries_the_seal_the_signature_and_the_hash_footer(
     application, consultant, enterprise_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     rendered = render(application, consultant, ["contract"])
     put_in_status(application, "awaiting_signature")
     services.enterprise_seal_save(enterprise=application.enterprise, actor=enterprise_user, content=seal_photo())

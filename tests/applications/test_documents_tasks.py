@@ -23,13 +23,13 @@ from tests.helpers import pdf_text, squashed
 Status = FormRendition.Status
 
 
-def queued_laws_version(application, consultant) -> FormRendition:  # type: ignore[no-untyped-def]
+def queued_laws_version(application, consultant) -> FormRendition:
     forms_prepared(application)
     return services.forms_generate(application=application, actor=consultant, form_types=["laws"]).queued[0]
 
 
 @pytest.mark.django_db
-def test_rendering_twice_leaves_one_ready_version(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_rendering_twice_leaves_one_ready_version(application, consultant) -> None:
     rendition = queued_laws_version(application, consultant)
     form_render.apply(args=[rendition.pk])
     rendition.refresh_from_db()
@@ -51,7 +51,7 @@ def test_a_missing_version_is_ignored() -> None:
 
 
 @pytest.mark.django_db
-def test_a_failure_is_kept_with_its_error_and_can_be_tried_again(application, consultant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failure_is_kept_with_its_error_and_can_be_tried_again(application, consultant, monkeypatch) -> None:
     rendition = queued_laws_version(application, consultant)
 
     def broken(rendition: FormRendition) -> bytes:
@@ -75,7 +75,7 @@ def test_a_failure_is_kept_with_its_error_and_can_be_tried_again(application, co
 
 
 @pytest.mark.django_db
-def test_the_same_task_delivered_again_after_its_worker_died_takes_the_job_over(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_task_delivered_again_after_its_worker_died_takes_the_job_over(application, consultant) -> None:
     rendition = queued_laws_version(application, consultant)
     # A worker claimed the job and was killed while rendering: the row says 'rendering'.
     FormRendition.objects.filter(pk=rendition.pk).update(
@@ -90,7 +90,7 @@ def test_the_same_task_delivered_again_after_its_worker_died_takes_the_job_over(
 
 
 @pytest.mark.django_db
-def test_a_job_rendering_past_the_hard_time_limit_is_taken_over(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_job_rendering_past_the_hard_time_limit_is_taken_over(application, consultant) -> None:
     rendition = queued_laws_version(application, consultant)
     long_ago = timezone.now() - documents.abandoned_after() - timedelta(seconds=5)
     FormRendition.objects.filter(pk=rendition.pk).update(status=Status.RENDERING, task_id="dead", started_at=long_ago)
@@ -100,7 +100,7 @@ def test_a_job_rendering_past_the_hard_time_limit_is_taken_over(application, con
 
 
 @pytest.mark.django_db
-def test_the_sweeper_sends_stuck_and_abandoned_versions_again(application, consultant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_sweeper_sends_stuck_and_abandoned_versions_again(application, consultant, monkeypatch) -> None:
     forms_prepared(application)
     _fresh, stuck, abandoned, rendering, ready = services.forms_generate(
         application=application,
@@ -125,7 +125,7 @@ def test_the_sweeper_sends_stuck_and_abandoned_versions_again(application, consu
 
 def test_generating_when_the_broker_is_down_answers_and_leaves_the_versions_queued(
     application, consultant, monkeypatch, django_capture_on_commit_callbacks, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from tests.conftest import client_for
 
     forms_prepared(application)
@@ -147,7 +147,7 @@ def test_generating_when_the_broker_is_down_answers_and_leaves_the_versions_queu
 # --- Through a real worker on real Redis -------------------------------------------------------
 
 
-def wait_for(condition, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -157,7 +157,7 @@ def wait_for(condition, timeout: float = 60.0) -> bool:  # type: ignore[no-untyp
 
 
 @pytest.mark.worker
-def test_a_real_worker_renders_the_forms_end_to_end(celery_worker, application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_worker_renders_the_forms_end_to_end(celery_worker, application, consultant) -> None:
     forms_prepared(application)
     result = services.forms_generate(application=application, actor=consultant)
     assert len(result.queued) == 6
@@ -178,7 +178,7 @@ def pool_children(pid: int) -> list[int]:
 
 @pytest.mark.worker
 @pytest.mark.faults
-def test_a_version_whose_worker_process_is_killed_is_rendered_again(celery_worker, application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_version_whose_worker_process_is_killed_is_rendered_again(celery_worker, application, consultant) -> None:
     from applications.models import LawStandardRow
 
     forms_prepared(application)

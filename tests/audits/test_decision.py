@@ -27,7 +27,7 @@ Status = Application.Status
 
 def test_certifying_issues_the_certificate_at_the_computed_star_level(
     application, auditor, certifier, enterprise_user, consultant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     ready_for_decision(application, auditor, rate="0.92")
     decision = services.certification_decide(application=application, actor=certifier, certify=True)
     application.refresh_from_db()
@@ -56,7 +56,7 @@ def test_certifying_issues_the_certificate_at_the_computed_star_level(
     assert told == {enterprise_user.email, consultant.email}
 
 
-def test_the_snapshot_does_not_follow_later_changes_of_the_enterprise(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_the_snapshot_does_not_follow_later_changes_of_the_enterprise(application, auditor, certifier) -> None:
     ready_for_decision(application, auditor)
     services.certification_decide(application=application, actor=certifier, certify=True)
     name = application.enterprise.name
@@ -65,7 +65,7 @@ def test_the_snapshot_does_not_follow_later_changes_of_the_enterprise(applicatio
     assert Certificate.objects.get().holder_name == name
 
 
-def test_a_lower_star_level_needs_a_reason_and_a_higher_one_is_refused(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_a_lower_star_level_needs_a_reason_and_a_higher_one_is_refused(application, auditor, certifier) -> None:
     ready_for_decision(application, auditor, rate="0.96")
     with pytest.raises(ValidationError) as error:
         services.certification_decide(application=application, actor=certifier, certify=True, star_level=4)
@@ -80,7 +80,7 @@ def test_a_lower_star_level_needs_a_reason_and_a_higher_one_is_refused(applicati
     assert CertificationDecision.objects.get().computed_star_level == 5
 
 
-def test_refusing_needs_reasons_and_tells_the_enterprise(application, auditor, certifier, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_refusing_needs_reasons_and_tells_the_enterprise(application, auditor, certifier, enterprise_user) -> None:
     ready_for_decision(application, auditor, rate="0.6")
     with pytest.raises(ValidationError):
         services.certification_decide(application=application, actor=certifier, certify=False)
@@ -99,7 +99,7 @@ def test_refusing_needs_reasons_and_tells_the_enterprise(application, auditor, c
 @pytest.mark.parametrize(("rate", "deductions", "message"), [("0.69", 0, "低于 700 分"), ("1", 5, "5 个及以上")])
 def test_a_score_that_does_not_qualify_cannot_be_certified(
     application, auditor, certifier, rate, deductions, message
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sheet = ready_for_decision(application, auditor, rate=rate)
     for number in range(deductions):
         SpecialItem.objects.create(sheet=sheet, kind="deduction", reason=f"违规 {number}", required_correction="整改",
@@ -109,7 +109,7 @@ def test_a_score_that_does_not_qualify_cannot_be_certified(
     assert not Certificate.objects.exists()
 
 
-def test_a_certifier_who_was_on_the_audit_team_may_not_decide(application, auditor, certifier, other_certifier) -> None:  # type: ignore[no-untyped-def]
+def test_a_certifier_who_was_on_the_audit_team_may_not_decide(application, auditor, certifier, other_certifier) -> None:
     """Someone who audited the application and has since become a certifier."""
     ready_for_decision(application, auditor)
     former_auditor = auditor
@@ -129,14 +129,14 @@ def test_a_certifier_who_was_on_the_audit_team_may_not_decide(application, audit
     services.certification_decide(application=application, actor=certifier, certify=True)
 
 
-def test_only_certifiers_decide(application, auditor, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_only_certifiers_decide(application, auditor, enterprise_user) -> None:
     ready_for_decision(application, auditor)
     for user in (auditor, enterprise_user):
         with pytest.raises(PermissionDenied):
             services.certification_decide(application=application, actor=user, certify=True)
 
 
-def test_the_generic_transition_button_leads_to_the_decision_page(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_the_generic_transition_button_leads_to_the_decision_page(application, auditor, certifier) -> None:
     ready_for_decision(application, auditor)
     client = client_for(certifier)
     detail = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
@@ -147,7 +147,7 @@ def test_the_generic_transition_button_leads_to_the_decision_page(application, a
     assert application.status == Status.DECISION, "the generic step never certifies without a certificate"
 
 
-def test_the_decision_page_certifies_and_leads_to_the_certificate(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_the_decision_page_certifies_and_leads_to_the_certificate(application, auditor, certifier) -> None:
     ready_for_decision(application, auditor, rate="0.93")
     client = client_for(certifier)
     page = client.get(reverse("audits:decision", args=[application.pk])).content.decode()
@@ -157,7 +157,7 @@ def test_the_decision_page_certifies_and_leads_to_the_certificate(application, a
     assert response.url == reverse("audits:certificate", args=[certificate.pk])
 
 
-def test_a_refusal_without_reasons_stays_on_the_page(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_a_refusal_without_reasons_stays_on_the_page(application, auditor, certifier) -> None:
     ready_for_decision(application, auditor)
     response = client_for(certifier).post(reverse("audits:decision", args=[application.pk]), {"outcome": "refuse"})
     assert response.status_code == 200
@@ -167,13 +167,13 @@ def test_a_refusal_without_reasons_stays_on_the_page(application, auditor, certi
 
 
 @override_settings(CERTIFICATE_NUMBER_PATTERN="{body}-SV-{year}-{sequence:04d}", CERTIFICATION_BODY_CODE="ZHLH")
-def test_the_certificate_number_follows_the_configured_pattern(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_the_certificate_number_follows_the_configured_pattern(application, auditor, certifier) -> None:
     ready_for_decision(application, auditor)
     services.certification_decide(application=application, actor=certifier, certify=True)
     assert Certificate.objects.get().number == f"ZHLH-SV-{timezone.localdate().year}-0001"
 
 
-def test_sending_back_for_evaluation_reopens_scoring(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_sending_back_for_evaluation_reopens_scoring(application, auditor, certifier) -> None:
     ready_for_decision(application, auditor)
     application_transition(application=application, actor=certifier, target=Status.EVALUATION, comment="请复核 5.3.2")
     sheet = application.score_sheet
@@ -183,7 +183,7 @@ def test_sending_back_for_evaluation_reopens_scoring(application, auditor, certi
     )
 
 
-def test_decision_is_recorded_with_the_time(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_decision_is_recorded_with_the_time(application, auditor, certifier) -> None:
     ready_for_decision(application, auditor)
     before = timezone.now() - datetime.timedelta(seconds=1)
     decision = services.certification_decide(application=application, actor=certifier, certify=True)
@@ -191,7 +191,7 @@ def test_decision_is_recorded_with_the_time(application, auditor, certifier) -> 
     assert decision.certifier == certifier
 
 
-def test_certifying_without_choosing_a_star_level_grants_the_computed_one(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_certifying_without_choosing_a_star_level_grants_the_computed_one(application, auditor, certifier) -> None:
     ready_for_decision(application, auditor, rate="0.93")
     response = client_for(certifier).post(reverse("audits:decision", args=[application.pk]), {"outcome": "certify"})
     certificate = Certificate.objects.get()

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 Status = Application.Status
 
 
-def test_the_package_shows_profile_scope_managers_masked_and_the_timeline(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_the_package_shows_profile_scope_managers_masked_and_the_timeline(application, auditor) -> None:
     put_in_status(application, Status.SUBMITTED)
     manager = ServiceManagerFactory(enterprise=application.enterprise)
     page = client_for(auditor).get(reverse("audits:review", args=[application.pk])).content.decode()
@@ -28,7 +28,7 @@ def test_the_package_shows_profile_scope_managers_masked_and_the_timeline(applic
     assert reverse("applications:detail", args=[application.pk]) in page
 
 
-def test_start_accept_and_the_planning_opens(application, auditor, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_start_accept_and_the_planning_opens(application, auditor, django_capture_on_commit_callbacks) -> None:
     put_in_status(application, Status.SUBMITTED)
     client = client_for(auditor)
     url = reverse("audits:review", args=[application.pk])
@@ -48,7 +48,7 @@ def test_start_accept_and_the_planning_opens(application, auditor, django_captur
 
 def test_returning_needs_reasons_that_the_enterprise_and_consultant_see(
     application, auditor, enterprise_user, consultant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     put_in_status(application, Status.UNDER_REVIEW)
     client = client_for(auditor)
     url = reverse("audits:review", args=[application.pk])
@@ -68,7 +68,7 @@ def test_returning_needs_reasons_that_the_enterprise_and_consultant_see(
     assert event.kind == ApplicationEvent.Kind.TRANSITION
 
 
-def test_an_earlier_return_is_shown_when_the_application_comes_back(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_an_earlier_return_is_shown_when_the_application_comes_back(application, auditor) -> None:
     put_in_status(application, Status.UNDER_REVIEW)
     client = client_for(auditor)
     url = reverse("audits:review", args=[application.pk])
@@ -78,7 +78,7 @@ def test_an_earlier_return_is_shown_when_the_application_comes_back(application,
     assert 'id="previous-returns"' in page and "请补充发货单" in page
 
 
-def test_other_features_can_add_a_section_to_the_review(application, auditor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_other_features_can_add_a_section_to_the_review(application, auditor, monkeypatch) -> None:
     monkeypatch.setattr(review_sections, "REVIEW_SECTIONS", [])
     review_sections.register_review_section("audits/includes/photos.html")
     put_in_status(application, Status.UNDER_REVIEW)
@@ -87,7 +87,7 @@ def test_other_features_can_add_a_section_to_the_review(application, auditor, mo
     assert "photo-list" in page, "the registered template is included"
 
 
-def test_nothing_to_decide_outside_the_review(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_to_decide_outside_the_review(application, auditor) -> None:
     put_in_status(application, Status.AUDIT_PREPARATION)
     response = client_for(auditor).post(reverse("audits:review", args=[application.pk]), {"decision": "accept"})
     assert response.status_code == 200

@@ -38,7 +38,7 @@ def scanned_pdf(size: int) -> bytes:
 
 def test_several_chinese_named_files_upload_with_progress_and_per_file_results(
     page: Page, shot, evidence_items, application, enterprise_user, consultant, password
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     evidence_requirements_ensure(application)
     log_in(page, enterprise_user.username, password)
     page.goto(f"/applications/{application.pk}/evidence/")

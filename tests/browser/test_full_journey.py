@@ -105,7 +105,7 @@ def verify_valid(page: Page, certificate: Certificate) -> None:
     expect(page.get_by_text("四星级")).to_be_visible()
 
 
-def test_the_whole_certification_in_the_browser(  # type: ignore[no-untyped-def]
+def test_the_whole_certification_in_the_browser(
     page: Page, celery_worker, evidence_items, consultant, auditor, certifier
 ) -> None:
     shot = Shots(page, "full-journey")

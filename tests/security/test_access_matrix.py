@@ -126,7 +126,7 @@ MIXED = [
 
 
 @pytest.mark.parametrize(("name", "kwargs"), MIXED, ids=[name for name, _ in MIXED])
-def test_an_object_of_enterprise_a_is_not_reached_through_an_outsiders_own_object(world: World, name, kwargs) -> None:  # type: ignore[no-untyped-def]
+def test_an_object_of_enterprise_a_is_not_reached_through_an_outsiders_own_object(world: World, name, kwargs) -> None:
     url = reverse(name, kwargs=kwargs(world))
     for outsider in sorted(OUTSIDERS):
         for method in ("get", "post"):

@@ -565,7 +565,7 @@ PARAMS = [
 
 
 @pytest.mark.parametrize(("build", "name", "kind", "label"), PARAMS)
-def test_hostile_value_is_refused_or_cleaned(request: pytest.FixtureRequest, build, name, kind, label) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_value_is_refused_or_cleaned(request: pytest.FixtureRequest, build, name, kind, label) -> None:
     target = build(request)
     if name.startswith("__"):  # a prefixed form (one per indicator): the prefix comes from the set-up
         name = next(key for key in target.data if key.endswith("-" + name[2:]))
@@ -574,7 +574,7 @@ def test_hostile_value_is_refused_or_cleaned(request: pytest.FixtureRequest, bui
 
 
 @pytest.mark.parametrize(("form", "build"), sorted({(form, build) for form, build, _, _ in CASES}, key=lambda c: c[0]))
-def test_the_valid_submission_is_accepted(request: pytest.FixtureRequest, form: str, build) -> None:  # type: ignore[no-untyped-def]
+def test_the_valid_submission_is_accepted(request: pytest.FixtureRequest, form: str, build) -> None:
     """Each case's valid data really passes (saved, or already the saved values and answered with the
     redirect of success): otherwise every hostile value would look refused."""
     target = build(request)
@@ -589,7 +589,7 @@ def test_the_valid_submission_is_accepted(request: pytest.FixtureRequest, form: 
 
 def test_another_enterprises_products_are_refused_in_every_product_choice(
     request: pytest.FixtureRequest, other_application
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Forms that pick products offer the enterprise's own only; another's id is an invalid choice."""
     foreign = other_application.scope.get().pk
     for build, name in [(scope, "scope"), (evidence_details, "products"), (law_row, "products")]:
