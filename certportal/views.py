@@ -26,6 +26,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if user.is_superuser and not user.role:
         return redirect("admin:index")
     if user.is_enterprise_user:
+        assert user.enterprise_id is not None  # the database requires it of enterprise users
         if Application.objects.filter(enterprise_id=user.enterprise_id).exists():
             return redirect("applications:progress")
         return redirect("applications:enterprise", pk=user.enterprise_id)

@@ -112,6 +112,7 @@ def send_surveillance_reminders() -> int:
     for certificate in certificates:
         if certificate.application_id in told_today:
             continue
+        assert certificate.surveillance_due_on is not None  # selected by it
         notify(
             kind=Kind.SURVEILLANCE_DUE,
             recipients=enterprise_people(certificate.application),
