@@ -15,4 +15,4 @@ class Command(makemessages.Command):
 
     def handle(self, *args: Any, **options: Any) -> None:
         options["no_location"] = True
-        return super().handle(*args, **options)
+        super().handle(*args, **options)
