@@ -35,7 +35,10 @@ def forms_are_signed(application: Application, actor: User) -> str | Promise | N
     not_ready = [
         state
         for state in states
-        if state.signature_current and state.signature.kind == FormRendition.Kind.SIGNED and not state.signed
+        if state.signature_current
+        and state.signature is not None
+        and state.signature.kind == FormRendition.Kind.SIGNED
+        and not state.signed
     ]
     unsigned = [state for state in states if not state.signed and state not in outdated + waiting + not_ready]
     problems = []

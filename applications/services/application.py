@@ -21,7 +21,7 @@ EventKind = ApplicationEvent.Kind
 
 
 # Called inside the transaction that creates an application (e.g. its evidence checklist is set up).
-CREATION_LISTENERS: list[Callable[[Application], None]] = []
+CREATION_LISTENERS: list[Callable[[Application], object]] = []
 # Called after a transition commits, with its event (notifications, documents... register here).
 TRANSITION_LISTENERS: list[Callable[[ApplicationEvent], None]] = []
 # Called inside the transaction when the scope changes (e.g. evidence coverage is recomputed).

@@ -586,7 +586,8 @@ def paper_shipment_receive(*, shipment: PaperShipment, actor: User, received_on:
 # --- Rendering (called by the Celery task, and by seed_demo outside any request) -----------------
 
 
-def _read(name: str) -> bytes:
+def _read(name: str | None) -> bytes:
+    assert name, "a stored file always has a name"
     with default_storage.open(name, "rb") as handle:
         return handle.read()
 

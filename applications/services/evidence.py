@@ -48,7 +48,7 @@ EventKind = ApplicationEvent.Kind
 
 # While being prepared, the enterprise adds evidence freely; once with the certification body, only
 # to items sent back. The pre-audit documents are collected during audit preparation.
-UPLOAD_STATUSES = {
+UPLOAD_STATUSES: dict[str, tuple[Status, ...]] = {
     Phase.APPLICATION: (
         Status.DRAFT,
         Status.INFO_SUBMITTED,
@@ -196,6 +196,7 @@ def _store(
         raise ValidationError(refusal.message) from refusal
     if document_date and document_date > timezone.localdate():
         raise ValidationError(_("The document date cannot be in the future."))
+    assert upload.size is not None  # Django sets it on every upload
     content: File = File(checked.reencoded) if checked.reencoded is not None else upload
     try:
         size = _size_of(checked.reencoded) if checked.reencoded is not None else upload.size

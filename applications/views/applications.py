@@ -30,6 +30,7 @@ def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def application_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_enterprise_user:
         return redirect("applications:list")
+    assert request.user.enterprise_id is not None  # the database requires it of enterprise users
     enterprise = get_enterprise_for(request.user, request.user.enterprise_id, write=True)
     open_application = Application.objects.filter(enterprise=enterprise).open().first()
     if open_application:
@@ -141,7 +142,7 @@ def consultant_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = InviteConsultantForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("email", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect("applications:detail", pk=pk)
     try:
         services.consultant_invite(application=application, actor=request.user, email=form.cleaned_data["email"])

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,7 +151,7 @@ def _export_name(extension: str) -> str:
 
 
 @require_safe
-def dashboard_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
+def dashboard_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
     """The filtered list, every page of it: CSV streamed row by row, or an Excel workbook."""
     _require_consultant(request)
     if fmt not in ("csv", "xlsx"):

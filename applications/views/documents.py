@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -51,7 +51,7 @@ def _roles(request: AuthenticatedHttpRequest, application: Application) -> dict[
     }
 
 
-def _table_context(request: HttpRequest, application: Application) -> dict[str, Any]:
+def _table_context(request: AuthenticatedHttpRequest, application: Application) -> dict[str, Any]:
     states = services.forms_overview(application)
     return {
         "application": application,
@@ -278,7 +278,7 @@ def form_scan_upload(request: AuthenticatedHttpRequest, pk: int, form_type: str)
     scan_form = ScanForm(request.POST, request.FILES)
     if not scan_form.is_valid():
         for error in scan_form.errors.get("scan", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect("applications:form", pk=pk, form_type=form_type)
     try:
         services.form_scan_upload(form=form, actor=request.user, upload=scan_form.cleaned_data["scan"])
@@ -325,7 +325,7 @@ def rendition_retry(request: AuthenticatedHttpRequest, pk: int, rendition_pk: in
     return redirect("applications:form", pk=pk, form_type=rendition.form.form_type)
 
 
-def rendition_download(request: AuthenticatedHttpRequest, pk: int, rendition_pk: int) -> HttpResponse:
+def rendition_download(request: AuthenticatedHttpRequest, pk: int, rendition_pk: int) -> HttpResponseBase:
     rendition = get_rendition_for(request.user, pk, rendition_pk)
     if rendition.status != FormRendition.Status.READY or not rendition.file:
         raise Http404(_("This version is not ready yet."))
@@ -351,7 +351,7 @@ def enterprise_seal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/documents/seal.html", {"enterprise": enterprise, "seal_form": seal_form})
 
 
-def enterprise_seal_image(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def enterprise_seal_image(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The processed seal, for the enterprise's own users only (a seal image is worth protecting)."""
     enterprise = get_enterprise_for(request.user, pk, write=True)
     if not enterprise.seal:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -318,18 +318,18 @@ def evidence_file_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     return redirect(reverse("applications:evidence_requirement", args=[evidence.requirement_id]) + "#files")
 
 
-def evidence_file_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def evidence_file_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evidence = get_evidence_file_for(request.user, pk)
     return private_file_response(request, evidence.file, filename=evidence.original_name)
 
 
-def evidence_file_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def evidence_file_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """Images and PDFs open in the browser (sandboxed, no sniffing); anything else downloads."""
     evidence = get_evidence_file_for(request.user, pk)
     return private_file_response(request, evidence.file, filename=evidence.original_name, inline=True)
 
 
-def evidence_file_thumbnail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def evidence_file_thumbnail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evidence = get_evidence_file_for(request.user, pk)
     if evidence.thumbnail_status != EvidenceFile.ThumbnailStatus.READY or not evidence.thumbnail:
         raise Http404(_("No thumbnail yet."))
@@ -352,7 +352,7 @@ def evidence_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return render(request, "applications/evidence/archive.html", context)
 
 
-def evidence_archive_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def evidence_archive_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     archive = get_archive_for(request.user, pk)
     if archive.status != EvidenceArchive.Status.READY or not archive.file:
         raise Http404(_("This ZIP is not ready."))

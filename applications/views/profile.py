@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Model
 from django.forms import ModelForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -102,7 +101,9 @@ def profile_item_edit(
 @require_POST
 def profile_item_delete(request: AuthenticatedHttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
     enterprise = get_enterprise_for(request.user, pk, write=True)
-    item: Model = get_object_or_404(_list_config(kind)["model"], pk=item_pk, enterprise=enterprise)
+    item: Product | ServiceOutlet | ServiceManager = get_object_or_404(
+        _list_config(kind)["model"], pk=item_pk, enterprise=enterprise
+    )
     try:
         services.profile_item_delete(item=item, actor=request.user)
     except ValidationError as error:

@@ -27,6 +27,7 @@ def enterprise_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_enterprise_user:
         raise PermissionDenied(_("This page is for enterprises."))
+    assert user.enterprise_id is not None  # the database requires it of enterprise users
     application = current_application(user.enterprise_id)
     if application is None:
         return redirect("applications:enterprise", pk=user.enterprise_id)
