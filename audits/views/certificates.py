@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,7 +82,7 @@ def certificate_pdf_status(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     return render(request, "audits/includes/certificate_pdf.html", {"certificate": certificate})
 
 
-def certificate_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     certificate = get_certificate_for(request.user, pk)
     if certificate.pdf_status != Certificate.PdfStatus.READY or not certificate.pdf_file:
         messages.info(request, _("The certificate PDF is still being prepared; please try again in a moment."))

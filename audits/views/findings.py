@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -142,6 +142,6 @@ def finding_verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/finding_detail.html", _finding_context(request, finding, verify_form=form))
 
 
-def evidence_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def evidence_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evidence = get_evidence_for(request.user, pk)
     return private_file_response(request, evidence.file, filename=evidence.original_name)

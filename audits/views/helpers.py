@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpRequest
 
 from applications.services import TransitionError
 
 
-def add_errors(form: Form, error: ValidationError | TransitionError) -> None:
+def add_errors(form: BaseForm, error: ValidationError | TransitionError) -> None:
     """Put a service's refusal next to the fields it names, or above the form."""
     if isinstance(error, TransitionError):
         for message in error.messages:

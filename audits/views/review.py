@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from applications.access import get_application_for
 from applications.models import Application
-from applications.profile import REQUIRED_FIELDS, manager_shortfall
+from applications.profile import REQUIRED_FIELDS, field_label, manager_shortfall
 from applications.services import TransitionError, application_transition
 from audits.access import require
 from audits.forms import ReviewForm
@@ -48,9 +48,7 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = {
         "application": application,
         "enterprise": enterprise,
-        "profile": [
-            (enterprise._meta.get_field(name).verbose_name, _display(enterprise, name)) for name in PROFILE_FIELDS
-        ],
+        "profile": [(field_label(name), _display(enterprise, name)) for name in PROFILE_FIELDS],
         "scope": list(application.scope.all()),
         "outlets": list(enterprise.outlets.all()),
         "managers": list(enterprise.managers.all()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -72,7 +72,8 @@ def _round_context(request: AuthenticatedHttpRequest, audit_round: AuditRound, *
         and not audit_round.is_done,
         "can_raise": is_auditor and application.status in RAISING_STATUSES,
         "can_respond": can_respond and audit_round.is_scheduled and not audit_round.is_done
-        and application.status in PLANNING_STATUSES and audit_round.starts_at > now,
+        and application.status in PLANNING_STATUSES and audit_round.starts_at is not None
+        and audit_round.starts_at > now,
         "done_problems": services.round_problems(audit_round, now) if is_auditor and not audit_round.is_done else [],
         "interview_form": forms.get("interview_form") or InterviewForm(),
         "photo_form": forms.get("photo_form") or PhotoForm(),
@@ -227,7 +228,7 @@ def photo_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/round_detail.html", _round_context(request, audit_round, photo_form=form))
 
 
-def photo_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def photo_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     photo = get_photo_for(request.user, pk)
     return private_file_response(request, photo.file, filename=photo.original_name, inline=True)
 
@@ -274,8 +275,8 @@ def audit_schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "to_plan": [r for r in rounds if not r.is_scheduled],
         "change_requested": [r for r in rounds if r.schedule_status == Schedule.CHANGE_REQUESTED],
-        "upcoming": [r for r in rounds if r.is_scheduled and r.ends_at > now],
-        "to_close": [r for r in rounds if r.is_scheduled and r.ends_at <= now],
+        "upcoming": [r for r in rounds if r.is_scheduled and r.ends_at is not None and r.ends_at > now],
+        "to_close": [r for r in rounds if r.is_scheduled and r.ends_at is not None and r.ends_at <= now],
         "overdue_findings": Finding.objects.visible_to(request.user)
         .filter(status=Finding.Status.OPEN, deadline__lt=timezone.localdate())
         .exclude(application__status__in=Application.CLOSED_STATUSES)

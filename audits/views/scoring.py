@@ -40,7 +40,7 @@ def _sheet_context(request: AuthenticatedHttpRequest, sheet: ScoreSheet, **extra
     entries = {entry.indicator_id: entry for entry in sheet.entries.all()}
     result = services.score_sheet_result(sheet)
     earned = {item.code: item for item in result.indicators}
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "indicator": indicator,
             "entry": entries.get(indicator.pk),
@@ -78,7 +78,7 @@ def _sheet_context(request: AuthenticatedHttpRequest, sheet: ScoreSheet, **extra
 def subtotals(indicators: list[Indicator], result: ScoreResult) -> list[dict[str, Any]]:
     """Earned and applicable points per first-level indicator, in order."""
     by_code = {item.code: item for item in result.indicators}
-    groups: dict[int, dict[str, Any]] = {}
+    groups: dict[int | None, dict[str, Any]] = {}
     for indicator in indicators:
         group = groups.setdefault(
             indicator.parent_id, {"indicator": indicator.parent, "earned": Decimal(0), "applicable": Decimal(0)}
