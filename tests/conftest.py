@@ -7,9 +7,11 @@ database. Each test session uses its own queue so that it never meets another wo
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -137,7 +139,7 @@ class WorkerProcess:
             "EMAIL_FILE_PATH": str(media_root.parent / "sent-emails"),
         }
         self.log_path = log_path
-        self.process = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         command = devservers.celery_worker_command(beat=False, concurrency=1, hostname=f"{TEST_QUEUE}@%h")
@@ -179,7 +181,7 @@ def put_in_status(application, status: str):
 
     from applications.models import Application
 
-    changes = {"status": status}
+    changes: dict[str, Any] = {"status": status}
     if status in BODY_STAGES:
         changes["submitted_at"] = application.submitted_at or timezone.now()
     Application.objects.filter(pk=application.pk).update(**changes)

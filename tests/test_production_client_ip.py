@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client, RequestFactory
@@ -17,7 +19,7 @@ NGINX = "127.0.0.1"
 
 
 def attempt(client: Client, password: str, *, forwarded_for: str | None = None, remote: str = NGINX) -> int:
-    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    headers: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
     response = client.post(LOGIN, {"username": "wang", "password": password}, REMOTE_ADDR=remote, **headers)
     return response.status_code
 

@@ -121,10 +121,10 @@ def test_download_redirects_to_a_short_lived_signed_url_that_serves_the_bytes(s3
     response = private_file_response(RequestFactory().get("/"), file, filename="售后服务认证证书.pdf", inline=True)
     assert response.status_code == 302
     assert response["Cache-Control"] == "private, no-store"
-    query = parse_qs(urlparse(response.url).query)
+    query = parse_qs(urlparse(response["Location"]).query)
     assert query["X-Amz-Expires"] == [str(settings.S3_SIGNED_URL_SECONDS)]
     assert "X-Amz-Signature" in query
-    with urllib.request.urlopen(response.url, timeout=10) as fetched:
+    with urllib.request.urlopen(response["Location"], timeout=10) as fetched:
         assert fetched.read() == content
         assert fetched.headers["Content-Type"] == "application/pdf"
         assert fetched.headers["Content-Disposition"] == (

@@ -85,4 +85,4 @@ def test_malformed_mobile_is_refused_next_to_the_field(client: Client, mobile: s
 
 def test_signed_in_user_is_sent_home(client: Client) -> None:
     client.force_login(EnterpriseUserFactory())
-    assert client.get(reverse("accounts:signup")).url == reverse("home")
+    assert client.get(reverse("accounts:signup"))["Location"] == reverse("home")

@@ -7,6 +7,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from functools import cache
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -151,7 +152,8 @@ def elf_binary() -> bytes:
 
 
 # name -> (content factory, words the refusal must contain)
-HOSTILE = {
+# case: (file name, content, words of the refusal)
+HOSTILE: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "wrong-extension": ("合同.exe", lambda: pdf_bytes(), "不接受"),
     "pdf-named-jpg": ("照片.jpg", lambda: pdf_bytes(), "内容与文件名不符"),
     "png-named-pdf": ("合同.pdf", lambda: image_bytes("PNG"), "内容与文件名不符"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -26,6 +27,7 @@ from tests.factories import (
     complete_profile,
     forms_ready,
 )
+from tests.http import streamed_body
 
 Status = Application.Status
 URL = reverse("applications:dashboard")
@@ -40,13 +42,13 @@ def started_days_ago(application: Application, days: int) -> Application:
     return application
 
 
-def rows_by_reference(response) -> dict[str, Application]:
+def rows_by_reference(response) -> dict[str, dict[str, Any]]:
     return {row["application"].reference: row for row in response.context["rows"]}
 
 
 def make_applications(consultant, count: int) -> list[Application]:
     """`count` applications of as many enterprises (each with its own USCC)."""
-    applications = []
+    applications: list[Application] = []
     for _ in range(count):
         enterprise = EnterpriseFactory()
         complete_profile(enterprise, seed=1000 + enterprise.pk)
@@ -228,7 +230,7 @@ def test_pagination_keeps_the_filters(consultant):
     first = client.get(URL, {"stage": "draft"})
     assert len(first.context["rows"]) == dashboard.PAGE_SIZE
     assert "stage=draft" in first.content.decode()
-    second = client.get(URL, {"stage": "draft", "page": 2})
+    second = client.get(URL, {"stage": "draft", "page": "2"})
     assert len(second.context["rows"]) == 2
 
 
@@ -260,7 +262,7 @@ def test_csv_export_has_the_filtered_rows(consultant):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    text = streamed_body(response).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0][:4] == ["申请编号", "企业", "统一社会信用代码", "阶段"]
     assert len(lines) == 2
@@ -291,7 +293,7 @@ def test_a_consultant_sees_only_their_applications(application, other_applicatio
     assert set(rows_by_reference(client_for(consultant).get(URL))) == {application.reference}
     assert set(rows_by_reference(client_for(other_consultant).get(URL))) == {other_application.reference}
     export = client_for(other_consultant).get(reverse("applications:dashboard_export", args=["csv"]))
-    assert application.reference not in b"".join(export.streaming_content).decode("utf-8-sig")
+    assert application.reference not in streamed_body(export).decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("persona", ["enterprise_user", "auditor", "certifier"])

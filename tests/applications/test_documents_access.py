@@ -16,6 +16,7 @@ from applications.models import FormRendition, PaperShipment
 from applications.services.documents import rendition_process
 from tests.conftest import client_for, put_in_status
 from tests.factories import complete_evidence, forms_prepared, forms_ready, seal_photo, signature_drawing
+from tests.http import streamed_body
 
 pytestmark = pytest.mark.django_db
 
@@ -117,16 +118,16 @@ def test_scans_are_uploaded_by_the_enterprise_and_checked_by_the_consultant(requ
         expected = {"enterprise_user": 302, "consultant": 403}.get(persona, 404)
         response = client_for(request.getfixturevalue(persona)).post(url("form_scan", pk, "laws"), {"scan": scan})
         assert response.status_code == expected, persona
-    scan = FormRendition.objects.get(kind="scan")
+    rendition = FormRendition.objects.get(kind="scan")
     check(
         request,
         "post",
-        url("scan_review", pk, scan.pk),
+        url("scan_review", pk, rendition.pk),
         {"enterprise_user": 403, "consultant": 302},
         {"matches": "yes"},
     )
-    scan.refresh_from_db()
-    assert scan.scan_review == "confirmed"
+    rendition.refresh_from_db()
+    assert rendition.scan_review == "confirmed"
 
 
 @pytest.fixture
@@ -146,7 +147,7 @@ def test_downloads_the_parties_get_drafts_and_the_body_the_signed_package(
     response = client_for(enterprise_user).get(url("rendition", pk, rendered_laws.pk))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert streamed_body(response).startswith(b"%PDF")
     services.form_sign(
         form=awaiting.forms.get(form_type="laws"), actor=enterprise_user, signer_name="陈立", signer_title="总经理",
         signature_png=signature_drawing(), confirmed=True,

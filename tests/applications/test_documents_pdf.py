@@ -18,7 +18,7 @@ from applications.models.documents import form_code
 from applications.services.documents import rendition_process
 from tests.conftest import put_in_status
 from tests.factories import VALID_ID_MALE, forms_prepared, seal_photo, signature_drawing
-from tests.helpers import pdf_text, squashed
+from tests.helpers import pdf_text, pixel, squashed
 
 pytestmark = pytest.mark.django_db
 
@@ -133,5 +133,5 @@ def test_the_signed_version_carries_the_seal_the_signature_and_the_hash_footer(
     assert len(embedded) == 2
     assert seal_size in [image.size for image in embedded], "the seal is embedded as uploaded"
     reds = [image for image in embedded if image.size == seal_size]
-    red, green, _blue = reds[0].convert("RGB").getpixel((seal_size[0] // 2, seal_size[1] // 2))
+    red, green, _blue = pixel(reds[0].convert("RGB"), (seal_size[0] // 2, seal_size[1] // 2))
     assert red > 150 and green < 80

@@ -31,6 +31,7 @@ from tests.factories import (
     seal_photo,
     signature_drawing,
 )
+from tests.helpers import pixel
 
 pytestmark = pytest.mark.django_db
 
@@ -373,7 +374,7 @@ def test_the_seal_is_stored_transparent_and_only_members_upload_it(
     first = enterprise.seal.name
     with enterprise.seal.open("rb") as handle:
         image = Image.open(handle)
-        assert image.format == "PNG" and image.getpixel((1, 1))[3] == 0
+        assert image.format == "PNG" and pixel(image, (1, 1))[3] == 0
     with django_capture_on_commit_callbacks(execute=True):
         services.enterprise_seal_save(enterprise=enterprise, actor=enterprise_user, content=seal_photo(size=300))
     assert enterprise.seal.name != first

@@ -31,11 +31,11 @@ def queued_laws_version(application, consultant) -> FormRendition:
 @pytest.mark.django_db
 def test_rendering_twice_leaves_one_ready_version(application, consultant) -> None:
     rendition = queued_laws_version(application, consultant)
-    form_render.apply(args=[rendition.pk])
+    form_render.apply(args=(rendition.pk,))
     rendition.refresh_from_db()
     assert rendition.status == Status.READY and rendition.file and rendition.finished_at
     first = (rendition.file.name, rendition.sha256, rendition.finished_at)
-    form_render.apply(args=[rendition.pk])
+    form_render.apply(args=(rendition.pk,))
     rendition.refresh_from_db()
     assert (rendition.file.name, rendition.sha256, rendition.finished_at) == first
     assert FormRendition.objects.filter(status=Status.READY).count() == 1
@@ -47,7 +47,7 @@ def test_rendering_twice_leaves_one_ready_version(application, consultant) -> No
 
 @pytest.mark.django_db
 def test_a_missing_version_is_ignored() -> None:
-    assert form_render.apply(args=[987654]).successful()
+    assert form_render.apply(args=(987654,)).successful()
 
 
 @pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_a_failure_is_kept_with_its_error_and_can_be_tried_again(application, co
         raise OSError("No space left on device")
 
     monkeypatch.setattr(documents, "rendition_pdf", broken)
-    form_render.apply(args=[rendition.pk])
+    form_render.apply(args=(rendition.pk,))
     rendition.refresh_from_db()
     assert rendition.status == Status.FAILED
     assert rendition.error == "OSError: No space left on device"
@@ -69,7 +69,7 @@ def test_a_failure_is_kept_with_its_error_and_can_be_tried_again(application, co
     services.rendition_retry(rendition=rendition, actor=consultant)
     rendition.refresh_from_db()
     assert (rendition.status, rendition.error, sent) == (Status.PENDING, "", [rendition.pk])
-    form_render.apply(args=[rendition.pk])
+    form_render.apply(args=(rendition.pk,))
     rendition.refresh_from_db()
     assert rendition.status == Status.READY
 
@@ -81,10 +81,10 @@ def test_the_same_task_delivered_again_after_its_worker_died_takes_the_job_over(
     FormRendition.objects.filter(pk=rendition.pk).update(
         status=Status.RENDERING, task_id="task-1", started_at=timezone.now()
     )
-    form_render.apply(args=[rendition.pk], task_id="task-2")
+    form_render.apply(args=(rendition.pk,), task_id="task-2")
     rendition.refresh_from_db()
     assert rendition.status == Status.RENDERING, "another task leaves a job that is being rendered alone"
-    form_render.apply(args=[rendition.pk], task_id="task-1")
+    form_render.apply(args=(rendition.pk,), task_id="task-1")
     rendition.refresh_from_db()
     assert rendition.status == Status.READY, "the redelivered task renders it"
 
@@ -94,7 +94,7 @@ def test_a_job_rendering_past_the_hard_time_limit_is_taken_over(application, con
     rendition = queued_laws_version(application, consultant)
     long_ago = timezone.now() - documents.abandoned_after() - timedelta(seconds=5)
     FormRendition.objects.filter(pk=rendition.pk).update(status=Status.RENDERING, task_id="dead", started_at=long_ago)
-    form_render.apply(args=[rendition.pk], task_id="someone-else")
+    form_render.apply(args=(rendition.pk,), task_id="someone-else")
     rendition.refresh_from_db()
     assert rendition.status == Status.READY
 
@@ -139,7 +139,7 @@ def test_generating_when_the_broker_is_down_answers_and_leaves_the_versions_queu
         response = client.post(f"/applications/{application.pk}/forms/generate/")
     assert response.status_code == 302
     assert set(FormRendition.objects.values_list("status", flat=True)) == {Status.PENDING}
-    page = client.get(response.url).content.decode()
+    page = client.get(response["Location"]).content.decode()
     assert "排队中" in page
     assert 'hx-trigger="every 2s"' in page
 

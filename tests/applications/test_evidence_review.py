@@ -33,7 +33,7 @@ def test_consultant_accepts_a_file(evidence_application, enterprise_user, consul
     assert response.status_code == 302
     evidence.refresh_from_db()
     assert (evidence.status, evidence.reviewed_by) == (EvidenceFile.Status.ACCEPTED, consultant)
-    assert "“公司简介.pdf”已通过。" in client.get(response.url).content.decode()
+    assert "“公司简介.pdf”已通过。" in client.get(response["Location"]).content.decode()
 
 
 def test_sending_back_needs_a_reason(evidence_application, enterprise_user, consultant) -> None:

@@ -10,6 +10,7 @@ import io
 import json
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -33,10 +34,11 @@ from tests.applications.evidence_samples import (
 )
 from tests.conftest import client_for, put_in_status
 from tests.factories import ProductFactory
+from tests.http import streamed_body
 
 pytestmark = pytest.mark.django_db
 
-XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+XHR: dict[str, Any] = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
 
 @pytest.fixture
@@ -68,7 +70,7 @@ def post_raw(user, requirement, files: list[tuple[str, bytes]], *, products=None
         [("files", name, content) for name, content in files],
     )
     url = reverse("applications:evidence_upload", args=[requirement.pk])
-    extra = XHR if xhr else {}
+    extra: dict[str, Any] = XHR if xhr else {}
     return (client or client_for(user)).generic("POST", url, data=body, content_type=content_type, **extra)
 
 
@@ -444,7 +446,7 @@ def test_download_is_an_attachment_under_the_original_chinese_name(evidence_appl
     )
     response = client_for(enterprise_user).get(reverse("applications:evidence_file", args=[evidence.pk]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == content
+    assert streamed_body(response) == content
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''%E9%94%80%E5%94%AE%E5%90%88%E5%90%8C%202025.pdf" in disposition

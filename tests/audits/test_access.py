@@ -129,7 +129,7 @@ def test_certificate_pages(request: pytest.FixtureRequest, application, certifie
 
 
 def test_each_sees_only_their_certificates_in_the_list(application, other_application, certifier, consultant,
-                                                       other_enterprise_user, auditor) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+                                                       other_enterprise_user, auditor) -> None:  # fmt: skip
     mine = make_certificate(application=application, certifier_id=certifier.pk)
     theirs = make_certificate(application=other_application, certifier_id=certifier.pk)
     url = reverse("audits:certificate_list")

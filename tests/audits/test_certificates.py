@@ -339,7 +339,7 @@ def test_the_pdf_task_is_idempotent(certificate) -> None:
         pdf_status=Certificate.PdfStatus.RENDERING, pdf_task_id="another-task"
     )
     assert certificate_render_pdf(certificate.pk) == "skipped", "another worker has it"
-    assert certificate_render_pdf.apply(args=[certificate.pk], task_id="another-task").get() == "ready", (
+    assert certificate_render_pdf.apply(args=(certificate.pk,), task_id="another-task").get() == "ready", (
         "the same task delivered again after its worker died takes the job over"
     )
 
@@ -377,7 +377,7 @@ def test_download_access_and_waiting_page(
 ) -> None:
     url = reverse("audits:certificate_pdf", args=[certificate.pk])
     waiting = client_for(enterprise_user).get(url)
-    assert waiting.url == reverse("audits:certificate", args=[certificate.pk])
+    assert waiting["Location"] == reverse("audits:certificate", args=[certificate.pk])
     certificate_render_pdf(certificate.pk)
     for user in (enterprise_user, consultant, auditor):
         response = client_for(user).get(url)

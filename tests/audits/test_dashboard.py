@@ -21,7 +21,7 @@ URL = reverse("audits:dashboard")
 
 
 def make_applications(consultant, count: int) -> list[Application]:
-    applications = []
+    applications: list[Application] = []
     for _ in range(count):
         enterprise = EnterpriseFactory()
         complete_profile(enterprise, seed=2000 + enterprise.pk)

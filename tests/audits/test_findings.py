@@ -18,6 +18,7 @@ from audits.models import Finding, FindingEvidence, Indicator
 from certportal.models import OutgoingEmail
 from tests.audits.conftest import in_audits, ready_for_decision
 from tests.conftest import client_for
+from tests.http import streamed_body
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +179,7 @@ def test_findings_pages(application, auditor, enterprise_user) -> None:
          "deadline": SOON.isoformat()},
     )  # fmt: skip
     finding = Finding.objects.get()
-    assert response.url == reverse("audits:finding", args=[finding.pk])
+    assert response["Location"] == reverse("audits:finding", args=[finding.pk])
     assert finding.audit_round == rounds[0]
     listing = client_for(enterprise_user).get(reverse("audits:findings", args=[application.pk])).content.decode()
     assert "NC-01" in listing and "严重不符合" in listing and 'id="serious-warning"' in listing
@@ -196,7 +197,7 @@ def test_findings_pages(application, auditor, enterprise_user) -> None:
     evidence = FindingEvidence.objects.get()
     download = client.get(reverse("audits:evidence", args=[evidence.pk]))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"PK"
+    assert streamed_body(download) == b"PK"
     verified = client.post(reverse("audits:finding_verify", args=[finding.pk]), {"accepted": "yes", "note": ""})
     assert verified.status_code == 302
     finding.refresh_from_db()

@@ -4,6 +4,7 @@ reveal nothing, the search is rate-limited."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -29,7 +30,7 @@ def certificate(application, certifier) -> Certificate:
     return make_certificate(application=application, certifier_id=certifier.pk)
 
 
-def verify(number: str, **headers: str) -> tuple[int, str]:
+def verify(number: str, **headers: Any) -> tuple[int, str]:
     response = Client().get(reverse("verify_certificate", args=[number]), **headers)
     return response.status_code, response.content.decode()
 

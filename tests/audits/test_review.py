@@ -33,16 +33,16 @@ def test_start_accept_and_the_planning_opens(application, auditor, django_captur
     client = client_for(auditor)
     url = reverse("audits:review", args=[application.pk])
     response = client.post(url, {"decision": "start"})
-    assert response.url == url
+    assert response["Location"] == url
     application.refresh_from_db()
     assert application.status == Status.UNDER_REVIEW
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"decision": "accept", "comment": "材料齐全"})
-    assert response.url == reverse("audits:rounds", args=[application.pk])
+    assert response["Location"] == reverse("audits:rounds", args=[application.pk])
     application.refresh_from_db()
     assert application.status == Status.AUDIT_PREPARATION
     assert application.audit_rounds.count() == 3
-    page = client.get(response.url).content.decode()
+    page = client.get(response["Location"]).content.decode()
     assert page.count('class="card h-100 round-card"') == 3
 
 
@@ -58,7 +58,7 @@ def test_returning_needs_reasons_that_the_enterprise_and_consultant_see(
     application.refresh_from_db()
     assert application.status == Status.UNDER_REVIEW
     response = client.post(url, {"decision": "return", "comment": "销售合同未覆盖全部申请产品"})
-    assert response.url == reverse("applications:detail", args=[application.pk])
+    assert response["Location"] == reverse("applications:detail", args=[application.pk])
     application.refresh_from_db()
     assert application.status == Status.RETURNED
     for user in (enterprise_user, consultant):

@@ -226,7 +226,7 @@ def test_without_javascript_the_row_form_saves_and_returns_to_the_sheet(sheet, a
     data = {f"i{target.pk}-samples": "8", f"i{target.pk}-failed_samples": "2"}
     response = client_for(auditor).post(url, data)
     assert response.status_code == 302
-    assert response.url.endswith(f"#indicator-{target.pk}")
+    assert response["Location"].endswith(f"#indicator-{target.pk}")
     assert IndicatorScore.objects.get().failed_samples == 2
 
 

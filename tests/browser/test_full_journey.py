@@ -18,7 +18,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from applications.models import Application, EvidenceItem, EvidenceRequirement
 from audits.models import Certificate
@@ -40,9 +40,9 @@ FORMS = ["basic_info", "application", "contract", "laws", "managers", "remote_au
 SENT_BACK_ITEM = "1"  # the company profile: the consultant sends its file back once
 
 
-def evidence_files(item: EvidenceItem, count: int) -> list[dict[str, object]]:
+def evidence_files(item: EvidenceItem, count: int) -> list[FilePayload]:
     """Small valid files for one item, PDF and PNG in turn, named as an office would name them."""
-    files: list[dict[str, object]] = []
+    files: list[FilePayload] = []
     for number in range(1, count + 1):
         if number % 2:
             name = f"第{item.code}项-{number}.pdf"

@@ -199,7 +199,7 @@ def _email() -> OutgoingEmail:
 def test_email_task_retries_a_dropped_connection_then_sends(flaky_mail):
     flaky_mail.failures = 2
     email = _email()
-    email_send.apply(args=[email.pk])
+    email_send.apply(args=(email.pk,))
     email.refresh_from_db()
     assert (email.status, email.attempts, flaky_mail.calls) == ("sent", 3, 3)
     assert [message.subject for message in mail.outbox] == ["测试"]
@@ -208,7 +208,7 @@ def test_email_task_retries_a_dropped_connection_then_sends(flaky_mail):
 def test_email_task_gives_up_after_the_last_attempt(flaky_mail):
     flaky_mail.failures = 100
     email = _email()
-    email_send.apply(args=[email.pk])
+    email_send.apply(args=(email.pk,))
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("failed", EMAIL_MAX_ATTEMPTS)
     assert "SMTPServerDisconnected" in email.last_error

@@ -79,7 +79,7 @@ def test_bell_shows_unread_count_and_opening_marks_read(application, enterprise_
     assert 'id="notification-bell"' in page
     assert 'rounded-pill text-bg-danger">1<' in page
     response = client.get(reverse("notifications:open", args=[notification.pk]))
-    assert response.url == "/home/"
+    assert response["Location"] == "/home/"
     notification.refresh_from_db()
     assert notification.read_at is not None
 
