@@ -22,7 +22,7 @@ help:
 	@echo "make prod   - production on this machine: gunicorn, a worker and beat (see docs/deployment.md)"
 	@echo "make test   - set everything up and run the whole test suite (lint, unit, worker, browser)"
 	@echo "make bench  - run the benchmark (results in var/bench/results.json)"
-	@echo "make lint   - ruff check and format check, the layers (import-linter)"
+	@echo "make lint   - ruff check and format check, mypy, the layers (import-linter)"
 	@echo "make messages - update the translation catalogues after changing strings"
 
 define install_debian_packages
@@ -93,6 +93,7 @@ prod: prod-prepare
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 	$(VENV)/bin/lint-imports --no-cache
 
 format: $(VENV)/.dev

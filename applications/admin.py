@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from applications import services
@@ -20,6 +22,7 @@ from applications.models import (
     ServiceManager,
     ServiceOutlet,
 )
+from certportal.accounts.models import User
 from certportal.lib.uploads import FAMILY_CHOICES
 
 
@@ -54,10 +57,9 @@ class EventInline(admin.TabularInline):
     model = ApplicationEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "actor", "from_status", "to_status", "comment"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "kind", "actor", "from_status", "to_status", "comment")
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -72,10 +74,11 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = ["reference", "status", "status_changed_at", "submitted_at", "closed_at"]
     inlines = [EventInline]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Application, form: forms.ModelForm, change: bool) -> None:
         """An admin assigning a consultant goes through the service, so the timeline shows it."""
         super().save_model(request, obj, form, change)
         if "consultant" in form.changed_data and obj.consultant is not None:
+            assert isinstance(request.user, User)  # the admin site is for signed-in staff only
             services.consultant_assign(application=obj, consultant=obj.consultant, actor=request.user)
 
 
@@ -86,13 +89,13 @@ class ApplicationEventAdmin(admin.ModelAdmin):
     search_fields = ["application__reference", "comment"]
     list_select_related = ["application", "actor"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -150,10 +153,17 @@ class EvidenceFileInline(admin.TabularInline):
     model = EvidenceFile
     extra = 0
     can_delete = False
-    fields = ["original_name", "status", "is_current", "version", "uploaded_by", "created_at", "review_reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "original_name",
+        "status",
+        "is_current",
+        "version",
+        "uploaded_by",
+        "created_at",
+        "review_reason",
+    )
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -209,10 +219,10 @@ class FormRenditionAdmin(admin.ModelAdmin):
     list_select_related = ["form__application", "requested_by"]
     exclude = ["context"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -223,7 +233,7 @@ class EvidenceArchiveAdmin(admin.ModelAdmin):
     search_fields = ["application__reference"]
     readonly_fields = ["application", "requested_by", "status", "file", "sha256", "size", "file_count", "error"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

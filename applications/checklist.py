@@ -23,6 +23,7 @@ from applications.models import (
     EvidenceRequirement,
     Product,
 )
+from applications.profile import field_label
 
 Status = Application.Status
 Phase = EvidenceItem.Phase
@@ -232,11 +233,7 @@ def _profile_gaps(item: EvidenceItem, facts: ProfileFacts) -> tuple[list[str], s
     enterprise = facts.enterprise
     profile_url = reverse("applications:enterprise", args=[enterprise.pk])
     if item.profile_source == Source.CONTACT:
-        empty = [
-            str(Enterprise._meta.get_field(name).verbose_name)
-            for name in CONTACT_FIELDS
-            if not getattr(enterprise, name)
-        ]
+        empty = [str(field_label(name)) for name in CONTACT_FIELDS if not getattr(enterprise, name)]
         gaps = (
             [_("Fill in the basic information: %(fields)s.") % {"fields": list_separator().join(empty)}]
             if empty

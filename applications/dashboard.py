@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -41,7 +42,7 @@ from applications.models import (
     EvidenceRequirement,
     FormRendition,
 )
-from applications.models.application import TARGET_DAYS_MAX, TARGET_DAYS_MIN
+from applications.models.application import TARGET_DAYS_MAX, TARGET_DAYS_MIN, ApplicationQuerySet
 from applications.models.forms import FormType
 from applications.progress import WAITING_ON, Party
 from audits import interface as audits
@@ -59,7 +60,7 @@ PACES: dict[str, Promise] = {
 }
 
 
-def _count(queryset: QuerySet, field: str = "application") -> Subquery:  # type: ignore[type-arg]
+def _count(queryset: QuerySet[Any], field: str = "application") -> Coalesce:
     """A correlated COUNT(*) of `queryset` rows belonging to the outer application."""
     counted = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
@@ -204,12 +205,12 @@ class Filters:
         return {key: value for key, value in values.items() if value}
 
 
-def consultant_applications(user: User) -> QuerySet[Application]:
+def consultant_applications(user: User) -> ApplicationQuerySet:
     """The applications on this consultant's dashboard (all of them for a superuser)."""
     return Application.objects.visible_to(user)
 
 
-def filtered(applications: QuerySet[Application], filters: Filters) -> QuerySet[Application]:
+def filtered(applications: ApplicationQuerySet, filters: Filters) -> ApplicationQuerySet:
     if filters.stage == "open":
         applications = applications.open()
     elif filters.stage:

@@ -27,7 +27,7 @@ Status = Application.Status
 Actor = workflow.Actor
 
 # The usual path to each state; withdrawn and returned include their detours.
-FORWARD = [
+FORWARD: list[str] = [
     Status.INFO_SUBMITTED,
     Status.FORMS_PREPARATION,
     Status.AWAITING_SIGNATURE,
@@ -193,7 +193,7 @@ def seed_application(
     )  # fmt: skip
     steps = path_to(demo.status)
     changes: dict[str, object] = {"created_at": started, "status_changed_at": started}
-    source = Status.DRAFT
+    source: str = Status.DRAFT
     for number, target in enumerate(steps, start=1):
         when = started + (timezone.now() - started) * number / (len(steps) + 1)
         transition = workflow.find_transition(source, target)
@@ -214,7 +214,7 @@ def seed_application(
     return application
 
 
-DEMO_COMMENTS = {
+DEMO_COMMENTS: dict[str, str] = {
     Status.RETURNED: "销售合同未覆盖全部申请产品，请补充剑杆织机以外产品的合同。",
     Status.NOT_CERTIFIED: "评分未达到 700 分，且存在 5 项特别扣分项。",
     Status.WITHDRAWN: "企业决定明年再申请。",
@@ -235,6 +235,8 @@ def seed_newcomer(enterprise: Enterprise) -> None:
 
 
 def seed(people: dict[str, User]) -> None:
-    seed_newcomer(people["demo-enterprise"].enterprise)
+    newcomer = people["demo-enterprise"].enterprise
+    assert newcomer is not None  # an enterprise user
+    seed_newcomer(newcomer)
     for number, demo in enumerate(DEMO_ENTERPRISES, start=1):
         seed_enterprise(demo, seed=number, people=people)

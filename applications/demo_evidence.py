@@ -114,8 +114,8 @@ def document_bytes(code: str, title: str, kind: str) -> tuple[bytes, bytes, byte
     for line in range(12):
         draw.rectangle((50, 420 + line * 22, 550 - (line % 3) * 60, 430 + line * 22), fill=(205, 205, 205))
     lines = [title[i : i + 14] for i in range(0, len(title), 14)]
-    for number, line in enumerate(lines):
-        draw.text((50, 160 + number * 48), line, fill="black", font=_font(34))
+    for number, text in enumerate(lines):
+        draw.text((50, 160 + number * 48), text, fill="black", font=_font(34))
     draw.text((50, 700), "演示文件 · certportal", fill=(120, 120, 120), font=_font(24))
     output = io.BytesIO()
     page.save(output, format="PDF" if kind == "pdf" else "PNG")
@@ -222,6 +222,7 @@ def _events(application: Application, files: list[EvidenceFile], uploaded_at: da
         events.append(ApplicationEvent(application=application, kind=Kind.EVIDENCE_UPLOADED,
                                        actor=evidence.uploaded_by, data=data, created_at=when))  # fmt: skip
         if evidence.status != FileStatus.PENDING:
+            assert evidence.reviewed_at is not None  # a reviewed file
             kind = Kind.EVIDENCE_ACCEPTED if evidence.status == FileStatus.ACCEPTED else Kind.EVIDENCE_REJECTED
             events.append(
                 ApplicationEvent(

@@ -163,9 +163,9 @@ def render_pdfs(application: Application, *, member: User) -> int:
     rendered = 0
     if not FormRendition.objects.filter(form__application=application).exists():
         # The history is past: the consultant generated the forms back then, whatever the status now.
-        versions = form_services.generate_versions(
-            application=application, actor=application.consultant, queue=False
-        ).queued
+        consultant = application.consultant
+        assert consultant is not None  # every demo application past the draft has its consultant
+        versions = form_services.generate_versions(application=application, actor=consultant, queue=False).queued
         _backdate(application, versions, EventKind.FORMS_GENERATED, before=Status.AWAITING_SIGNATURE)
         rendered += _render(versions)
     signed_before = FormRendition.objects.filter(form__application=application, kind=FormRendition.Kind.SIGNED)
@@ -203,6 +203,7 @@ def seed_shipment(application: Application) -> None:
     """The paper copies of an application with the certification body: mailed, and received."""
     if application.status not in SIGNED_FROM or application.shipments.exists() or application.submitted_at is None:
         return
+    assert application.consultant is not None  # every submitted demo application has one
     sent_on = timezone.localdate(application.submitted_at) + timedelta(days=1)
     shipment = PaperShipment.objects.create(
         application=application, courier="顺丰速运", tracking_number=f"SF{1_300_000_000 + application.pk * 7919}",

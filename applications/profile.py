@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Field
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -37,12 +38,17 @@ REQUIRED_FIELDS = (
 )
 
 
+def field_label(name: str) -> str | Promise:
+    """The label of one of the enterprise's own fields (not a reverse relation)."""
+    field = Enterprise._meta.get_field(name)
+    assert isinstance(field, Field), name
+    return field.verbose_name
+
+
 def profile_problems(enterprise: Enterprise) -> list[str | Promise]:
     """Names of what is missing, in the order of the form; empty when the information is complete."""
     missing: list[str | Promise] = [
-        Enterprise._meta.get_field(name).verbose_name
-        for name in REQUIRED_FIELDS
-        if getattr(enterprise, name) in (None, "")
+        field_label(name) for name in REQUIRED_FIELDS if getattr(enterprise, name) in (None, "")
     ]
     if not enterprise.products.exists():
         missing.append(_("at least one product"))

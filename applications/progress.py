@@ -25,7 +25,7 @@ class Party:
 
 
 # Who must act next in each state (later features refine this with their own open items).
-WAITING_ON = {
+WAITING_ON: dict[str, str] = {
     Status.DRAFT: Party.ENTERPRISE,
     Status.INFO_SUBMITTED: Party.CONSULTANT,
     Status.FORMS_PREPARATION: Party.CONSULTANT,

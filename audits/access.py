@@ -4,6 +4,7 @@ is not visible to them), 403 when they may see it but not do what they ask."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +27,7 @@ AUDIT_STATUSES = (
 NOT_AUDITED_YET = gettext_lazy("The audits start once the certification body has accepted the application.")
 
 
-def require(user: User, perm: str, obj: object | None, message: str) -> None:
+def require(user: User, perm: str, obj: Model | None, message: str) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied(message)
 

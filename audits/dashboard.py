@@ -90,7 +90,7 @@ def agenda(user: User, today: datetime.date) -> list[AgendaDay]:
     for audit_round in rounds:
         entry = days[timezone.localdate(audit_round.starts_at)]
         entry.rounds.append(audit_round)
-        entry.total = audit_round.day_total  # type: ignore[attr-defined]
+        entry.total = audit_round.day_total
     return list(days.values())
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -220,7 +221,7 @@ def seed_not_certified(application: Application, auditor: User, certifier: User)
     )  # fmt: skip
 
 
-STAGE_SEEDERS = {
+STAGE_SEEDERS: dict[str, Callable[[Application, User, User], None]] = {
     Status.AUDIT_PREPARATION: seed_preparation,
     Status.REMOTE_AUDIT: seed_remote_audit,
     Status.EVALUATION: seed_evaluation,
@@ -279,6 +280,7 @@ def run_round(audit_round: AuditRound, auditor: User, *, start: datetime.datetim
             uploaded_at=start + timedelta(minutes=minutes),
         )  # fmt: skip
     summary = "按议程完成首次会议、各部门面谈、认证要求讲解和末次会议。"
+    assert audit_round.ends_at is not None  # plan_round() scheduled it
     done_at = audit_round.ends_at + timedelta(minutes=20)
     AuditRound.objects.filter(pk=audit_round.pk).update(done_at=done_at, done_by=auditor, summary=summary)
     ApplicationEvent.objects.create(

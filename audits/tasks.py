@@ -45,7 +45,7 @@ def _render(certificate_id: int) -> jobs.Outcome:
     return jobs.Outcome(
         fields={"pdf_file": stored.name, "pdf_sha256": stored.sha256, "pdf_size": stored.size},
         stored=[stored.name],
-        superseded=[certificate.pdf_file.name],
+        superseded=[certificate.pdf_file.name] if certificate.pdf_file.name else [],
     )
 
 
@@ -91,7 +91,7 @@ def send_surveillance_reminders() -> int:
             recipients=people_of(certificate.application),
             application=certificate.application,
             url=reverse("audits:certificate", args=[certificate.pk]),
-            context={"number": certificate.number, "due": certificate.surveillance_due_on.isoformat()},
+            context={"number": certificate.number, "due": str(certificate.surveillance_due_on)},
         )
         count += 1
     return count

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import django
 from django.apps import apps
@@ -178,10 +178,10 @@ def _add_member(archive: tarfile.TarFile, name: str, source: IO[bytes] | Hashing
     info.size = size
     info.mtime = int(time.time())
     info.mode = 0o600
-    archive.addfile(info, source)  # type: ignore[arg-type]  (anything with read() will do)
+    archive.addfile(info, source)
 
 
-def _write_mode(path: Path) -> str:
+def _write_mode(path: Path) -> Literal["w:gz", "w"]:
     return "w:gz" if path.name.endswith((".gz", ".tgz")) else "w"
 
 

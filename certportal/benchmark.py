@@ -20,11 +20,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from django.conf import settings
 
 from certportal import devservers
+
+if TYPE_CHECKING:
+    from certportal.accounts.models import User
 
 # The keys of var/bench/results.json; each value is a number (the median of the runs).
 RESULT_KEYS = (
@@ -192,21 +195,21 @@ class LoadBench:
 # --- Data ----------------------------------------------------------------------------------------
 
 
-def session_for(user: object) -> str:
+def session_for(user: User) -> str:
     """A logged-in session for `user`, as the login view would make it; returns its key."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)  # type: ignore[attr-defined]
+    session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "certportal.accounts.backends.UsernameOrEmailBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     assert session.session_key is not None
     return session.session_key
 
 
-def queries_per_request(path: str, user: object) -> int:
+def queries_per_request(path: str, user: User) -> int:
     """SQL queries of one GET of `path` by `user` (after a first one that warms the caches)."""
     from django.db import connection
     from django.test import Client

@@ -38,7 +38,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = incoming_request_id(request) or uuid.uuid4().hex
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # our own attribute on the request
         token = request_id_var.set(request_id)
         started = time.monotonic()
         try:
@@ -98,7 +98,8 @@ class FormTextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
-            request.POST = cleaned_form_data(request.POST)  # type: ignore[misc]
+            # The stubs type POST as read-only; Django lets middleware replace it before any view reads it.
+            request.POST = cleaned_form_data(request.POST)  # type: ignore[assignment]
         return self.get_response(request)
 
 

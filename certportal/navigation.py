@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 
-def nav_items_for(user: User) -> list[dict[str, str]]:
+def nav_items_for(user: User | AnonymousUser) -> list[dict[str, str]]:
     if not user.is_authenticated:
         return []
     return [

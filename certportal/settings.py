@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -187,7 +188,7 @@ S3_SIGNED_URL_SECONDS = env_int("S3_SIGNED_URL_SECONDS", 300)
 if STORAGE_BACKEND == "s3":
     from botocore.config import Config as BotocoreConfig
 
-    DEFAULT_STORAGE = {
+    DEFAULT_STORAGE: dict[str, Any] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env_str("S3_BUCKET", ""),

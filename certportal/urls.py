@@ -9,6 +9,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("health/", views.health_check, name="health"),
     path("language/", account_views.language_switch, name="language_switch"),
+    path("accounts/signup/", include("applications.signup_urls")),
     path("accounts/", include("certportal.accounts.urls")),
     path("", include("applications.urls")),
     path("notifications/", include("notifications.urls")),

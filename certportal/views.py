@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from certportal import health, landing
+from certportal.lib.http import AuthenticatedHttpRequest
 
 
 @login_not_required
@@ -16,7 +17,7 @@ def landing_page(request: HttpRequest) -> HttpResponse:
     return render(request, "landing.html", landing.context())
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each role's start page: an enterprise's progress page (or its information before it has an
     application), the consultant's dashboard, the certification body's dashboard, the admin for
     superusers."""

@@ -87,7 +87,7 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
 }
 
 
-class _Defaults(dict):  # type: ignore[type-arg]
+class _Defaults(dict[str, str]):
     """Placeholders a caller did not provide print as an empty string rather than failing."""
 
     def __missing__(self, key: str) -> str:

@@ -7,9 +7,11 @@ database. Each test session uses its own queue so that it never meets another wo
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -26,14 +28,14 @@ settings.CELERY_TASK_DEFAULT_QUEUE = TEST_QUEUE
 
 
 @pytest.fixture(autouse=True)
-def private_media(tmp_path: Path, settings) -> Path:  # type: ignore[no-untyped-def]
+def private_media(tmp_path: Path, settings) -> Path:
     """Each test writes its files into its own media folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
 
 @pytest.fixture(autouse=True)
-def plain_email(settings) -> None:  # type: ignore[no-untyped-def]
+def plain_email(settings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
@@ -46,7 +48,7 @@ def broker_tried_afresh() -> None:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+def fast_password_hashing(settings) -> None:
     """Real hashing costs ~0.3 s per user; tests create thousands of users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -55,41 +57,41 @@ def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def enterprise_user(db):  # type: ignore[no-untyped-def]
+def enterprise_user(db):
     return EnterpriseUserFactory(username="ent-a", full_name="企业甲用户")
 
 
 @pytest.fixture
-def other_enterprise_user(db):  # type: ignore[no-untyped-def]
+def other_enterprise_user(db):
     return EnterpriseUserFactory(username="ent-b", full_name="企业乙用户")
 
 
 @pytest.fixture
-def consultant(db):  # type: ignore[no-untyped-def]
+def consultant(db):
     return UserFactory(username="consultant-a", role="consultant", full_name="咨询甲")
 
 
 @pytest.fixture
-def other_consultant(db):  # type: ignore[no-untyped-def]
+def other_consultant(db):
     return UserFactory(username="consultant-b", role="consultant", full_name="咨询乙")
 
 
 @pytest.fixture
-def auditor(db):  # type: ignore[no-untyped-def]
+def auditor(db):
     return UserFactory(username="auditor-a", role="auditor", full_name="审核员甲")
 
 
 @pytest.fixture
-def certifier(db):  # type: ignore[no-untyped-def]
+def certifier(db):
     return UserFactory(username="certifier-a", role="certifier", full_name="认证决定甲")
 
 
 @pytest.fixture
-def superuser(db):  # type: ignore[no-untyped-def]
+def superuser(db):
     return UserFactory(username="root", role="", is_superuser=True, is_staff=True)
 
 
-def client_for(user) -> Client:  # type: ignore[no-untyped-def]
+def client_for(user) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user, backend="certportal.accounts.backends.UsernameOrEmailBackend")
@@ -137,7 +139,7 @@ class WorkerProcess:
             "EMAIL_FILE_PATH": str(media_root.parent / "sent-emails"),
         }
         self.log_path = log_path
-        self.process = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         command = devservers.celery_worker_command(beat=False, concurrency=1, hostname=f"{TEST_QUEUE}@%h")
@@ -158,7 +160,7 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def celery_worker(redis_server, transactional_db, private_media, tmp_path) -> Iterator[WorkerProcess]:  # type: ignore[no-untyped-def]
+def celery_worker(redis_server, transactional_db, private_media, tmp_path) -> Iterator[WorkerProcess]:
     worker = WorkerProcess(broker_url=redis_server, media_root=private_media, log_path=tmp_path / "worker.log")
     worker.start()
     yield worker
@@ -176,7 +178,7 @@ AFTER_FORMS_PREPARATION = {"forms_preparation", "awaiting_signature"} | BODY_STA
 AFTER_ACCEPTANCE = {"audit_preparation", "remote_audit", "evaluation", "decision", "certified", "not_certified"}
 
 
-def put_in_status(application, status: str):  # type: ignore[no-untyped-def]
+def put_in_status(application, status: str):
     """Place an application in a workflow state directly (test set-up, not the workflow), with what
     the workflow's after-transition step would have created on the way (forms, audit rounds)."""
     from django.utils import timezone
@@ -184,7 +186,7 @@ def put_in_status(application, status: str):  # type: ignore[no-untyped-def]
     from applications import workflow
     from applications.models import Application
 
-    changes = {"status": status}
+    changes: dict[str, Any] = {"status": status}
     if status in BODY_STAGES:
         changes["submitted_at"] = application.submitted_at or timezone.now()
     Application.objects.filter(pk=application.pk).update(**changes)
@@ -197,7 +199,7 @@ def put_in_status(application, status: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def application(enterprise_user, consultant):  # type: ignore[no-untyped-def]
+def application(enterprise_user, consultant):
     """Enterprise A's open application, with complete basic information, assigned to `consultant`."""
     from tests.factories import ApplicationFactory, complete_profile
 
@@ -206,7 +208,7 @@ def application(enterprise_user, consultant):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def other_application(other_enterprise_user, other_consultant):  # type: ignore[no-untyped-def]
+def other_application(other_enterprise_user, other_consultant):
     """Enterprise B's application, assigned to the other consultant."""
     from tests.factories import ApplicationFactory, complete_profile
 
@@ -218,7 +220,7 @@ def other_application(other_enterprise_user, other_consultant):  # type: ignore[
 
 
 @pytest.fixture
-def evidence_items(db):  # type: ignore[no-untyped-def]
+def evidence_items(db):
     """The checklist items (reloaded when a transactional test's flush has emptied the table)."""
     from applications.models import EvidenceItem
     from tests.factories import load_evidence_checklist
@@ -228,7 +230,7 @@ def evidence_items(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def evidence_application(application, evidence_items):  # type: ignore[no-untyped-def]
+def evidence_application(application, evidence_items):
     """`application` with its evidence requirements, as application_create would have made them."""
     from applications.services.evidence import evidence_requirements_ensure
 

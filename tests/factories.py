@@ -123,7 +123,7 @@ class ApplicationFactory(DjangoModelFactory):
         if not create:
             return
         products = extracted or [ProductFactory(enterprise=self.enterprise)]
-        self.scope.set(products)  # type: ignore[attr-defined]
+        self.scope.set(products)
 
     @factory.post_generation
     def evidence_requirements(self, create: bool, extracted: object, **kwargs: object) -> None:
@@ -131,7 +131,7 @@ class ApplicationFactory(DjangoModelFactory):
         if create:
             from applications.services.evidence import evidence_requirements_ensure
 
-            evidence_requirements_ensure(self)  # type: ignore[arg-type]
+            evidence_requirements_ensure(self)
 
 
 # --- Evidence ------------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def load_evidence_checklist() -> None:
         import_module("applications.migrations.0004_evidence_checklist_data").load(apps, None)
 
 
-def complete_evidence(application: Application) -> Application:
+def complete_evidence(application: Application) -> None:
     """Test set-up: every evidence item complete (accepted files recorded directly, the profile's
     website, an outlet and enough managers), as the workflow's submission precondition needs."""
     from applications.models import EvidenceFile, EvidenceItem, EvidenceRequirement, ServiceOutlet

@@ -7,6 +7,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from PIL import Image
+
 
 def pdf_text(content: bytes) -> str:
     """The text of a PDF as pdftotext reads it (what a person copying from it would get)."""
@@ -20,3 +22,10 @@ def pdf_text(content: bytes) -> str:
 def squashed(text: str) -> str:
     """Text without whitespace: pdftotext spaces Chinese characters unpredictably."""
     return re.sub(r"\s+", "", text)
+
+
+def pixel(image: Image.Image, xy: tuple[int, int]) -> tuple[int, ...]:
+    """The colour channels of one pixel of a multi-band (RGB, RGBA) image."""
+    value = image.getpixel(xy)
+    assert isinstance(value, tuple), image.mode
+    return value

@@ -72,7 +72,7 @@ def stored_hashes() -> dict[str, str]:
     }
 
 
-def empty_installation(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def empty_installation(settings, tmp_path: Path) -> None:
     """A new database after `migrate` (content types and permissions, nothing else) and empty media."""
     call_command("flush", interactive=False, verbosity=0)
     ContentType.objects.clear_cache()
@@ -80,7 +80,7 @@ def empty_installation(settings, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert installation_is_empty()
 
 
-def test_round_trip_restores_every_row_and_file(settings, tmp_path: Path, client: Client) -> None:  # type: ignore[no-untyped-def]
+def test_round_trip_restores_every_row_and_file(settings, tmp_path: Path, client: Client) -> None:
     populate()
     counts_before, hashes_before = model_counts(), stored_hashes()
     archive = tmp_path / "certportal.tar.gz"
@@ -151,7 +151,7 @@ def rewrite_archive(source: Path, target: Path, change: dict[str, bytes]) -> Non
             new.addfile(member, io.BytesIO(data))
 
 
-def test_a_damaged_archive_changes_nothing(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_damaged_archive_changes_nothing(settings, tmp_path: Path) -> None:
     populate()
     archive, damaged = tmp_path / "b.tar", tmp_path / "damaged.tar"
     call_command("backup", output=archive)
@@ -162,7 +162,7 @@ def test_a_damaged_archive_changes_nothing(settings, tmp_path: Path) -> None:  #
     assert installation_is_empty()
 
 
-def test_a_backup_from_another_schema_version_is_refused(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_backup_from_another_schema_version_is_refused(settings, tmp_path: Path) -> None:
     populate()
     archive, other = tmp_path / "b.tar", tmp_path / "other.tar"
     call_command("backup", output=archive)

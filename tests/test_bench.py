@@ -44,7 +44,7 @@ def test_unexpected_wrk_output_is_an_error_not_a_number() -> None:
         benchmark.parse_wrk("unable to connect to 127.0.0.1:8091 Connection refused\n")
 
 
-def test_the_results_file_has_numbers_and_the_table_says_what_misses_its_target(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_results_file_has_numbers_and_the_table_says_what_misses_its_target(tmp_path, settings) -> None:
     settings.VAR_DIR = tmp_path
     (tmp_path / "bench").mkdir()
     results = dict.fromkeys(benchmark.RESULT_KEYS, 1.0) | {"checklist_p95_ms": 250.0, "bare_pdf_s": 0.5}
@@ -72,7 +72,7 @@ def test_the_bare_view_exists_only_with_the_bench_settings() -> None:
 
 
 @pytest.mark.django_db
-def test_the_dashboard_is_measured_only_when_its_page_and_seed_bench_exist(monkeypatch, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_the_dashboard_is_measured_only_when_its_page_and_seed_bench_exist(monkeypatch, consultant) -> None:
     command = bench.Command(stdout=io.StringIO())
     monkeypatch.setattr(bench, "get_commands", lambda: {})
     assert command._dashboard() is None

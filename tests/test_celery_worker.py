@@ -16,7 +16,7 @@ from certportal.tasks import heartbeat, sweep_pending_jobs
 pytestmark = pytest.mark.worker
 
 
-def wait_for(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition, timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -25,14 +25,14 @@ def wait_for(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyp
     return False
 
 
-def test_heartbeat_round_trip_through_a_real_worker(celery_worker) -> None:  # type: ignore[no-untyped-def]
+def test_heartbeat_round_trip_through_a_real_worker(celery_worker) -> None:
     assert enqueue(heartbeat)
     assert wait_for(lambda: WorkerHeartbeat.objects.exists()), celery_worker.log()
     beat = WorkerHeartbeat.objects.get()
     assert beat.hostname.startswith("test-")
 
 
-def test_email_is_sent_by_the_worker_after_commit(celery_worker, private_media) -> None:  # type: ignore[no-untyped-def]
+def test_email_is_sent_by_the_worker_after_commit(celery_worker, private_media) -> None:
     from certportal.lib.mail import email_queue
 
     email = email_queue(to=["wang@example.com"], subject="审核安排", body_text="您好")
@@ -44,7 +44,7 @@ def test_email_is_sent_by_the_worker_after_commit(celery_worker, private_media) 
     assert "wang@example.com" in sent[0].read_text()
 
 
-def test_enqueue_when_redis_is_down_fails_fast_without_raising(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_enqueue_when_redis_is_down_fails_fast_without_raising(tmp_path) -> None:
     """Six jobs queued by one page cost one connection timeout, not six."""
     script = (
         "import django, time; django.setup()\n"
@@ -63,7 +63,7 @@ def test_enqueue_when_redis_is_down_fails_fast_without_raising(tmp_path) -> None
 
 
 @pytest.mark.django_db
-def test_sweeper_resends_stale_pending_emails(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_sweeper_resends_stale_pending_emails(monkeypatch) -> None:
     sent: list[int] = []
     monkeypatch.setattr("certportal.lib.jobs.enqueue", lambda task, email_id: sent.append(email_id) or True)
     fresh = OutgoingEmail.objects.create(to=["a@example.com"], subject="new", body_text="b")
@@ -74,7 +74,7 @@ def test_sweeper_resends_stale_pending_emails(monkeypatch) -> None:  # type: ign
     assert fresh.pk not in sent
 
 
-def test_enqueue_on_commit_waits_for_the_transaction(django_capture_on_commit_callbacks, db) -> None:  # type: ignore[no-untyped-def]
+def test_enqueue_on_commit_waits_for_the_transaction(django_capture_on_commit_callbacks, db) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         enqueue_on_commit(heartbeat)
     assert len(callbacks) == 1

@@ -29,7 +29,7 @@ def test_missing_chinese_font_is_an_error(monkeypatch: pytest.MonkeyPatch) -> No
     assert "fonts-noto-cjk" in errors[0].hint
 
 
-def test_unreachable_broker_is_an_error_in_production(settings) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_broker_is_an_error_in_production(settings) -> None:
     settings.PRODUCTION = True
     settings.CELERY_BROKER_URL = "redis://:secret@127.0.0.1:1/0"
     errors = checks.check_broker()
@@ -37,12 +37,12 @@ def test_unreachable_broker_is_an_error_in_production(settings) -> None:  # type
     assert "secret" not in errors[0].msg
 
 
-def test_unreachable_broker_is_tolerated_in_development(settings) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_broker_is_tolerated_in_development(settings) -> None:
     settings.PRODUCTION = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     assert checks.check_broker() == []
 
 
-def test_reachable_broker_passes_in_production(settings, redis_server) -> None:  # type: ignore[no-untyped-def]
+def test_reachable_broker_passes_in_production(settings, redis_server) -> None:
     settings.PRODUCTION = True
     assert checks.check_broker() == []

@@ -43,7 +43,7 @@ def test_only_fields_that_need_it_are_cleaned_and_passwords_never() -> None:
 
 
 @pytest.mark.django_db
-def test_a_posted_form_is_saved_without_the_control_characters(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_posted_form_is_saved_without_the_control_characters(enterprise_user) -> None:
     response = client_for(enterprise_user).post(
         reverse("accounts:settings"), {"full_name": "王\x1b[2J芳\u202e", "mobile": "", "language": "zh-hans"}
     )
@@ -53,7 +53,7 @@ def test_a_posted_form_is_saved_without_the_control_characters(enterprise_user) 
 
 
 @pytest.mark.django_db
-def test_a_nul_character_is_refused_next_to_the_field(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_nul_character_is_refused_next_to_the_field(enterprise_user) -> None:
     response = client_for(enterprise_user).post(
         reverse("accounts:settings"), {"full_name": "王\x00芳", "mobile": "", "language": "zh-hans"}
     )
@@ -64,7 +64,7 @@ def test_a_nul_character_is_refused_next_to_the_field(enterprise_user) -> None: 
 
 
 @pytest.mark.django_db
-def test_url_encoded_forms_are_cleaned_too(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_url_encoded_forms_are_cleaned_too(enterprise_user) -> None:
     """The test client posts multipart by default; htmx and plain forms post URL-encoded."""
     client: Client = client_for(enterprise_user)
     response = client.post(

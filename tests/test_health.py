@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -23,7 +24,7 @@ UNREACHABLE_REDIS = "redis://:hunter2@127.0.0.1:1/0"
 
 
 @pytest.fixture
-def worker_alive(db) -> WorkerHeartbeat:  # type: ignore[no-untyped-def]
+def worker_alive(db) -> WorkerHeartbeat:
     return WorkerHeartbeat.objects.create(hostname="celery@web-internal-7", beat_at=timezone.now())
 
 
@@ -55,7 +56,7 @@ def test_storage_probe_leaves_no_file_behind(client: Client, redis_server: str, 
     assert list(storage_files(default_storage)) == []
 
 
-def test_broken_storage_takes_the_process_out(client: Client, settings, tmp_path: Path, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_broken_storage_takes_the_process_out(client: Client, settings, tmp_path: Path, worker_alive) -> None:
     not_a_folder = tmp_path / "media-is-a-file"
     not_a_folder.write_text("")
     settings.MEDIA_ROOT = not_a_folder
@@ -67,7 +68,7 @@ def test_broken_storage_takes_the_process_out(client: Client, settings, tmp_path
     assert str(tmp_path) not in json.dumps(body)
 
 
-def test_redis_down_is_reported_but_pages_still_work(client: Client, settings, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_redis_down_is_reported_but_pages_still_work(client: Client, settings, worker_alive) -> None:
     settings.CELERY_BROKER_URL = UNREACHABLE_REDIS
     status, body = health(client)
     assert status == 200, "web processes keep serving while Redis is away; e-mails wait in the database"
@@ -77,7 +78,7 @@ def test_redis_down_is_reported_but_pages_still_work(client: Client, settings, w
     assert "hunter2" not in json.dumps(body)
 
 
-def test_redis_can_be_made_essential(client: Client, settings, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_redis_can_be_made_essential(client: Client, settings, worker_alive) -> None:
     settings.CELERY_BROKER_URL = UNREACHABLE_REDIS
     settings.HEALTH_ESSENTIAL_CHECKS = ["database", "storage", "redis"]
     status, body = health(client)
@@ -85,7 +86,7 @@ def test_redis_can_be_made_essential(client: Client, settings, worker_alive) -> 
     assert body["status"] == "failing"
 
 
-def test_stale_worker_heartbeat_is_reported(client: Client, redis_server: str, settings) -> None:  # type: ignore[no-untyped-def]
+def test_stale_worker_heartbeat_is_reported(client: Client, redis_server: str, settings) -> None:
     WorkerHeartbeat.objects.create(
         hostname="w1", beat_at=timezone.now() - timedelta(seconds=settings.HEALTH_WORKER_MAX_AGE + 30)
     )
@@ -97,7 +98,7 @@ def test_stale_worker_heartbeat_is_reported(client: Client, redis_server: str, s
     assert body["checks"]["workers"]["heartbeat_age_seconds"] >= settings.HEALTH_WORKER_MAX_AGE + 30
 
 
-def test_no_worker_ever_seen_fails_when_workers_are_essential(client: Client, redis_server: str, settings) -> None:  # type: ignore[no-untyped-def]
+def test_no_worker_ever_seen_fails_when_workers_are_essential(client: Client, redis_server: str, settings) -> None:
     settings.HEALTH_ESSENTIAL_CHECKS = ["database", "storage", "workers"]
     status, body = health(client)
     assert status == 503
@@ -110,13 +111,13 @@ def test_no_worker_ever_seen_fails_when_workers_are_essential(client: Client, re
     }
 
 
-def test_health_answers_plain_http_from_the_load_balancer(client: Client, settings, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_health_answers_plain_http_from_the_load_balancer(client: Client, settings, worker_alive) -> None:
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/").status_code == 301
     assert client.get("/health/").status_code == 200
 
 
-def test_health_is_read_only(client: Client, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_health_is_read_only(client: Client, worker_alive) -> None:
     assert client.head("/health/").status_code == 200
     assert client.post("/health/").status_code == 405
 
@@ -153,24 +154,24 @@ def test_unreachable_database_answers_503(tmp_path: Path, redis_server: str) -> 
 OUTSIDE = "203.0.113.7"
 
 
-def outside_health(client: Client, **extra: str) -> tuple[int, dict]:
+def outside_health(client: Client, **extra: Any) -> tuple[int, dict]:
     response = client.get("/health/", REMOTE_ADDR=OUTSIDE, **extra)
     assert "no-store" in response["Cache-Control"]
     return response.status_code, response.json()
 
 
-def test_anonymous_outsider_learns_only_up(client: Client, redis_server: str, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_outsider_learns_only_up(client: Client, redis_server: str, worker_alive) -> None:
     assert outside_health(client) == (200, {"status": "up"})
 
 
-def test_anonymous_outsider_learns_only_down(client: Client, settings, tmp_path: Path, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_outsider_learns_only_down(client: Client, settings, tmp_path: Path, worker_alive) -> None:
     not_a_folder = tmp_path / "media-is-a-file"
     not_a_folder.write_text("")
     settings.MEDIA_ROOT = not_a_folder
     assert outside_health(client) == (503, {"status": "down"})
 
 
-def test_a_degraded_portal_is_simply_up_for_outsiders(client: Client, settings, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_a_degraded_portal_is_simply_up_for_outsiders(client: Client, settings, worker_alive) -> None:
     settings.CELERY_BROKER_URL = UNREACHABLE_REDIS
     assert outside_health(client) == (200, {"status": "up"})
 
@@ -178,7 +179,7 @@ def test_a_degraded_portal_is_simply_up_for_outsiders(client: Client, settings, 
 @pytest.mark.parametrize("persona", ["auditor", "certifier", "superuser"])
 def test_staff_see_every_check_from_anywhere(
     request: pytest.FixtureRequest, client: Client, persona: str, worker_alive
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(request.getfixturevalue(persona))
     status, body = outside_health(client)
     assert status == 200
@@ -188,19 +189,19 @@ def test_staff_see_every_check_from_anywhere(
 @pytest.mark.parametrize("persona", ["enterprise_user", "consultant"])
 def test_other_users_learn_only_up_or_down(
     request: pytest.FixtureRequest, client: Client, persona: str, worker_alive
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(request.getfixturevalue(persona))
     assert outside_health(client)[1] in ({"status": "up"}, {"status": "down"})
 
 
-def test_monitoring_network_sees_every_check(client: Client, settings, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_monitoring_network_sees_every_check(client: Client, settings, worker_alive) -> None:
     settings.HEALTH_DETAIL_ALLOWED_IPS = ["198.51.100.0/24"]
     response = client.get("/health/", REMOTE_ADDR="198.51.100.23")
     assert set(response.json()["checks"]) == {"database", "redis", "storage", "workers"}
     assert client.get("/health/").json() in ({"status": "up"}, {"status": "down"}), "loopback is no longer listed"
 
 
-def test_behind_nginx_the_client_address_decides_not_nginxs(client: Client, settings, worker_alive) -> None:  # type: ignore[no-untyped-def]
+def test_behind_nginx_the_client_address_decides_not_nginxs(client: Client, settings, worker_alive) -> None:
     settings.TRUSTED_PROXY_COUNT = 1
     forwarded = client.get("/health/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=OUTSIDE)
     assert "checks" not in forwarded.json()

@@ -11,6 +11,7 @@ from PIL import Image
 
 from certportal.lib import images
 from tests.factories import seal_photo, signature_drawing
+from tests.helpers import pixel
 
 
 def opened(content: bytes) -> Image.Image:
@@ -23,8 +24,8 @@ def test_a_photographed_seal_loses_its_white_paper_and_keeps_its_red_ink() -> No
     assert seal.mode == "RGBA"
     # Trimmed to the ring (400 px plus a little padding), not the 600×500 photo.
     assert 390 <= seal.width <= 420 and 390 <= seal.height <= 420
-    assert seal.getpixel((2, 2))[3] == 0, "the paper in the corner is transparent"
-    centre = seal.getpixel((seal.width // 2, seal.height // 2))
+    assert pixel(seal, (2, 2))[3] == 0, "the paper in the corner is transparent"
+    centre = pixel(seal, (seal.width // 2, seal.height // 2))
     assert centre[3] == 255 and centre[0] > 150 and centre[1] < 80, "the red star stays opaque red"
 
 
@@ -35,13 +36,13 @@ def test_a_large_seal_is_scaled_down() -> None:
 
 def test_slightly_grey_paper_counts_as_paper() -> None:
     seal = opened(images.seal_png(seal_photo(background=(242, 240, 238))))
-    assert seal.getpixel((2, 2))[3] == 0
+    assert pixel(seal, (2, 2))[3] == 0
 
 
 def test_a_signature_drawn_in_the_browser_is_trimmed() -> None:
     signature = opened(images.signature_png(signature_drawing()))
     assert signature.width < 600 and signature.height < 200
-    assert signature.getpixel((0, 0))[3] == 0
+    assert pixel(signature, (0, 0))[3] == 0
 
 
 def test_the_data_url_of_a_canvas_is_decoded() -> None:

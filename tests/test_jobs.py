@@ -67,7 +67,7 @@ def test_a_late_worker_does_not_overwrite_the_result_that_counts() -> None:
     assert (finished.status, finished.subject, finished.last_error) == (Status.SENT, "fast's result", "")
 
 
-def test_a_late_workers_stored_file_is_thrown_away(private_media) -> None:  # type: ignore[no-untyped-def]
+def test_a_late_workers_stored_file_is_thrown_away(private_media) -> None:
     job = new_job()
 
     def slow_work() -> jobs.Outcome:
@@ -124,7 +124,7 @@ def test_a_job_whose_worker_dies_each_time_ends_failed_after_a_bounded_number_of
     assert f"Stopped after {KIND.max_deliveries} attempts" in given_up.last_error
 
 
-def test_the_sweep_sends_jobs_never_sent_and_jobs_left_by_a_dead_worker(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_sweep_sends_jobs_never_sent_and_jobs_left_by_a_dead_worker(monkeypatch) -> None:
     sent: list[int] = []
     monkeypatch.setattr("certportal.lib.jobs.enqueue", lambda task, pk: sent.append(pk) or True)
     now = timezone.now()
@@ -144,7 +144,7 @@ def test_the_sweep_sends_jobs_never_sent_and_jobs_left_by_a_dead_worker(monkeypa
     assert jobs.job_sweep(KIND) == 0, "not again at the next sweep"
 
 
-def test_a_job_the_broker_refused_stays_for_the_next_sweep(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_job_the_broker_refused_stays_for_the_next_sweep(monkeypatch) -> None:
     monkeypatch.setattr("certportal.lib.jobs.enqueue", lambda task, pk: False)
     job = new_job()
     OutgoingEmail.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=1))
@@ -152,7 +152,7 @@ def test_a_job_the_broker_refused_stays_for_the_next_sweep(monkeypatch) -> None:
     assert row(job).status == Status.PENDING
 
 
-def test_one_stuck_policy_for_every_job(settings) -> None:  # type: ignore[no-untyped-def]
+def test_one_stuck_policy_for_every_job(settings) -> None:
     from applications.services.forms import RENDITION_JOB
     from applications.tasks.evidence import ARCHIVE_JOB, THUMBNAIL_JOB
     from audits.tasks import CERTIFICATE_PDF_JOB

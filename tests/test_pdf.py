@@ -22,7 +22,7 @@ def test_chinese_text_is_real_text_with_page_numbers() -> None:
     assert "第1页共1页" in text
 
 
-def test_fonts_are_embedded(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_fonts_are_embedded(tmp_path) -> None:
     path = tmp_path / "out.pdf"
     path.write_bytes(pdf.render_pdf(PAGE.format(extra="")))
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
@@ -64,7 +64,7 @@ def test_one_font_configuration_per_process() -> None:
 
 
 @pytest.mark.django_db
-def test_store_pdf_records_hash_and_size(private_media) -> None:  # type: ignore[no-untyped-def]
+def test_store_pdf_records_hash_and_size(private_media) -> None:
     stored = pdf.store_pdf(b"%PDF-1.7 test", "forms/1/test.pdf")
     assert stored.size == 13
     assert len(stored.sha256) == 64

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client, RequestFactory
@@ -17,12 +19,12 @@ NGINX = "127.0.0.1"
 
 
 def attempt(client: Client, password: str, *, forwarded_for: str | None = None, remote: str = NGINX) -> int:
-    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    headers: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
     response = client.post(LOGIN, {"username": "wang", "password": password}, REMOTE_ADDR=remote, **headers)
     return response.status_code
 
 
-def test_without_a_trusted_proxy_a_forged_header_cannot_dodge_the_lockout(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_trusted_proxy_a_forged_header_cannot_dodge_the_lockout(client: Client, settings) -> None:
     settings.TRUSTED_PROXY_COUNT = 0
     UserFactory(username="wang")
     for n in range(settings.AXES_FAILURE_LIMIT):
@@ -31,7 +33,7 @@ def test_without_a_trusted_proxy_a_forged_header_cannot_dodge_the_lockout(client
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
 
 
-def test_behind_nginx_each_client_is_counted_by_its_own_address(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_behind_nginx_each_client_is_counted_by_its_own_address(client: Client, settings) -> None:
     settings.TRUSTED_PROXY_COUNT = 1
     UserFactory(username="wang")
     for _ in range(settings.AXES_FAILURE_LIMIT):
@@ -42,7 +44,7 @@ def test_behind_nginx_each_client_is_counted_by_its_own_address(client: Client, 
     assert AccessAttempt.objects.get().ip_address == "203.0.113.5"
 
 
-def test_behind_nginx_a_client_cannot_forge_its_way_out(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_behind_nginx_a_client_cannot_forge_its_way_out(client: Client, settings) -> None:
     settings.TRUSTED_PROXY_COUNT = 1
     UserFactory(username="wang")
     # The client writes a different X-Forwarded-For each time; nginx appends the address it really saw.
@@ -64,7 +66,7 @@ def test_behind_nginx_a_client_cannot_forge_its_way_out(client: Client, settings
         (1, "", "127.0.0.1"),
     ],
 )
-def test_client_ip(settings, count: int, forwarded_for: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_client_ip(settings, count: int, forwarded_for: str, expected: str) -> None:
     settings.TRUSTED_PROXY_COUNT = count
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
     assert client_ip(request) == expected

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.http import HttpResponse
 from django.test import RequestFactory
 
 from certportal.lib.files import private_file_response
+from tests.http import streamed_body
 from tests.storage import stored_file
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer<<>>\n%%EOF\n"
@@ -17,7 +19,7 @@ def test_local_storage_streams_the_file_under_its_original_name(private_media: P
     file = stored_file("evidence/1/abc.pdf", PDF)
     response = private_file_response(RequestFactory().get("/"), file, filename=CHINESE_NAME)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    assert streamed_body(response) == PDF
     assert response["Content-Type"] == "application/pdf"
     # RFC 5987: the Chinese name survives in every browser, as an attachment unless asked inline.
     assert response["Content-Disposition"] == (
@@ -28,11 +30,12 @@ def test_local_storage_streams_the_file_under_its_original_name(private_media: P
     assert "X-Accel-Redirect" not in response
 
 
-def test_behind_nginx_the_view_only_names_the_file_for_x_accel_redirect(private_media: Path, settings) -> None:  # type: ignore[no-untyped-def]
+def test_behind_nginx_the_view_only_names_the_file_for_x_accel_redirect(private_media: Path, settings) -> None:
     settings.MEDIA_X_ACCEL_REDIRECT_PREFIX = "/_protected_media/"
     file = stored_file("evidence/1/abc.pdf", PDF)
     response = private_file_response(RequestFactory().get("/"), file, filename=CHINESE_NAME, inline=True)
     assert response.status_code == 200
+    assert isinstance(response, HttpResponse)
     assert response.content == b"", "nginx sends the bytes, not Django"
     assert response["X-Accel-Redirect"] == "/_protected_media/evidence/1/abc.pdf"
     assert response["Content-Type"] == "application/pdf"
@@ -41,7 +44,7 @@ def test_behind_nginx_the_view_only_names_the_file_for_x_accel_redirect(private_
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_x_accel_redirect_quotes_odd_names(private_media: Path, settings) -> None:  # type: ignore[no-untyped-def]
+def test_x_accel_redirect_quotes_odd_names(private_media: Path, settings) -> None:
     settings.MEDIA_X_ACCEL_REDIRECT_PREFIX = "/_protected_media/"
     file = stored_file("legacy/合同 副本.pdf", PDF)
     response = private_file_response(RequestFactory().get("/"), file, filename="合同.pdf")

@@ -87,7 +87,7 @@ def test_masking_touches_only_id_and_mobile_numbers(text: str, masked: str) -> N
 
 
 @pytest.fixture
-def request_log(settings) -> Iterator[io.StringIO]:  # type: ignore[no-untyped-def]
+def request_log(settings) -> Iterator[io.StringIO]:
     """The request logger, written as production writes it (JSON, filters on the handler)."""
     settings.LOG_REQUESTS = True
     stream = io.StringIO()
@@ -132,7 +132,7 @@ def test_every_response_gets_a_request_id(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_passing_health_checks_are_not_logged_failing_ones_are(client: Client, request_log, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_passing_health_checks_are_not_logged_failing_ones_are(client: Client, request_log, settings, tmp_path) -> None:
     client.get("/health/")
     assert logged(request_log) == []
     settings.MEDIA_ROOT = tmp_path / "file"

@@ -32,7 +32,7 @@ def free_web_port() -> int:
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -46,7 +46,7 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[st
         return error.code, dict(error.headers), error.read()
 
 
-def wait_for(condition, *, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition, *, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -59,7 +59,7 @@ def wait_for(condition, *, timeout: float = 60.0) -> bool:  # type: ignore[no-un
 
 
 @pytest.mark.worker
-def test_production_processes_serve_a_healthy_portal(transactional_db, redis_server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_production_processes_serve_a_healthy_portal(transactional_db, redis_server: str, tmp_path: Path) -> None:
     port = free_web_port()
     env = {
         "CERTPORTAL_PRODUCTION": "1",

@@ -24,7 +24,7 @@ def seed(*args: str) -> str:
     return out.getvalue()
 
 
-def test_seed_bench_builds_every_stage_for_one_consultant(evidence_items) -> None:  # type: ignore[no-untyped-def]
+def test_seed_bench_builds_every_stage_for_one_consultant(evidence_items) -> None:
     output = seed("--applications", "61", "--password", "bench-pass-1")
     consultant = User.objects.get(username="bench-consultant")
     applications = Application.objects.filter(reference__startswith="BENCH-")
@@ -62,7 +62,7 @@ def test_seed_bench_builds_every_stage_for_one_consultant(evidence_items) -> Non
     assert client_for(enterprise_user).get(reverse("applications:progress")).status_code == 200
 
 
-def test_bench_dashboards_reports_time_and_queries(evidence_items, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bench_dashboards_reports_time_and_queries(evidence_items, settings, tmp_path) -> None:
     settings.VAR_DIR = tmp_path
     settings.ALLOWED_HOSTS = ["localhost"]
     seed("--applications", "18")
@@ -74,7 +74,7 @@ def test_bench_dashboards_reports_time_and_queries(evidence_items, settings, tmp
     assert all(page["queries"] <= 15 for page in result["pages"])
 
 
-def test_bench_dashboards_needs_the_data_set(db) -> None:  # type: ignore[no-untyped-def]
+def test_bench_dashboards_needs_the_data_set(db) -> None:
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="seed_bench"):

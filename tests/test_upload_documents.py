@@ -32,7 +32,7 @@ from tests.applications.evidence_samples import (
 ACCEPTED = [*DEFAULT_FAMILIES, "ofd"]
 
 
-def requirement_of(application, code: str):  # type: ignore[no-untyped-def]
+def requirement_of(application, code: str):
     return application.evidence_requirements.select_related("item", "application").get(item__code=code)
 
 
@@ -47,7 +47,7 @@ def test_hostile_document_is_refused_in_plain_words(key: str) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("key", ["remote-template", "dde-field-split-over-runs", "pdf-bomb", "external-entity"])
-def test_hostile_document_leaves_nothing_behind(key: str, evidence_application, enterprise_user, private_media) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_document_leaves_nothing_behind(key: str, evidence_application, enterprise_user, private_media) -> None:
     name, make, words = HOSTILE_DOCUMENTS[key]
     with pytest.raises(ValidationError, match=words):
         services.evidence_upload(
@@ -61,7 +61,7 @@ def test_hostile_document_leaves_nothing_behind(key: str, evidence_application, 
 @pytest.mark.parametrize("key", list(SANITISED_PDFS))
 def test_pdf_with_active_content_is_kept_only_as_a_clean_copy(
     key: str, evidence_application, enterprise_user, private_media: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     make, absent = SANITISED_PDFS[key]
     content = make()
     assert all(part in content for part in absent)  # the sample really carries it

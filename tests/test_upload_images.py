@@ -17,6 +17,7 @@ from certportal.lib.uploads import UploadRefused, check_upload
 from tests.applications.evidence_samples import image_bytes, upload
 from tests.conftest import client_for
 from tests.factories import seal_photo
+from tests.helpers import pixel
 
 SECRET = b"GPS 31.2304N 121.4737E private-comment"
 XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>private-xmp</rdf:Description></x:xmpmeta>'
@@ -66,7 +67,7 @@ def test_a_photo_keeps_its_pixels_upright_and_nothing_else() -> None:
     assert SECRET not in stored and b"private-xmp" not in stored and b"ICC_PROFILE" not in stored
     picture = stored_image(stored)
     assert picture.size == (40, 60)  # turned upright
-    assert picture.getpixel((20, 2))[2] > 150  # the blue band is now at the top
+    assert pixel(picture, (20, 2))[2] > 150  # the blue band is now at the top
     assert not picture.getexif()
     assert not {"comment", "exif", "xmp", "icc_profile"} & set(picture.info)
     assert b"\xff\xfe" not in stored[: stored.index(b"\xff\xda")]  # no COM segment before the image data
@@ -84,7 +85,7 @@ def test_png_text_chunks_are_not_stored() -> None:
 
 
 @pytest.mark.django_db
-def test_a_check_in_photo_is_stored_without_its_metadata(application, auditor, private_media: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_check_in_photo_is_stored_without_its_metadata(application, auditor, private_media: Path) -> None:
     import datetime
 
     from tests.audits.conftest import in_audits, schedule_directly
@@ -105,7 +106,7 @@ def test_a_check_in_photo_is_stored_without_its_metadata(application, auditor, p
 
 
 @pytest.fixture
-def weasyprint_imported():  # type: ignore[no-untyped-def]
+def weasyprint_imported():
     """WeasyPrint imported, as in every worker that renders PDFs, and its setting in force."""
     import weasyprint  # noqa: F401
 
@@ -115,7 +116,7 @@ def weasyprint_imported():  # type: ignore[no-untyped-def]
     ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
-def test_truncated_image_is_refused_with_weasyprint_imported(weasyprint_imported) -> None:  # type: ignore[no-untyped-def]
+def test_truncated_image_is_refused_with_weasyprint_imported(weasyprint_imported) -> None:
     content = cut_photo()
     Image.open(io.BytesIO(content)).load()  # what WeasyPrint's setting lets through
     with pytest.raises(UploadRefused, match="无法识别为图片"):
@@ -123,7 +124,7 @@ def test_truncated_image_is_refused_with_weasyprint_imported(weasyprint_imported
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint gets its setting back
 
 
-def test_truncated_seal_is_refused_with_weasyprint_imported(weasyprint_imported) -> None:  # type: ignore[no-untyped-def]
+def test_truncated_seal_is_refused_with_weasyprint_imported(weasyprint_imported) -> None:
     cut = cut_photo()
     Image.open(io.BytesIO(cut)).load()
     with pytest.raises(images.ImageProblem):
@@ -132,7 +133,7 @@ def test_truncated_seal_is_refused_with_weasyprint_imported(weasyprint_imported)
 
 
 @pytest.mark.django_db
-def test_truncated_seal_upload_is_refused_with_weasyprint_imported(weasyprint_imported, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_truncated_seal_upload_is_refused_with_weasyprint_imported(weasyprint_imported, enterprise_user) -> None:
     enterprise = enterprise_user.enterprise
     response = client_for(enterprise_user).post(
         reverse("applications:enterprise_seal", args=[enterprise.pk]),
@@ -145,6 +146,6 @@ def test_truncated_seal_upload_is_refused_with_weasyprint_imported(weasyprint_im
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True
 
 
-def test_a_whole_image_still_passes_with_weasyprint_imported(weasyprint_imported) -> None:  # type: ignore[no-untyped-def]
+def test_a_whole_image_still_passes_with_weasyprint_imported(weasyprint_imported) -> None:
     checked = check_upload(upload("照片.jpg", image_bytes("JPEG")), families=["image"])
     assert checked.extension == "jpg" and checked.clean_copy is not None

@@ -158,7 +158,9 @@ class LawRowForm(forms.ModelForm):
 
     def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["products"].queryset = application.scope.all()
+        products = self.fields["products"]
+        assert isinstance(products, forms.ModelChoiceField)
+        products.queryset = application.scope.all()
 
 
 class SignForm(forms.Form):

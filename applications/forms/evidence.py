@@ -66,7 +66,9 @@ class DocumentDetailsForm(forms.Form):
 
     def __init__(self, *args: Any, scope: QuerySet[Product], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["products"].queryset = scope
+        products = self.fields["products"]
+        assert isinstance(products, forms.ModelMultipleChoiceField)
+        products.queryset = scope
         if not self.is_bound and "products" not in self.initial:
             self.initial["products"] = list(scope)
 
@@ -78,7 +80,10 @@ class DocumentDetailsForm(forms.Form):
 
 
 class EvidenceUploadForm(DocumentDetailsForm):
-    files = MultipleFileField(label=_("Files"), error_messages={"required": _("Choose at least one file to upload.")})
+    # A declared field: the form's metaclass moves it into base_fields, so it never hides BaseForm.files.
+    files = MultipleFileField(  # type: ignore[assignment]
+        label=_("Files"), error_messages={"required": _("Choose at least one file to upload.")}
+    )
 
     field_order = ["files", "products", "note", "document_date"]
 

@@ -48,7 +48,7 @@ EventKind = ApplicationEvent.Kind
 
 # While being prepared, the enterprise adds evidence freely; once with the certification body, only
 # to items sent back. The pre-audit documents are collected during audit preparation.
-UPLOAD_STATUSES = {
+UPLOAD_STATUSES: dict[str, tuple[Status, ...]] = {
     Phase.APPLICATION: (
         Status.DRAFT,
         Status.INFO_SUBMITTED,

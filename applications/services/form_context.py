@@ -33,6 +33,7 @@ from applications.models import (
     ServiceOutlet,
 )
 from applications.models.forms import form_code
+from applications.profile import field_label
 
 # The forms are Chinese documents for a Chinese certification body.
 FORM_LANGUAGE = "zh-hans"
@@ -223,7 +224,7 @@ def _basic_info(source: FormSource) -> dict[str, Any]:
         "after_sales_since": _text(enterprise.after_sales_since),
         "answers": [
             {
-                "question": str(Enterprise._meta.get_field(name).verbose_name),
+                "question": str(field_label(name)),
                 "answer": _yes_no(getattr(enterprise, name)),
             }
             for name in (

@@ -627,7 +627,8 @@ def paper_shipment_receive(*, shipment: PaperShipment, actor: User, received_on:
 # --- Rendering (called by the Celery task, and by seed_demo outside any request) -----------------
 
 
-def _read(name: str) -> bytes:
+def _read(name: str | None) -> bytes:
+    assert name, "a stored file always has a name"
     with default_storage.open(name, "rb") as handle:
         return handle.read()
 
@@ -715,7 +716,10 @@ def forms_are_signed(application: Application, actor: User) -> str | Promise | N
     not_ready = [
         state
         for state in states
-        if state.signature_current and state.signature.kind == FormRendition.Kind.SIGNED and not state.signed
+        if state.signature_current
+        and state.signature is not None
+        and state.signature.kind == FormRendition.Kind.SIGNED
+        and not state.signed
     ]
     unsigned = [state for state in states if not state.signed and state not in outdated + waiting + not_ready]
     problems = []

@@ -77,7 +77,7 @@ def _previews(file_id: int) -> jobs.Outcome:
     return jobs.Outcome(
         fields={"thumbnail": thumbnail, "preview": preview},
         stored=[thumbnail, preview],
-        superseded=[evidence.thumbnail.name, evidence.preview.name],
+        superseded=[name for name in (evidence.thumbnail.name, evidence.preview.name) if name],
     )
 
 

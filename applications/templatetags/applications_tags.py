@@ -13,7 +13,7 @@ register = template.Library()
 
 Status = Application.Status
 
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     Status.DRAFT: "secondary",
     Status.INFO_SUBMITTED: "info",
     Status.FORMS_PREPARATION: "info",

@@ -24,7 +24,7 @@ ITEM_STATUS = {
     "rejected": ("danger", "arrow-counterclockwise"),
     "todo": ("secondary", "circle"),
 }
-FILE_STATUS = {
+FILE_STATUS: dict[str, str] = {
     EvidenceFile.Status.PENDING: "info",
     EvidenceFile.Status.ACCEPTED: "success",
     EvidenceFile.Status.REJECTED: "danger",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,9 +16,10 @@ from applications.models import Application
 from applications.models.application import TARGET_DAYS_MAX, TARGET_DAYS_MIN
 from applications.profile import manager_shortfall, profile_problems
 from certportal.lib.guards import error_messages
+from certportal.lib.http import AuthenticatedHttpRequest
 
 
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = (
         Application.objects.visible_to(request.user)
         .select_related("enterprise", "consultant")
@@ -27,9 +28,10 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/application_list.html", {"applications": applications})
 
 
-def application_new_page(request: HttpRequest) -> HttpResponse:
+def application_new_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_enterprise_user:
         return redirect("applications:list")
+    assert request.user.enterprise_id is not None  # the database requires it of enterprise users
     enterprise = get_enterprise_for(request.user, request.user.enterprise_id, write=True)
     open_application = Application.objects.filter(enterprise=enterprise).open().first()
     if open_application:
@@ -58,7 +60,7 @@ def application_new_page(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/application_form.html", context)
 
 
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     enterprise = application.enterprise
     actions = [
@@ -88,7 +90,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def application_transition_post(request: HttpRequest, pk: int) -> HttpResponse:
+def application_transition_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -115,7 +117,7 @@ def application_transition_post(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:detail", pk=pk)
 
 
-def application_scope(request: HttpRequest, pk: int) -> HttpResponse:
+def application_scope(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk, write=True)
     form = ScopeForm(
         request.POST or None,
@@ -136,12 +138,12 @@ def application_scope(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def consultant_invite_post(request: HttpRequest, pk: int) -> HttpResponse:
+def consultant_invite_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk, write=True)
     form = InviteConsultantForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("email", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect("applications:detail", pk=pk)
     try:
         services.consultant_invite(application=application, actor=request.user, email=form.cleaned_data["email"])
@@ -156,7 +158,7 @@ def consultant_invite_post(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:detail", pk=pk)
 
 
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     invitation = get_invitation_for(request.user, token)
     if request.method == "POST":
         try:

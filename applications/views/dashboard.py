@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,19 +20,20 @@ from applications import dashboard
 from applications.dashboard import FORM_COUNT, PACES, Filters
 from applications.models import Application
 from applications.progress import Party
+from certportal.lib.http import AuthenticatedHttpRequest
 from certportal.lib.spreadsheets import csv_writer, xlsx_content
 
 EXPORT_CHUNK = 2000
 
 
-def _require_consultant(request: HttpRequest) -> None:
+def _require_consultant(request: AuthenticatedHttpRequest) -> None:
     user = request.user
     if not (user.is_consultant or user.is_superuser):
         raise PermissionDenied(_("The dashboard is for consultants."))
 
 
 @require_safe
-def consultant_dashboard(request: HttpRequest) -> HttpResponse:
+def consultant_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_consultant(request)
     filters = Filters.from_params(request.GET.dict())
     page = Paginator(dashboard.rows(request.user, filters), dashboard.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -149,7 +150,7 @@ def _export_name(extension: str) -> str:
 
 
 @require_safe
-def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def dashboard_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
     """The filtered list, every page of it: CSV streamed row by row, or an Excel workbook."""
     _require_consultant(request)
     if fmt not in ("csv", "xlsx"):

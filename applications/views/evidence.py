@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -22,10 +22,11 @@ from applications.forms import AnswerForm, DocumentDetailsForm, EvidenceReplaceF
 from applications.models import EvidenceArchive, EvidenceFile, EvidenceItem, EvidenceRequirement
 from certportal.lib.files import private_file_response
 from certportal.lib.guards import error_messages
+from certportal.lib.http import AuthenticatedHttpRequest
 from certportal.lib.uploads import accept_attribute, families_label, max_upload_bytes
 
 
-def evidence_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     checklist = checklist_for(application)
     can_archive = services.evidence_archive_problem(application, request.user) is None
@@ -54,7 +55,7 @@ def _state_of(checklist: Checklist, requirement: EvidenceRequirement) -> tuple[I
 
 
 def _requirement_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     requirement: EvidenceRequirement,
     *,
     upload_form: EvidenceUploadForm | None = None,
@@ -97,16 +98,16 @@ def _requirement_page(
     return render(request, "applications/evidence/requirement.html", context, status=status)
 
 
-def evidence_requirement(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_requirement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _requirement_page(request, get_requirement_for(request.user, pk))
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def _wants_json(request: AuthenticatedHttpRequest) -> bool:
     return request.headers.get("x-requested-with") == "XMLHttpRequest"
 
 
 @require_POST
-def evidence_upload_post(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     requirement = get_requirement_for(request.user, pk, write=True)
     application = requirement.application
     form = EvidenceUploadForm(request.POST, request.FILES, scope=application.scope.all())
@@ -152,7 +153,7 @@ def evidence_upload_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_answer_post(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_answer_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     requirement = get_requirement_for(request.user, pk, write=True)
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -173,7 +174,7 @@ def evidence_answer_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_requirement_review(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_requirement_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     requirement = get_requirement_for(request.user, pk)
     if not request.user.has_perm("applications.review_evidence", requirement.application):
         raise PermissionDenied(_("Only the application's consultant reviews the evidence."))
@@ -196,7 +197,7 @@ def evidence_requirement_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_file_review(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_file_for(request.user, pk, review=True)
     form = ReviewForm(request.POST)
     if not form.is_valid():
@@ -216,7 +217,7 @@ def evidence_file_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("applications:evidence_requirement", args=[evidence.requirement_id]) + "#files")
 
 
-def evidence_file_replace(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_replace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_file_for(request.user, pk, write=True)
     requirement = evidence.requirement
     scope = requirement.application.scope.all()
@@ -261,7 +262,7 @@ def evidence_file_replace(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/evidence/file_replace.html", context, status=400 if form.errors else 200)
 
 
-def evidence_file_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_file_for(request.user, pk, write=True)
     requirement = evidence.requirement
     initial = {
@@ -298,7 +299,7 @@ def evidence_file_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_file_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = get_evidence_file_for(request.user, pk, write=True)
     try:
         services.evidence_withdraw(evidence=evidence, actor=request.user)
@@ -309,12 +310,12 @@ def evidence_file_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("applications:evidence_requirement", args=[evidence.requirement_id]) + "#files")
 
 
-def evidence_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evidence = get_evidence_file_for(request.user, pk)
     return private_file_response(request, evidence.file, filename=evidence.original_name)
 
 
-def evidence_file_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The image a worker drew of an image or PDF (never the uploaded file itself inline), or a page
     that waits for it; other kinds of file download as attachments."""
     evidence = get_evidence_file_for(request.user, pk)
@@ -331,7 +332,7 @@ def evidence_file_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, f"applications/evidence/{template}", context)
 
 
-def evidence_file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file_thumbnail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evidence = get_evidence_file_for(request.user, pk)
     if evidence.thumbnail_status != EvidenceFile.ThumbnailStatus.READY or not evidence.thumbnail:
         raise Http404(_("No thumbnail yet."))
@@ -340,13 +341,13 @@ def evidence_file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_archive_request_post(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_archive_request_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     archive = services.evidence_archive_request(application=application, actor=request.user)
     return redirect("applications:evidence_archive", pk=archive.pk)
 
 
-def evidence_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     archive = get_archive_for(request.user, pk)
     context = {"archive": archive, "application": archive.application}
     if request.htmx:
@@ -354,7 +355,7 @@ def evidence_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/evidence/archive.html", context)
 
 
-def evidence_archive_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_archive_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     archive = get_archive_for(request.user, pk)
     if archive.status != EvidenceArchive.Status.READY or not archive.file:
         raise Http404(_("This ZIP is not ready."))

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from applications.services.form_context import load_source
 from applications.services.forms import FormState, GenerationResult
 from certportal.lib.files import private_file_response
 from certportal.lib.guards import error_messages
+from certportal.lib.http import AuthenticatedHttpRequest
 from certportal.lib.images import ImageProblem
 
 Status = Application.Status
@@ -38,7 +39,7 @@ Status = Application.Status
 # --- The forms page ----------------------------------------------------------------------------
 
 
-def _roles(request: HttpRequest, application: Application) -> dict[str, Any]:
+def _roles(request: AuthenticatedHttpRequest, application: Application) -> dict[str, Any]:
     user = request.user
     return {
         "prepare_problem": services.forms_prepare_problem(application, user),
@@ -51,7 +52,7 @@ def _roles(request: HttpRequest, application: Application) -> dict[str, Any]:
     }
 
 
-def _table_context(request: HttpRequest, application: Application) -> dict[str, Any]:
+def _table_context(request: AuthenticatedHttpRequest, application: Application) -> dict[str, Any]:
     states = services.forms_overview(application)
     return {
         "application": application,
@@ -63,12 +64,14 @@ def _table_context(request: HttpRequest, application: Application) -> dict[str, 
     }
 
 
-def form_list(request: HttpRequest, pk: int) -> HttpResponse:
+def form_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     return _render_form_list(request, application, ShipmentForm())
 
 
-def _render_form_list(request: HttpRequest, application: Application, shipment_form: ShipmentForm) -> HttpResponse:
+def _render_form_list(
+    request: AuthenticatedHttpRequest, application: Application, shipment_form: ShipmentForm
+) -> HttpResponse:
     context = _table_context(request, application)
     context.update(
         {
@@ -83,14 +86,14 @@ def _render_form_list(request: HttpRequest, application: Application, shipment_f
     return render(request, "applications/forms/form_list.html", context)
 
 
-def forms_table(request: HttpRequest, pk: int) -> HttpResponse:
+def forms_table(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The table of forms alone: the page polls it while versions are being generated."""
     application = get_application_for(request.user, pk)
     return render(request, "applications/forms/includes/forms_table.html", _table_context(request, application))
 
 
 @require_POST
-def forms_generate_post(request: HttpRequest, pk: int) -> HttpResponse:
+def forms_generate_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     try:
         result = services.forms_generate(application=application, actor=request.user)
@@ -101,7 +104,7 @@ def forms_generate_post(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:forms", pk=pk)
 
 
-def _report_generation(request: HttpRequest, result: GenerationResult) -> None:
+def _report_generation(request: AuthenticatedHttpRequest, result: GenerationResult) -> None:
     if result.queued:
         messages.success(
             request,
@@ -125,7 +128,7 @@ def _state(application: Application, form: ApplicationForm) -> FormState:
     return next(state for state in services.forms_overview(application) if state.form_type == form.form_type)
 
 
-def form_detail(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
+def form_detail(request: AuthenticatedHttpRequest, pk: int, form_type: str) -> HttpResponse:
     """A form: its versions and signatures; for the consultant, their fields (saving regenerates)."""
     form = get_form_for(request.user, pk, form_type)
     application = form.application
@@ -163,7 +166,7 @@ def form_detail(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
     return render(request, "applications/forms/form_detail.html", context)
 
 
-def form_status(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
+def form_status(request: AuthenticatedHttpRequest, pk: int, form_type: str) -> HttpResponse:
     """The form's newest versions alone: polled while one is being generated."""
     form = get_form_for(request.user, pk, form_type)
     context = {"application": form.application, "form": form, "state": _state(form.application, form)}
@@ -172,7 +175,7 @@ def form_status(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
 
 
 @require_POST
-def form_generate(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
+def form_generate(request: AuthenticatedHttpRequest, pk: int, form_type: str) -> HttpResponse:
     form = get_form_for(request.user, pk, form_type, action="prepare")
     try:
         result = services.forms_generate(application=form.application, actor=request.user, form_types=[form_type])
@@ -183,7 +186,7 @@ def form_generate(request: HttpRequest, pk: int, form_type: str) -> HttpResponse
     return redirect("applications:form", pk=pk, form_type=form_type)
 
 
-def law_row_edit(request: HttpRequest, pk: int, row_pk: int | None = None) -> HttpResponse:
+def law_row_edit(request: AuthenticatedHttpRequest, pk: int, row_pk: int | None = None) -> HttpResponse:
     form = get_form_for(request.user, pk, "laws", action="prepare")
     row = get_object_or_404(LawStandardRow, pk=row_pk, form=form) if row_pk else LawStandardRow(form=form)
     row_form = LawRowForm(request.POST or None, instance=row, application=form.application)
@@ -202,7 +205,7 @@ def law_row_edit(request: HttpRequest, pk: int, row_pk: int | None = None) -> Ht
 
 
 @require_POST
-def law_row_delete_post(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
+def law_row_delete_post(request: AuthenticatedHttpRequest, pk: int, row_pk: int) -> HttpResponse:
     form = get_form_for(request.user, pk, "laws", action="prepare")
     row = get_object_or_404(LawStandardRow, pk=row_pk, form=form)
     try:
@@ -217,7 +220,7 @@ def law_row_delete_post(request: HttpRequest, pk: int, row_pk: int) -> HttpRespo
 # --- Signing, scans ----------------------------------------------------------------------------
 
 
-def form_signing_page(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
+def form_signing_page(request: AuthenticatedHttpRequest, pk: int, form_type: str) -> HttpResponse:
     form = get_form_for(request.user, pk, form_type, action="sign")
     application = form.application
     state = _state(application, form)
@@ -249,7 +252,7 @@ def form_signing_page(request: HttpRequest, pk: int, form_type: str) -> HttpResp
     return render(request, "applications/forms/sign.html", context)
 
 
-def _report_signed(request: HttpRequest, application: Application, form: ApplicationForm) -> None:
+def _report_signed(request: AuthenticatedHttpRequest, application: Application, form: ApplicationForm) -> None:
     remaining = [state.label for state in services.forms_overview(application) if not state.signature_current]
     if remaining:
         messages.success(
@@ -266,12 +269,12 @@ def _report_signed(request: HttpRequest, application: Application, form: Applica
 
 
 @require_POST
-def form_scan_upload_post(request: HttpRequest, pk: int, form_type: str) -> HttpResponse:
+def form_scan_upload_post(request: AuthenticatedHttpRequest, pk: int, form_type: str) -> HttpResponse:
     form = get_form_for(request.user, pk, form_type, action="sign")
     scan_form = ScanForm(request.POST, request.FILES)
     if not scan_form.is_valid():
         for error in scan_form.errors.get("scan", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect("applications:form", pk=pk, form_type=form_type)
     try:
         services.form_scan_upload(form=form, actor=request.user, upload=scan_form.cleaned_data["scan"])
@@ -283,7 +286,7 @@ def form_scan_upload_post(request: HttpRequest, pk: int, form_type: str) -> Http
 
 
 @require_POST
-def scan_review(request: HttpRequest, pk: int, rendition_pk: int) -> HttpResponse:
+def scan_review(request: AuthenticatedHttpRequest, pk: int, rendition_pk: int) -> HttpResponse:
     scan = get_rendition_for(request.user, pk, rendition_pk)
     if scan.kind != FormRendition.Kind.SCAN:
         raise Http404
@@ -311,14 +314,14 @@ def scan_review(request: HttpRequest, pk: int, rendition_pk: int) -> HttpRespons
 
 
 @require_POST
-def rendition_retry_post(request: HttpRequest, pk: int, rendition_pk: int) -> HttpResponse:
+def rendition_retry_post(request: AuthenticatedHttpRequest, pk: int, rendition_pk: int) -> HttpResponse:
     rendition = get_rendition_for(request.user, pk, rendition_pk)
     services.rendition_retry(rendition=rendition, actor=request.user)
     messages.info(request, _("Queued again. This page updates by itself when it is ready."))
     return redirect("applications:form", pk=pk, form_type=rendition.form.form_type)
 
 
-def rendition_download(request: HttpRequest, pk: int, rendition_pk: int) -> HttpResponse:
+def rendition_download(request: AuthenticatedHttpRequest, pk: int, rendition_pk: int) -> HttpResponseBase:
     rendition = get_rendition_for(request.user, pk, rendition_pk)
     if rendition.status != FormRendition.Status.READY or not rendition.file:
         raise Http404(_("This version is not ready yet."))
@@ -330,7 +333,7 @@ def rendition_download(request: HttpRequest, pk: int, rendition_pk: int) -> Http
 # --- The company seal --------------------------------------------------------------------------
 
 
-def enterprise_seal(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_seal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = get_enterprise_for(request.user, pk, write=True)
     seal_form = SealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and seal_form.is_valid():
@@ -346,7 +349,7 @@ def enterprise_seal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/forms/seal.html", {"enterprise": enterprise, "seal_form": seal_form})
 
 
-def enterprise_seal_image(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_seal_image(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The processed seal, for the enterprise's own users only (a seal image is worth protecting)."""
     enterprise = get_enterprise_for(request.user, pk, write=True)
     if not enterprise.seal:
@@ -358,7 +361,7 @@ def enterprise_seal_image(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def shipment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def shipment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     if not request.user.has_perm("applications.prepare_forms", application):
         raise PermissionDenied(_("Only the application's consultant records the paper copies."))
@@ -376,7 +379,7 @@ def shipment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def shipment_receive(request: HttpRequest, pk: int, shipment_pk: int) -> HttpResponse:
+def shipment_receive(request: AuthenticatedHttpRequest, pk: int, shipment_pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     shipment = get_object_or_404(PaperShipment, pk=shipment_pk, application=application)
     receipt_form = ReceiptForm(request.POST)

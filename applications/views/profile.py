@@ -6,9 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Model
 from django.forms import ModelForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,15 +19,16 @@ from applications.forms import EnterpriseProfileForm, ManagerForm, OutletForm, P
 from applications.models import Application, Enterprise, Product, ServiceManager, ServiceOutlet
 from applications.profile import id_numbers_in_full, manager_shortfall, profile_problems
 from certportal.lib.guards import error_messages
+from certportal.lib.http import AuthenticatedHttpRequest
 
 
-def my_enterprise(request: HttpRequest) -> HttpResponse:
+def my_enterprise(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.enterprise_id:
         return redirect("home")
     return redirect("applications:enterprise", pk=request.user.enterprise_id)
 
 
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = get_enterprise_for(request.user, pk)
     managers = list(enterprise.managers.all())
     context = {
@@ -45,7 +45,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/enterprise_detail.html", context)
 
 
-def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enterprise = get_enterprise_for(request.user, pk, write=True)
     form = EnterpriseProfileForm(request.POST or None, instance=enterprise)
     if request.method == "POST":
@@ -81,7 +81,9 @@ def _list_config(kind: str) -> dict[str, Any]:
     return LISTS[kind]
 
 
-def profile_item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | None = None) -> HttpResponse:
+def profile_item_edit(
+    request: AuthenticatedHttpRequest, pk: int, kind: str, item_pk: int | None = None
+) -> HttpResponse:
     """Add an item to one of the enterprise's lists, or change one."""
     enterprise = get_enterprise_for(request.user, pk, write=True)
     config = _list_config(kind)
@@ -98,9 +100,11 @@ def profile_item_edit(request: HttpRequest, pk: int, kind: str, item_pk: int | N
 
 
 @require_POST
-def profile_item_delete_post(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+def profile_item_delete_post(request: AuthenticatedHttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
     enterprise = get_enterprise_for(request.user, pk, write=True)
-    item: Model = get_object_or_404(_list_config(kind)["model"], pk=item_pk, enterprise=enterprise)
+    item: Product | ServiceOutlet | ServiceManager = get_object_or_404(
+        _list_config(kind)["model"], pk=item_pk, enterprise=enterprise
+    )
     try:
         services.profile_item_delete(item=item, actor=request.user)
     except ValidationError as error:

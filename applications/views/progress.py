@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from applications import progress
 from applications.models import Application
 from applications.todo import enterprise_todo
+from certportal.lib.http import AuthenticatedHttpRequest
 
 TIMELINE_LENGTH = 30
 
@@ -22,10 +23,11 @@ def current_application(enterprise_id: int) -> Application | None:
 
 
 @require_safe
-def enterprise_progress(request: HttpRequest) -> HttpResponse:
+def enterprise_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_enterprise_user:
         raise PermissionDenied(_("This page is for enterprises."))
+    assert user.enterprise_id is not None  # the database requires it of enterprise users
     application = current_application(user.enterprise_id)
     if application is None:
         return redirect("applications:enterprise", pk=user.enterprise_id)

@@ -29,7 +29,9 @@ class CertificateStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         # No status is preselected: changing one is a deliberate act.
         choices = [(target, Certificate.Status(target).label) for target in targets]
-        self.fields["target"].choices = [("", "—"), *choices]
+        target = self.fields["target"]
+        assert isinstance(target, forms.ChoiceField)
+        target.choices = [("", "—"), *choices]
 
 
 class SurveillanceForm(forms.Form):

@@ -32,7 +32,9 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, computed_star_level: int, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"star_level": computed_star_level})
         super().__init__(*args, **kwargs)
-        self.fields["star_level"].choices = [(level, STAR_NAMES[level]) for level in range(computed_star_level, 1, -1)]
+        star_level = self.fields["star_level"]
+        assert isinstance(star_level, forms.ChoiceField)
+        star_level.choices = [(level, STAR_NAMES[level]) for level in range(computed_star_level, 1, -1)]
 
 
 class ReviewForm(forms.Form):

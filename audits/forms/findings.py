@@ -46,10 +46,12 @@ class FindingForm(forms.Form):
         if audit_round is not None:
             initial.setdefault("audit_round", audit_round)
         super().__init__(*args, **kwargs)
-        self.fields["audit_round"].queryset = AuditRound.objects.filter(application_id=sheet.application_id)
-        self.fields["indicator"].queryset = Indicator.objects.filter(
-            version_id=sheet.version_id, parent__isnull=False
-        ).order_by("position")
+        audit_round_field, indicator_field = self.fields["audit_round"], self.fields["indicator"]
+        assert isinstance(audit_round_field, forms.ModelChoiceField)
+        assert isinstance(indicator_field, forms.ModelChoiceField)
+        audit_round_field.queryset = AuditRound.objects.filter(application_id=sheet.application_id)
+        indicators = Indicator.objects.filter(version_id=sheet.version_id, parent__isnull=False)
+        indicator_field.queryset = indicators.order_by("position")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -88,7 +90,8 @@ class FindingAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was changed so that it does not happen again."),
     )
-    files = MultipleFileField(
+    # A declared field: the form's metaclass moves it into base_fields, so it never hides BaseForm.files.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Evidence files"),
         required=False,
         help_text=_("Records, photos, revised procedures… (at most 50 MB each)."),

@@ -83,8 +83,10 @@ class RoundScheduleForm(forms.Form):
         else:
             kwargs.setdefault("initial", {"agenda": "\n".join(audit_round.agenda), "method": audit_round.method})
         super().__init__(*args, **kwargs)
-        self.fields["lead_auditor"].queryset = auditors()
-        self.fields["members"].queryset = auditors()
+        for name in ("lead_auditor", "members"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = auditors()
 
     def agenda_items(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["agenda"].splitlines() if line.strip()]

@@ -8,7 +8,7 @@ published version, and every existing sheet keeps the version it was scored on.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -24,7 +24,7 @@ from certportal.models import TimeStampedModel
 if TYPE_CHECKING:
     from audits.scoring import ScoreResult
 
-POINTS = {"max_digits": 7, "decimal_places": 2}
+POINTS: dict[str, Any] = {"max_digits": 7, "decimal_places": 2}
 
 
 class ScoreSheetVersionQuerySet(models.QuerySet["ScoreSheetVersion"]):

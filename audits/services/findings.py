@@ -222,7 +222,7 @@ def evidence_add(*, finding: Finding, actor: User, upload: UploadedFile) -> Find
 
 def _verifiable_statuses(finding: Finding) -> list[str]:
     # An observation may be closed without an answer; a nonconformity needs one first.
-    return [Finding.Status.ANSWERED] + ([] if finding.needs_corrective_action else [Finding.Status.OPEN])
+    return [str(Finding.Status.ANSWERED)] + ([] if finding.needs_corrective_action else [str(Finding.Status.OPEN)])
 
 
 def finding_verify_problem(finding: Finding, actor: User) -> str | None:

@@ -57,10 +57,10 @@ def round_ics(audit_round: AuditRound, people: list[User]) -> str:
     event.add("url", round_url(audit_round))
     event.add("status", "CONFIRMED")
     if audit_round.lead_auditor and audit_round.lead_auditor.email:
-        event.add("organizer", _address(audit_round.lead_auditor), encode=0)
+        event.add("organizer", _address(audit_round.lead_auditor), encode=False)
     for person in people:
         if person.email:
-            event.add("attendee", _address(person, attendee=True), encode=0)
+            event.add("attendee", _address(person, attendee=True), encode=False)
     calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
 

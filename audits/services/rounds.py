@@ -240,7 +240,7 @@ def round_respond(
 
 def round_team(audit_round: AuditRound) -> list[User]:
     team = [audit_round.lead_auditor] if audit_round.lead_auditor else []
-    return team + list(audit_round.members.exclude(pk=audit_round.lead_auditor_id).order_by("pk"))
+    return team + list(audit_round.members.exclude(pk__in=[person.pk for person in team]).order_by("pk"))
 
 
 def round_participants(audit_round: AuditRound) -> list[User]:

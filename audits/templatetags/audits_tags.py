@@ -20,19 +20,19 @@ from audits.services.decisions import certification_decide_problem
 
 register = template.Library()
 
-CERTIFICATE_COLOURS = {
+CERTIFICATE_COLOURS: dict[str, str] = {
     Certificate.Status.VALID: "success",
     Certificate.Status.SUSPENDED: "warning",
     Certificate.Status.WITHDRAWN: "danger",
     Certificate.Status.CANCELLED: "secondary",
     Certificate.Status.EXPIRED: "dark",
 }
-GRADE_COLOURS = {
+GRADE_COLOURS: dict[str, str] = {
     Finding.Grade.SERIOUS: "danger",
     Finding.Grade.GENERAL: "warning",
     Finding.Grade.OBSERVATION: "info",
 }
-SCHEDULE_COLOURS = {
+SCHEDULE_COLOURS: dict[str, str] = {
     AuditRound.Schedule.UNSCHEDULED: "secondary",
     AuditRound.Schedule.PROPOSED: "warning",
     AuditRound.Schedule.CONFIRMED: "success",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +19,13 @@ from audits.models import Certificate
 from audits.pdf import verify_url
 from certportal.lib.files import private_file_response
 from certportal.lib.guards import add_errors
+from certportal.lib.http import AuthenticatedHttpRequest
 from certportal.lib.validators import search_terms
 
 LIST_LIMIT = 500
 
 
-def certificate_list(request: HttpRequest) -> HttpResponse:
+def certificate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     certificates = Certificate.objects.visible_to(request.user).select_related("enterprise")
     status = request.GET.get("status", "")
@@ -49,12 +50,14 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     return render(request, "audits/certificate_list.html", context)
 
 
-def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     certificate = get_certificate_for(request.user, pk)
     return render(request, "audits/certificate_detail.html", _certificate_context(request, certificate))
 
 
-def _certificate_context(request: HttpRequest, certificate: Certificate, **forms: object) -> dict[str, object]:
+def _certificate_context(
+    request: AuthenticatedHttpRequest, certificate: Certificate, **forms: object
+) -> dict[str, object]:
     targets = services.allowed_targets(certificate)
     return {
         "certificate": certificate,
@@ -70,13 +73,13 @@ def _certificate_context(request: HttpRequest, certificate: Certificate, **forms
     }
 
 
-def certificate_pdf_status(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PDF box alone: the certificate page polls it while the PDF is being prepared."""
     certificate = get_certificate_for(request.user, pk)
     return render(request, "audits/includes/certificate_pdf.html", {"certificate": certificate})
 
 
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     certificate = get_certificate_for(request.user, pk)
     if certificate.pdf_status != Certificate.PdfStatus.READY or not certificate.pdf_file:
         messages.info(request, _("The certificate PDF is still being prepared; please try again in a moment."))
@@ -85,7 +88,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def certificate_pdf_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     certificate = get_certificate_for(request.user, pk)
     require(
         request.user, "audits.record_surveillance", certificate, _("Only the certification body's staff can do this.")
@@ -97,7 +100,7 @@ def certificate_pdf_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     certificate = get_certificate_for(request.user, pk, write=True)
     form = CertificateStatusForm(request.POST, targets=services.allowed_targets(certificate))
     if form.is_valid():
@@ -125,7 +128,7 @@ def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def certificate_surveillance(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_surveillance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     certificate = get_certificate_for(request.user, pk)
     require(request.user, "audits.record_surveillance", certificate,
             _("Only the certification body's staff record surveillance audits."))  # fmt: skip

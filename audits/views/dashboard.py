@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from audits import dashboard
+from certportal.lib.http import AuthenticatedHttpRequest
 
 
 @require_safe
-def body_dashboard(request: HttpRequest) -> HttpResponse:
+def body_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_body_staff or user.is_superuser):
         raise PermissionDenied(_("The dashboard is for the certification body's staff."))

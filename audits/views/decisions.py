@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,11 +18,12 @@ from audits.forms import DecisionForm
 from audits.interface import impartiality_problem
 from audits.models import ScoreSheet
 from certportal.lib.guards import add_errors
+from certportal.lib.http import AuthenticatedHttpRequest
 
 Status = Application.Status
 
 
-def decision(request: HttpRequest, pk: int) -> HttpResponse:
+def decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for(request.user, pk)
     require(request.user, "audits.change_certificates", application,
             _("Only certifiers make the certification decision."))  # fmt: skip

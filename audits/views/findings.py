@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,9 +21,10 @@ from audits.forms import FindingAnswerForm, FindingForm, FindingVerifyForm
 from audits.models import Finding
 from certportal.lib.files import private_file_response
 from certportal.lib.guards import add_errors
+from certportal.lib.http import AuthenticatedHttpRequest
 
 
-def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_audited_application_for(request.user, pk)
     findings = list(application.findings.select_related("indicator", "audit_round", "raised_by").order_by("number"))
     context = {
@@ -35,7 +36,7 @@ def finding_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/finding_list.html", context)
 
 
-def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_audited_application_for(request.user, pk, perm="audits.run_audits")
     sheet = get_score_sheet_for(request.user, application.pk)
     round_pk = request.GET.get("round")
@@ -65,12 +66,12 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/finding_form.html", {"application": application, "form": form})
 
 
-def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for(request.user, pk)
     return render(request, "audits/finding_detail.html", _finding_context(request, finding))
 
 
-def _finding_context(request: HttpRequest, finding: Finding, **forms: object) -> dict[str, object]:
+def _finding_context(request: AuthenticatedHttpRequest, finding: Finding, **forms: object) -> dict[str, object]:
     application = finding.application
     answer_initial = {
         "root_cause": finding.root_cause,
@@ -89,7 +90,7 @@ def _finding_context(request: HttpRequest, finding: Finding, **forms: object) ->
 
 
 @require_POST
-def finding_answer_post(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_answer_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for(request.user, pk, action="answer")
     form = FindingAnswerForm(request.POST, request.FILES)
     if form.is_valid():
@@ -112,7 +113,7 @@ def finding_answer_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def finding_verify_post(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_verify_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = get_finding_for(request.user, pk, action="verify")
     form = FindingVerifyForm(request.POST)
     if form.is_valid():
@@ -135,6 +136,6 @@ def finding_verify_post(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/finding_detail.html", _finding_context(request, finding, verify_form=form))
 
 
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evidence = get_evidence_for(request.user, pk)
     return private_file_response(request, evidence.file, filename=evidence.original_name)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from applications.access import get_application_for
 from applications.models import Application
-from applications.profile import REQUIRED_FIELDS, id_numbers_in_full, manager_shortfall
+from applications.profile import REQUIRED_FIELDS, field_label, id_numbers_in_full, manager_shortfall
 from applications.services import TransitionError, application_transition
 from audits.access import require
 from audits.forms import ReviewForm
 from certportal.lib.guards import add_errors
+from certportal.lib.http import AuthenticatedHttpRequest
 from certportal.templatetags.portal import yes_no
 
 Status = Application.Status
@@ -22,7 +23,7 @@ TARGETS = {"start": Status.UNDER_REVIEW, "accept": Status.AUDIT_PREPARATION, "re
 PROFILE_FIELDS = [name for name in REQUIRED_FIELDS if name != "name"] + ["website", "phone", "certifications_held"]
 
 
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The application's package for the auditor, with the review decision."""
     application = get_application_for(request.user, pk)
     require(
@@ -46,9 +47,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "application": application,
         "enterprise": enterprise,
-        "profile": [
-            (enterprise._meta.get_field(name).verbose_name, _display(enterprise, name)) for name in PROFILE_FIELDS
-        ],
+        "profile": [(field_label(name), _display(enterprise, name)) for name in PROFILE_FIELDS],
         "scope": list(application.scope.all()),
         "outlets": list(enterprise.outlets.all()),
         "managers": list(enterprise.managers.all()),
@@ -69,7 +68,7 @@ def _display(enterprise: object, name: str) -> object:
     return yes_no(value) if isinstance(value, bool) else value
 
 
-def _after_review(request: HttpRequest, application: Application, decision: str) -> HttpResponse:
+def _after_review(request: AuthenticatedHttpRequest, application: Application, decision: str) -> HttpResponse:
     if decision == "start":
         messages.success(request, _("Review started. Check the package below, then accept or return the application."))
         return redirect("audits:review", pk=application.pk)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,11 +21,12 @@ from audits.services.invitations import round_ics
 from audits.services.rounds import PLANNING_STATUSES, round_participants
 from certportal.lib.files import private_file_response
 from certportal.lib.guards import add_errors, error_messages
+from certportal.lib.http import AuthenticatedHttpRequest
 
 Schedule = AuditRound.Schedule
 
 
-def rounds_overview(request: HttpRequest, pk: int) -> HttpResponse:
+def rounds_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_audited_application_for(request.user, pk)
     rounds = list(
         application.audit_rounds.select_related("lead_auditor").prefetch_related("members").order_by("number")
@@ -49,12 +50,12 @@ def rounds_overview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/rounds.html", context)
 
 
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit_round = get_round_for(request.user, pk)
     return render(request, "audits/round_detail.html", _round_context(request, audit_round))
 
 
-def _round_context(request: HttpRequest, audit_round: AuditRound, **forms: object) -> dict[str, object]:
+def _round_context(request: AuthenticatedHttpRequest, audit_round: AuditRound, **forms: object) -> dict[str, object]:
     application = audit_round.application
     user = request.user
     photos = list(audit_round.photos.select_related("uploaded_by"))
@@ -83,7 +84,7 @@ def _round_context(request: HttpRequest, audit_round: AuditRound, **forms: objec
     return context
 
 
-def round_plan_page(request: HttpRequest, pk: int) -> HttpResponse:
+def round_plan_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit_round = get_round_for(request.user, pk, write=True)
     form = RoundScheduleForm(request.POST or None, audit_round=audit_round)
     if request.method == "POST" and form.is_valid():
@@ -121,7 +122,7 @@ def round_plan_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def round_respond_post(request: HttpRequest, pk: int) -> HttpResponse:
+def round_respond_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit_round = get_round_for(request.user, pk)
     application = audit_round.application
     require(request.user, "audits.respond_to_audits", application,
@@ -151,7 +152,7 @@ def round_respond_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def round_done(request: HttpRequest, pk: int) -> HttpResponse:
+def round_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit_round = get_round_for(request.user, pk, write=True)
     form = RoundDoneForm(request.POST)
     if form.is_valid():
@@ -165,7 +166,7 @@ def round_done(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/round_detail.html", _round_context(request, audit_round, done_form=form))
 
 
-def interview_edit(request: HttpRequest, pk: int, interview_pk: int | None = None) -> HttpResponse:
+def interview_edit(request: AuthenticatedHttpRequest, pk: int, interview_pk: int | None = None) -> HttpResponse:
     audit_round = get_round_for(request.user, pk, write=True)
     interview = (
         get_object_or_404(DepartmentInterview, pk=interview_pk, audit_round=audit_round) if interview_pk else None
@@ -188,7 +189,7 @@ def interview_edit(request: HttpRequest, pk: int, interview_pk: int | None = Non
 
 
 @require_POST
-def interview_delete_post(request: HttpRequest, pk: int, interview_pk: int) -> HttpResponse:
+def interview_delete_post(request: AuthenticatedHttpRequest, pk: int, interview_pk: int) -> HttpResponse:
     audit_round = get_round_for(request.user, pk, write=True)
     interview = get_object_or_404(DepartmentInterview, pk=interview_pk, audit_round=audit_round)
     try:
@@ -201,7 +202,7 @@ def interview_delete_post(request: HttpRequest, pk: int, interview_pk: int) -> H
 
 
 @require_POST
-def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit_round = get_round_for(request.user, pk, write=True)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
@@ -227,13 +228,13 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "audits/round_detail.html", _round_context(request, audit_round, photo_form=form))
 
 
-def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     photo = get_photo_for(request.user, pk)
     return private_file_response(request, photo.file, filename=photo.original_name, inline=True)
 
 
 @require_POST
-def photo_delete_post(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_delete_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     photo = get_photo_for(request.user, pk)
     audit_round = get_round_for(request.user, photo.audit_round_id, write=True)
     try:
@@ -245,7 +246,7 @@ def photo_delete_post(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{_round_url(audit_round)}#photos")
 
 
-def round_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def round_calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The round as an .ics file, for adding it to a calendar by hand."""
     audit_round = get_round_for(request.user, pk)
     if not audit_round.is_scheduled:
@@ -258,7 +259,7 @@ def round_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def audit_schedule(request: HttpRequest) -> HttpResponse:
+def audit_schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The auditors' overview: rounds to plan, answers to look at, rounds coming up and to close."""
     require(request.user, "audits.run_audits", None, _("The audit schedule is for the certification body's auditors."))
     now = timezone.now()
@@ -274,8 +275,8 @@ def audit_schedule(request: HttpRequest) -> HttpResponse:
     context = {
         "to_plan": [r for r in rounds if not r.is_scheduled],
         "change_requested": [r for r in rounds if r.schedule_status == Schedule.CHANGE_REQUESTED],
-        "upcoming": [r for r in rounds if r.is_scheduled and r.ends_at > now],
-        "to_close": [r for r in rounds if r.is_scheduled and r.ends_at <= now],
+        "upcoming": [r for r in rounds if r.is_scheduled and r.ends_at is not None and r.ends_at > now],
+        "to_close": [r for r in rounds if r.is_scheduled and r.ends_at is not None and r.ends_at <= now],
         "overdue_findings": Finding.objects.visible_to(request.user)
         .filter(status=Finding.Status.OPEN, deadline__lt=timezone.localdate())
         .exclude(application__status__in=Application.CLOSED_STATUSES)

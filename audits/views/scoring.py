@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,23 +23,24 @@ from audits.models import Indicator, IndicatorScore, ScoreSheet, SpecialItem
 from audits.scoring import ScoreResult
 from audits.selectors import scored_indicators
 from certportal.lib.guards import add_errors, error_messages
+from certportal.lib.http import AuthenticatedHttpRequest
 
 Status = Application.Status
 
 
-def score_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def score_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk)
     return render(request, "audits/score_sheet.html", _sheet_context(request, sheet))
 
 
-def _sheet_context(request: HttpRequest, sheet: ScoreSheet, **extra: Any) -> dict[str, Any]:
+def _sheet_context(request: AuthenticatedHttpRequest, sheet: ScoreSheet, **extra: Any) -> dict[str, Any]:
     application = sheet.application
     editable = services.score_sheet_change_problem(sheet, request.user) is None
     indicators = scored_indicators(sheet)
     entries = {entry.indicator_id: entry for entry in sheet.entries.all()}
     result = selectors.score_sheet_result(sheet)
     earned = {item.code: item for item in result.indicators}
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "indicator": indicator,
             "entry": entries.get(indicator.pk),
@@ -77,7 +78,7 @@ def _sheet_context(request: HttpRequest, sheet: ScoreSheet, **extra: Any) -> dic
 def subtotals(indicators: list[Indicator], result: ScoreResult) -> list[dict[str, Any]]:
     """Earned and applicable points per first-level indicator, in order."""
     by_code = {item.code: item for item in result.indicators}
-    groups: dict[int, dict[str, Any]] = {}
+    groups: dict[int | None, dict[str, Any]] = {}
     for indicator in indicators:
         group = groups.setdefault(
             indicator.parent_id, {"indicator": indicator.parent, "earned": Decimal(0), "applicable": Decimal(0)}
@@ -90,7 +91,7 @@ def subtotals(indicators: list[Indicator], result: ScoreResult) -> list[dict[str
 
 
 @require_POST
-def indicator_save(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+def indicator_save(request: AuthenticatedHttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     """Save one indicator. From htmx: the row again (with any error next to its field) and the total
     (out of band). Without JavaScript: back to the sheet."""
     sheet = get_score_sheet_for(request.user, pk, write=True)
@@ -115,7 +116,7 @@ def indicator_save(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResp
 
 
 def _row_response(
-    request: HttpRequest, sheet: ScoreSheet, indicator: Indicator, form: IndicatorScoreForm, *, saved: bool
+    request: AuthenticatedHttpRequest, sheet: ScoreSheet, indicator: Indicator, form: IndicatorScoreForm, *, saved: bool
 ) -> HttpResponse:
     result: ScoreResult = selectors.score_sheet_result(sheet)
     entry = IndicatorScore.objects.filter(sheet=sheet, indicator=indicator).first()
@@ -131,7 +132,7 @@ def _row_response(
 
 
 @require_POST
-def special_item_add_post(request: HttpRequest, pk: int) -> HttpResponse:
+def special_item_add_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk, write=True)
     form = SpecialItemForm(request.POST)
     if form.is_valid():
@@ -153,7 +154,7 @@ def special_item_add_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def special_item_delete_post(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def special_item_delete_post(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk, write=True)
     item = get_object_or_404(SpecialItem, pk=item_pk, sheet=sheet)
     try:
@@ -166,7 +167,7 @@ def special_item_delete_post(request: HttpRequest, pk: int, item_pk: int) -> Htt
 
 
 @require_POST
-def recommendation_save_post(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_save_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sheet = get_score_sheet_for(request.user, pk, write=True)
     form = RecommendationForm(request.POST)
     if form.is_valid():

@@ -15,9 +15,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("signup/", views.signup, name="signup"),
-    path("signup/sent/", views.signup_sent, name="signup_sent"),
-    path("signup/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
     path("settings/", views.account_settings, name="settings"),
     path(
         "password/change/",

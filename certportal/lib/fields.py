@@ -18,7 +18,7 @@ from certportal.lib.validators import (
 class NormalisedCharField(forms.CharField):
     normalise = staticmethod(normalise_code)
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> str | None:
         text = super().to_python(value)
         return self.normalise(text) if text else text
 

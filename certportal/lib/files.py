@@ -6,13 +6,14 @@ import hashlib
 import mimetypes
 import uuid
 from pathlib import PurePath
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
@@ -38,7 +39,7 @@ def sha256_of(file: File) -> str:
 
 def private_file_response(
     request: HttpRequest, file: FieldFile, *, filename: str, inline: bool = False
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Send a stored file under its original name. Call only after the access check.
 
     Images and PDFs may be shown inline; everything else is an attachment. The browser is told not
@@ -48,11 +49,13 @@ def private_file_response(
     """
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     show_inline = inline and content_type in INLINE_TYPES
-    disposition = content_disposition_header(not show_inline, filename)
+    # None only for an inline file without a name, which our callers never send.
+    disposition = content_disposition_header(not show_inline, filename) or "inline"
     if _is_object_storage(file.storage):
-        response: HttpResponse = _signed_url_redirect(file, content_type=content_type, disposition=disposition)
+        response: HttpResponseBase = _signed_url_redirect(file, content_type=content_type, disposition=disposition)
     elif settings.MEDIA_X_ACCEL_REDIRECT_PREFIX:
         response = HttpResponse(content_type=content_type)
+        assert file.name is not None  # a stored file always has a name
         response["X-Accel-Redirect"] = settings.MEDIA_X_ACCEL_REDIRECT_PREFIX + quote(file.name)
     else:
         response = FileResponse(file.open("rb"), content_type=content_type)
@@ -73,7 +76,9 @@ def _signed_url_redirect(file: FieldFile, *, content_type: str, disposition: str
     """302 to the object store. The signature carries the name and type the object store must answer
     with, since its bucket holds the file under a generated name; the URL dies after a few minutes,
     so a copied link stops working soon after the access check that produced it."""
-    url = file.storage.url(
+    # S3Storage.url() takes the signing parameters that the base Storage.url() lacks.
+    storage: Any = file.storage
+    url = storage.url(
         file.name,
         parameters={
             "ResponseContentDisposition": disposition,

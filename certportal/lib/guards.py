@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.functional import Promise
 
@@ -27,7 +27,7 @@ def enforce(problem: Problem, *, permitted: bool) -> None:
         return
     if not permitted:
         raise PermissionDenied(problem)
-    raise ValidationError(problem)
+    raise ValidationError(str(problem))
 
 
 def refusal_texts(error: Exception) -> list[str]:
@@ -44,7 +44,7 @@ def error_messages(request: HttpRequest, error: Exception) -> None:
         messages.error(request, text)
 
 
-def add_errors(form: Form, error: Exception) -> None:
+def add_errors(form: BaseForm, error: Exception) -> None:
     """Put a service's refusal next to the fields it names, or above the form."""
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():

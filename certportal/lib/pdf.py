@@ -64,7 +64,8 @@ def data_uri(content: bytes, mime_type: str) -> str:
 def render_pdf(html: str) -> bytes:
     """The PDF of an HTML string whose relative URLs point into static/ (e.g. css/pdf.css)."""
     document = HTML(string=html, base_url=PDF_STATIC_DIR.as_uri() + "/", url_fetcher=LocalOnlyFetcher())
-    return document.write_pdf(font_config=font_configuration())
+    pdf: bytes = document.write_pdf(font_config=font_configuration())
+    return pdf
 
 
 def render_template_pdf(template: str, context: dict[str, Any], *, language: str = "zh-hans") -> bytes:

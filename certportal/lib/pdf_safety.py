@@ -19,7 +19,7 @@ import re
 import tempfile
 import zlib
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, cast
 
 import pikepdf
 from django.conf import settings
@@ -72,7 +72,7 @@ def clean_pdf(stream: IO[bytes], name: str) -> IO[bytes] | None:
         # Read before qpdf opens the file: it reads the same stream lazily while open.
         outside = _bytes_outside_the_document(stream)
         stream.seek(0)
-        with pikepdf.open(stream) as pdf:
+        with pikepdf.open(cast(BinaryIO, stream)) as pdf:
             for page in pdf.pages:
                 page.mediabox  # noqa: B018 - every page must resolve, not only the first
             _check_decoded_size(pdf)
@@ -102,7 +102,7 @@ def _clean_copy(pdf: pikepdf.Pdf) -> IO[bytes]:
     # Closed by the caller (CheckedUpload.close) once stored.
     output = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024, dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
     try:
-        pdf.save(output, encryption=False, preserve_pdfa=False)
+        pdf.save(cast(BinaryIO, output), encryption=False, preserve_pdfa=False)
     except BaseException:
         output.close()
         raise

@@ -158,7 +158,8 @@ def elf_binary() -> bytes:
 
 
 # name -> (content factory, words the refusal must contain)
-HOSTILE = {
+# case: (file name, content, words of the refusal)
+HOSTILE: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "wrong-extension": ("合同.exe", lambda: pdf_bytes(), "不接受"),
     "pdf-named-jpg": ("照片.jpg", lambda: pdf_bytes(), "内容与文件名不符"),
     "png-named-pdf": ("合同.pdf", lambda: image_bytes("PNG"), "内容与文件名不符"),
@@ -394,7 +395,7 @@ DDE_FORMULA_SHEET = (
 )
 
 # name -> (file name, content factory, words the refusal must contain)
-HOSTILE_DOCUMENTS = {
+HOSTILE_DOCUMENTS: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "remote-template": ("手册.docx", lambda: docx_with({"word/_rels/settings.xml.rels": relationships(
         ("attachedTemplate", "http://203.0.113.9/template.dotm", True))}), "外部"),
     "picture-on-network-path": ("手册.docx", lambda: docx_with({"word/_rels/document.xml.rels": relationships(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -26,6 +27,7 @@ from tests.factories import (
     complete_profile,
     forms_ready,
 )
+from tests.http import streamed_body
 
 Status = Application.Status
 URL = reverse("applications:dashboard")
@@ -40,13 +42,13 @@ def started_days_ago(application: Application, days: int) -> Application:
     return application
 
 
-def rows_by_reference(response) -> dict[str, Application]:  # type: ignore[no-untyped-def]
+def rows_by_reference(response) -> dict[str, dict[str, Any]]:
     return {row["application"].reference: row for row in response.context["rows"]}
 
 
-def make_applications(consultant, count: int) -> list[Application]:  # type: ignore[no-untyped-def]
+def make_applications(consultant, count: int) -> list[Application]:
     """`count` applications of as many enterprises (each with its own USCC)."""
-    applications = []
+    applications: list[Application] = []
     for _ in range(count):
         enterprise = EnterpriseFactory()
         complete_profile(enterprise, seed=1000 + enterprise.pk)
@@ -57,7 +59,7 @@ def make_applications(consultant, count: int) -> list[Application]:  # type: ign
 # --- Columns -------------------------------------------------------------------------------------
 
 
-def test_columns_of_a_new_application(application, consultant):  # type: ignore[no-untyped-def]
+def test_columns_of_a_new_application(application, consultant):
     response = client_for(consultant).get(URL)
     assert response.status_code == 200
     row = rows_by_reference(response)[application.reference]
@@ -93,7 +95,7 @@ def test_columns_of_a_new_application(application, consultant):  # type: ignore[
         (Status.WITHDRAWN, ""),
     ],
 )
-def test_stage_and_waiting_on_at_each_stage(application, consultant, status, party):  # type: ignore[no-untyped-def]
+def test_stage_and_waiting_on_at_each_stage(application, consultant, status, party):
     put_in_status(application, status)
     response = client_for(consultant).get(URL)
     row = rows_by_reference(response)[application.reference]
@@ -102,7 +104,7 @@ def test_stage_and_waiting_on_at_each_stage(application, consultant, status, par
     assert f'data-status="{status}"' in response.content.decode()
 
 
-def test_evidence_progress_counts_accepted_file_items(application, consultant):  # type: ignore[no-untyped-def]
+def test_evidence_progress_counts_accepted_file_items(application, consultant):
     complete_evidence(application)
     requirements = EvidenceRequirement.objects.filter(application=application, item__phase="application",
                                                       item__kind="files")  # fmt: skip
@@ -120,7 +122,7 @@ def test_evidence_progress_counts_accepted_file_items(application, consultant): 
     assert row["evidence_percent"] == round(100 * (required - 2) / required)
 
 
-def test_forms_signed_counts_signed_versions_and_confirmed_scans(application, consultant):  # type: ignore[no-untyped-def]
+def test_forms_signed_counts_signed_versions_and_confirmed_scans(application, consultant):
     forms_ready(application, signed=True)
     assert rows_by_reference(client_for(consultant).get(URL))[application.reference]["application"].forms_signed == 6
     # A waiting scan does not count; a signed version still rendering does not either.
@@ -132,7 +134,7 @@ def test_forms_signed_counts_signed_versions_and_confirmed_scans(application, co
     assert "5/6" in client_for(consultant).get(URL).content.decode()
 
 
-def test_next_audit_open_findings_and_last_activity(application, consultant, auditor):  # type: ignore[no-untyped-def]
+def test_next_audit_open_findings_and_last_activity(application, consultant, auditor):
     put_in_status(application, Status.REMOTE_AUDIT)
     rounds = audit_services.audit_setup(application)
     soon = timezone.now() + datetime.timedelta(days=3)
@@ -159,7 +161,7 @@ def test_next_audit_open_findings_and_last_activity(application, consultant, aud
 
 @pytest.mark.parametrize(("days", "pace"), [(0, "on_track"), (20, "on_track"), (21, "at_risk"), (40, "at_risk"),
                                             (41, "late"), (90, "late")])  # fmt: skip
-def test_pace_boundaries_at_20_and_40_days(application, consultant, days, pace):  # type: ignore[no-untyped-def]
+def test_pace_boundaries_at_20_and_40_days(application, consultant, days, pace):
     started_days_ago(application, days)
     client = client_for(consultant)
     response = client.get(URL)
@@ -175,7 +177,7 @@ def test_pace_boundaries_at_20_and_40_days(application, consultant, days, pace):
 # --- Filters, search, sorting -----------------------------------------------------------------
 
 
-def test_filters_by_stage_and_waiting_on(consultant):  # type: ignore[no-untyped-def]
+def test_filters_by_stage_and_waiting_on(consultant):
     draft, submitted, returned, certified = make_applications(consultant, 4)
     put_in_status(submitted, Status.SUBMITTED)
     put_in_status(returned, Status.RETURNED)
@@ -191,7 +193,7 @@ def test_filters_by_stage_and_waiting_on(consultant):  # type: ignore[no-untyped
     assert len(rows_by_reference(client.get(URL, {"stage": "nonsense", "waiting": "x", "sort": "password"}))) == 4
 
 
-def test_search_by_enterprise_name_uscc_or_reference(consultant):  # type: ignore[no-untyped-def]
+def test_search_by_enterprise_name_uscc_or_reference(consultant):
     first, second = make_applications(consultant, 2)
     client = client_for(consultant)
     name_part = first.enterprise.name[2:6]
@@ -204,7 +206,7 @@ def test_search_by_enterprise_name_uscc_or_reference(consultant):  # type: ignor
 
 
 @pytest.mark.parametrize("key", list(dashboard.SORTS))
-def test_every_column_sorts_both_ways(consultant, key):  # type: ignore[no-untyped-def]
+def test_every_column_sorts_both_ways(consultant, key):
     applications = make_applications(consultant, 3)
     for days, application in zip((5, 30, 50), applications, strict=True):
         started_days_ago(application, days)
@@ -223,17 +225,17 @@ def test_every_column_sorts_both_ways(consultant, key):  # type: ignore[no-untyp
         assert ascending[-1] == applications[0].reference
 
 
-def test_pagination_keeps_the_filters(consultant):  # type: ignore[no-untyped-def]
+def test_pagination_keeps_the_filters(consultant):
     make_applications(consultant, dashboard.PAGE_SIZE + 2)
     client = client_for(consultant)
     first = client.get(URL, {"stage": "draft"})
     assert len(first.context["rows"]) == dashboard.PAGE_SIZE
     assert "stage=draft" in first.content.decode()
-    second = client.get(URL, {"stage": "draft", "page": 2})
+    second = client.get(URL, {"stage": "draft", "page": "2"})
     assert len(second.context["rows"]) == 2
 
 
-def test_summary_counts_stages_reviews_and_scans(consultant, other_consultant):  # type: ignore[no-untyped-def]
+def test_summary_counts_stages_reviews_and_scans(consultant, other_consultant):
     mine = make_applications(consultant, 3)
     put_in_status(mine[2], Status.SUBMITTED)
     complete_evidence(mine[0])
@@ -252,7 +254,7 @@ def test_summary_counts_stages_reviews_and_scans(consultant, other_consultant): 
 # --- Exports -------------------------------------------------------------------------------------
 
 
-def test_csv_export_has_the_filtered_rows(consultant):  # type: ignore[no-untyped-def]
+def test_csv_export_has_the_filtered_rows(consultant):
     _draft, submitted = make_applications(consultant, 2)
     put_in_status(submitted, Status.SUBMITTED)
     started_days_ago(submitted, 25)
@@ -261,7 +263,7 @@ def test_csv_export_has_the_filtered_rows(consultant):  # type: ignore[no-untype
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    text = streamed_body(response).decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0][:4] == ["申请编号", "企业", "统一社会信用代码", "阶段"]
     assert len(lines) == 2
@@ -273,7 +275,7 @@ def test_csv_export_has_the_filtered_rows(consultant):  # type: ignore[no-untype
     assert lines[1][-1] == "发证机构"
 
 
-def test_excel_export(consultant):  # type: ignore[no-untyped-def]
+def test_excel_export(consultant):
     applications = make_applications(consultant, 3)
     response = client_for(consultant).get(
         reverse("applications:dashboard_export", args=["xlsx"]), {"sort": "reference"}
@@ -288,32 +290,32 @@ def test_excel_export(consultant):  # type: ignore[no-untyped-def]
 # --- Access and queries -------------------------------------------------------------------------
 
 
-def test_a_consultant_sees_only_their_applications(application, other_application, consultant, other_consultant):  # type: ignore[no-untyped-def]
+def test_a_consultant_sees_only_their_applications(application, other_application, consultant, other_consultant):
     assert set(rows_by_reference(client_for(consultant).get(URL))) == {application.reference}
     assert set(rows_by_reference(client_for(other_consultant).get(URL))) == {other_application.reference}
     export = client_for(other_consultant).get(reverse("applications:dashboard_export", args=["csv"]))
-    assert application.reference not in b"".join(export.streaming_content).decode("utf-8-sig")
+    assert application.reference not in streamed_body(export).decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("persona", ["enterprise_user", "auditor", "certifier"])
-def test_other_roles_are_refused(request, application, persona):  # type: ignore[no-untyped-def]
+def test_other_roles_are_refused(request, application, persona):
     client = client_for(request.getfixturevalue(persona))
     assert client.get(URL).status_code == 403
     assert client.get(reverse("applications:dashboard_export", args=["csv"])).status_code == 403
 
 
-def test_anonymous_is_sent_to_login(db):  # type: ignore[no-untyped-def]
+def test_anonymous_is_sent_to_login(db):
     response = client_for(None).get(URL)
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
 
 
-def test_the_consultant_home_is_the_dashboard(consultant):  # type: ignore[no-untyped-def]
+def test_the_consultant_home_is_the_dashboard(consultant):
     response = client_for(consultant).get(reverse("home"))
     assert response["Location"] == URL
 
 
-def _busy_applications(consultant, count: int) -> None:  # type: ignore[no-untyped-def]
+def _busy_applications(consultant, count: int) -> None:
     for application in make_applications(consultant, count):
         put_in_status(application, Status.REMOTE_AUDIT)
         audit_services.audit_setup(application)
@@ -321,7 +323,7 @@ def _busy_applications(consultant, count: int) -> None:  # type: ignore[no-untyp
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_constant_number_of_queries(consultant, evidence_items, django_assert_max_num_queries, count):  # type: ignore[no-untyped-def]
+def test_constant_number_of_queries(consultant, evidence_items, django_assert_max_num_queries, count):
     _busy_applications(consultant, count)
     client = client_for(consultant)
     with django_assert_max_num_queries(12):
@@ -330,14 +332,14 @@ def test_constant_number_of_queries(consultant, evidence_items, django_assert_ma
     assert len(response.context["rows"]) == min(count, dashboard.PAGE_SIZE)
 
 
-def test_enterprise_users_of_another_enterprise_do_not_appear(consultant):  # type: ignore[no-untyped-def]
+def test_enterprise_users_of_another_enterprise_do_not_appear(consultant):
     stranger = EnterpriseUserFactory()
     complete_profile(stranger.enterprise, seed=7)
     ApplicationFactory(enterprise=stranger.enterprise)
     assert rows_by_reference(client_for(consultant).get(URL)) == {}
 
 
-def test_pace_filters_leave_out_closed_applications(application, consultant):  # type: ignore[no-untyped-def]
+def test_pace_filters_leave_out_closed_applications(application, consultant):
     started_days_ago(application, 50)
     put_in_status(application, Status.CERTIFIED)
     client = client_for(consultant)
@@ -346,7 +348,7 @@ def test_pace_filters_leave_out_closed_applications(application, consultant):  #
     assert client.get(URL).context["summary"].late == 0
 
 
-def test_applications_without_a_planned_audit_sort_last_both_ways(consultant):  # type: ignore[no-untyped-def]
+def test_applications_without_a_planned_audit_sort_last_both_ways(consultant):
     unplanned, planned = make_applications(consultant, 2)
     rounds = audit_services.audit_setup(put_in_status(planned, Status.AUDIT_PREPARATION))
     start = timezone.now() + datetime.timedelta(days=2)

@@ -44,7 +44,7 @@ def check(
 
 
 @pytest.fixture
-def evidence(evidence_application, enterprise_user) -> Callable[[], EvidenceFile]:  # type: ignore[no-untyped-def]
+def evidence(evidence_application, enterprise_user) -> Callable[[], EvidenceFile]:
     """A fresh image file with a thumbnail, awaiting review, on each call."""
 
     def make() -> EvidenceFile:
@@ -64,7 +64,7 @@ def evidence(evidence_application, enterprise_user) -> Callable[[], EvidenceFile
 
 
 @pytest.fixture
-def archive(evidence_application, consultant) -> EvidenceArchive:  # type: ignore[no-untyped-def]
+def archive(evidence_application, consultant) -> EvidenceArchive:
     name = default_storage.save(
         f"evidence/{evidence_application.pk}/archives/a.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18)
     )
@@ -73,11 +73,11 @@ def archive(evidence_application, consultant) -> EvidenceArchive:  # type: ignor
     )
 
 
-def scope_data(application) -> Callable[[], dict[str, Any]]:  # type: ignore[no-untyped-def]
+def scope_data(application) -> Callable[[], dict[str, Any]]:
     return lambda: {"products": [p.pk for p in application.scope.all()], "files": [upload("合同.pdf", pdf_bytes())]}
 
 
-def send_back(application, code: str = "1") -> None:  # type: ignore[no-untyped-def]
+def send_back(application, code: str = "1") -> None:
     """The consultant sent the item back: the enterprise may change its files again."""
     application.evidence_requirements.filter(item__code=code).update(review_status="rejected", review_reason="请补充")
 
@@ -86,7 +86,7 @@ def url_for(name: str, *args: Any) -> Callable[[], str]:
     return lambda: reverse(name, args=args)
 
 
-def test_pages_while_the_application_is_prepared(request, evidence_application, evidence) -> None:  # type: ignore[no-untyped-def]
+def test_pages_while_the_application_is_prepared(request, evidence_application, evidence) -> None:
     requirement = evidence_application.evidence_requirements.get(item__code="1")
     file = evidence()
     both = {"enterprise_user": 200, "consultant": 200}
@@ -97,7 +97,7 @@ def test_pages_while_the_application_is_prepared(request, evidence_application, 
         check(request, "get", url_for(f"applications:{name}", file.pk), both)
 
 
-def test_pages_once_with_the_certification_body(request, evidence_application, evidence) -> None:  # type: ignore[no-untyped-def]
+def test_pages_once_with_the_certification_body(request, evidence_application, evidence) -> None:
     requirement = evidence_application.evidence_requirements.get(item__code="1")
     file = evidence()
     put_in_status(evidence_application, "submitted")
@@ -110,7 +110,7 @@ def test_pages_once_with_the_certification_body(request, evidence_application, e
     check(request, "get", url_for("applications:evidence_file_replace", file.pk), writers)
 
 
-def test_upload(request, evidence_application) -> None:  # type: ignore[no-untyped-def]
+def test_upload(request, evidence_application) -> None:
     requirement = evidence_application.evidence_requirements.get(item__code="2")
     url = url_for("applications:evidence_upload", requirement.pk)
     check(request, "post", url, {"enterprise_user": 201, "consultant": 201}, scope_data(evidence_application), **XHR)
@@ -122,7 +122,7 @@ def test_upload(request, evidence_application) -> None:  # type: ignore[no-untyp
     )  # fmt: skip
 
 
-def test_answer(request, evidence_application) -> None:  # type: ignore[no-untyped-def]
+def test_answer(request, evidence_application) -> None:
     requirement = evidence_application.evidence_requirements.get(item__code="29")
     url = url_for("applications:evidence_answer", requirement.pk)
     check(request, "post", url, {"enterprise_user": 302, "consultant": 302}, lambda: {"answer": "yes"})
@@ -133,7 +133,7 @@ def test_answer(request, evidence_application) -> None:  # type: ignore[no-untyp
     )  # fmt: skip
 
 
-def test_withdraw_and_replace(request, evidence_application, evidence) -> None:  # type: ignore[no-untyped-def]
+def test_withdraw_and_replace(request, evidence_application, evidence) -> None:
     files: list[EvidenceFile] = []
 
     def fresh() -> str:
@@ -156,7 +156,7 @@ def test_withdraw_and_replace(request, evidence_application, evidence) -> None: 
     )  # fmt: skip
 
 
-def test_review_is_for_the_assigned_consultant(request, evidence_application, evidence) -> None:  # type: ignore[no-untyped-def]
+def test_review_is_for_the_assigned_consultant(request, evidence_application, evidence) -> None:
     requirement = evidence_application.evidence_requirements.get(item__code="1")
     accept = lambda: {"decision": "accept"}  # noqa: E731
     file_url = lambda: reverse("applications:evidence_file_review", args=[evidence().pk])  # noqa: E731
@@ -171,7 +171,7 @@ def test_review_is_for_the_assigned_consultant(request, evidence_application, ev
     check(request, "post", item_url, expected, accept)
 
 
-def test_zip_is_for_the_consultant_and_the_body(request, evidence_application, archive) -> None:  # type: ignore[no-untyped-def]
+def test_zip_is_for_the_consultant_and_the_body(request, evidence_application, archive) -> None:
     request_url = url_for("applications:evidence_archive_request", evidence_application.pk)
     check(request, "post", request_url, {"enterprise_user": 403, "consultant": 302})
     for name in ["evidence_archive", "evidence_archive_download"]:
@@ -186,7 +186,7 @@ def test_zip_is_for_the_consultant_and_the_body(request, evidence_application, a
 
 def test_another_applications_objects_are_not_found_through_mine(
     evidence_application, other_application, enterprise_user, evidence
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from applications.services.evidence import evidence_requirements_ensure
 
     evidence_requirements_ensure(other_application)

@@ -43,11 +43,11 @@ DOMAIN_TABLE = {
 }  # fmt: skip
 
 
-def requirement_of(application, code: str) -> EvidenceRequirement:  # type: ignore[no-untyped-def]
+def requirement_of(application, code: str) -> EvidenceRequirement:
     return application.evidence_requirements.select_related("item").get(item__code=code)
 
 
-def accepted_file(requirement: EvidenceRequirement, *, products=None, status: str = "accepted") -> EvidenceFile:  # type: ignore[no-untyped-def]
+def accepted_file(requirement: EvidenceRequirement, *, products=None, status: str = "accepted") -> EvidenceFile:
     evidence = EvidenceFile.objects.create(
         requirement=requirement,
         file="evidence/x.pdf",
@@ -64,14 +64,14 @@ def accepted_file(requirement: EvidenceRequirement, *, products=None, status: st
     return evidence
 
 
-def state_of(application, code: str):  # type: ignore[no-untyped-def]
+def state_of(application, code: str):
     return next(state for state in checklist_for(application).items if state.item.code == code)
 
 
 # --- The definition ---------------------------------------------------------------------------------
 
 
-def test_checklist_items_are_exactly_the_domain_table(evidence_items) -> None:  # type: ignore[no-untyped-def]
+def test_checklist_items_are_exactly_the_domain_table(evidence_items) -> None:
     application_items = {
         item.code: (item.copies_required, item.per_product, item.kind)
         for item in EvidenceItem.objects.filter(phase="application")
@@ -88,12 +88,12 @@ def test_checklist_items_are_exactly_the_domain_table(evidence_items) -> None:  
         assert item.title_zh and item.title_en and item.guidance_zh and item.guidance_en, item.code
 
 
-def test_pre_audit_documents_are_a_second_checklist(evidence_items) -> None:  # type: ignore[no-untyped-def]
+def test_pre_audit_documents_are_a_second_checklist(evidence_items) -> None:
     titles = list(EvidenceItem.objects.filter(phase="pre_audit").values_list("title_zh", flat=True))
     assert titles == ["财务审计报告", "近3个月纳税申报表", "缴纳税单", "企业员工社保缴纳凭证", "员工体检证明"]
 
 
-def test_admin_can_edit_an_item(superuser, evidence_items) -> None:  # type: ignore[no-untyped-def]
+def test_admin_can_edit_an_item(superuser, evidence_items) -> None:
     item = EvidenceItem.objects.get(code="14")
     client = client_for(superuser)
     page = client.get(reverse("admin:applications_evidenceitem_change", args=[item.pk]))
@@ -113,7 +113,7 @@ def test_admin_can_edit_an_item(superuser, evidence_items) -> None:  # type: ign
 # --- Requirements per application -------------------------------------------------------------------
 
 
-def test_starting_an_application_creates_its_requirements(enterprise_user, evidence_items) -> None:  # type: ignore[no-untyped-def]
+def test_starting_an_application_creates_its_requirements(enterprise_user, evidence_items) -> None:
     complete_profile(enterprise_user.enterprise)
     product = ProductFactory(enterprise=enterprise_user.enterprise)
     application = services.application_create(
@@ -125,12 +125,12 @@ def test_starting_an_application_creates_its_requirements(enterprise_user, evide
     assert (sales.copies_required, sales.per_product) == (4, True)
 
 
-def test_requirements_keep_their_copy_when_the_definition_changes(evidence_application) -> None:  # type: ignore[no-untyped-def]
+def test_requirements_keep_their_copy_when_the_definition_changes(evidence_application) -> None:
     EvidenceItem.objects.filter(code="8").update(copies_required=9)
     assert requirement_of(evidence_application, "8").copies_required == 5
 
 
-def test_a_new_application_has_its_checklist_and_ensure_is_idempotent(evidence_items, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_application_has_its_checklist_and_ensure_is_idempotent(evidence_items, enterprise_user) -> None:
     from applications.services import application_create
     from tests.factories import ProductFactory, complete_profile
 
@@ -148,7 +148,7 @@ def test_a_new_application_has_its_checklist_and_ensure_is_idempotent(evidence_i
 # --- Completeness ----------------------------------------------------------------------------------
 
 
-def test_complete_needs_the_required_number_of_accepted_copies(evidence_application) -> None:  # type: ignore[no-untyped-def]
+def test_complete_needs_the_required_number_of_accepted_copies(evidence_application) -> None:
     requirement = requirement_of(evidence_application, "5")
     accepted_file(requirement)
     accepted_file(requirement, status="pending")
@@ -160,7 +160,7 @@ def test_complete_needs_the_required_number_of_accepted_copies(evidence_applicat
     assert state_of(evidence_application, "5").complete
 
 
-def test_per_product_items_need_every_product_in_scope_covered(evidence_application) -> None:  # type: ignore[no-untyped-def]
+def test_per_product_items_need_every_product_in_scope_covered(evidence_application) -> None:
     first = evidence_application.scope.get()
     second = ProductFactory(enterprise=evidence_application.enterprise, name="除湿机", model="DQ-D20")
     evidence_application.scope.add(second)
@@ -177,7 +177,7 @@ def test_per_product_items_need_every_product_in_scope_covered(evidence_applicat
     assert state_of(evidence_application, "14").complete
 
 
-def test_changing_the_scope_recomputes_coverage(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_changing_the_scope_recomputes_coverage(evidence_application, enterprise_user) -> None:
     requirement = requirement_of(evidence_application, "2")
     accepted_file(requirement)
     assert state_of(evidence_application, "2").complete
@@ -193,7 +193,7 @@ def test_changing_the_scope_recomputes_coverage(evidence_application, enterprise
     assert state_of(evidence_application, "2").complete
 
 
-def test_item_sent_back_is_not_complete_even_with_enough_copies(evidence_application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_item_sent_back_is_not_complete_even_with_enough_copies(evidence_application, consultant) -> None:
     requirement = requirement_of(evidence_application, "1")
     accepted_file(requirement)
     services.evidence_requirement_reject(
@@ -204,7 +204,7 @@ def test_item_sent_back_is_not_complete_even_with_enough_copies(evidence_applica
     assert state.reasons == ["简介内容过旧，请更新到 2025 年"]
 
 
-def test_website_hotline_and_contact_come_from_the_profile(evidence_application) -> None:  # type: ignore[no-untyped-def]
+def test_website_hotline_and_contact_come_from_the_profile(evidence_application) -> None:
     enterprise = evidence_application.enterprise
     state = state_of(evidence_application, "25")
     assert not state.complete
@@ -215,7 +215,7 @@ def test_website_hotline_and_contact_come_from_the_profile(evidence_application)
     assert state_of(evidence_application, "25").complete
 
 
-def test_outlets_come_from_the_profile(evidence_application) -> None:  # type: ignore[no-untyped-def]
+def test_outlets_come_from_the_profile(evidence_application) -> None:
     enterprise = evidence_application.enterprise
     state = state_of(evidence_application, "26")
     assert state.missing == ["请至少添加一个售后服务网点。"]
@@ -224,7 +224,7 @@ def test_outlets_come_from_the_profile(evidence_application) -> None:  # type: i
     assert state_of(evidence_application, "26").complete
 
 
-def test_manager_roster_must_meet_clause_5_1_2_2(evidence_application) -> None:  # type: ignore[no-untyped-def]
+def test_manager_roster_must_meet_clause_5_1_2_2(evidence_application) -> None:
     enterprise = evidence_application.enterprise
     enterprise.headcount_service_management = 25
     enterprise.save()
@@ -240,7 +240,7 @@ def test_manager_roster_must_meet_clause_5_1_2_2(evidence_application) -> None: 
     assert state_of(evidence_application, "27").complete
 
 
-def test_yes_no_item_is_complete_once_answered(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_yes_no_item_is_complete_once_answered(evidence_application, enterprise_user) -> None:
     requirement = requirement_of(evidence_application, "29")
     assert state_of(evidence_application, "29").missing == ["尚未回答该问题。"]
     response = client_for(enterprise_user).post(
@@ -257,7 +257,7 @@ def test_yes_no_item_is_complete_once_answered(evidence_application, enterprise_
     assert state_of(evidence_application, "29").complete
 
 
-def test_yes_no_item_page_has_one_field_per_id(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_yes_no_item_page_has_one_field_per_id(evidence_application, enterprise_user) -> None:
     """The answer and the optional screenshots are two forms on one page: each label finds its own field."""
     requirement = requirement_of(evidence_application, "29")
     page = client_for(enterprise_user).get(reverse("applications:evidence_requirement", args=[requirement.pk]))
@@ -271,7 +271,7 @@ def test_yes_no_item_page_has_one_field_per_id(evidence_application, enterprise_
 
 def test_checklist_page_shows_status_copies_uncovered_products_and_progress(
     evidence_application, enterprise_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     second = ProductFactory(enterprise=evidence_application.enterprise, name="除湿机", model="DQ-D20")
     evidence_application.scope.add(second)
     first = evidence_application.scope.exclude(pk=second.pk).get()
@@ -295,7 +295,7 @@ def test_checklist_page_shows_status_copies_uncovered_products_and_progress(
     assert "还需 3 份通过审核的文件（已通过 1 / 4）。" in status and "尚未覆盖的产品：除湿机（DQ-D20）。" in status
 
 
-def test_rejected_items_come_first_with_their_reasons(evidence_application, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_rejected_items_come_first_with_their_reasons(evidence_application, enterprise_user, consultant) -> None:
     late = requirement_of(evidence_application, "24")
     evidence = services.evidence_upload(
         requirement=late, actor=enterprise_user, upload=upload("客户培训.pdf", pdf_bytes())
@@ -311,7 +311,7 @@ def test_rejected_items_come_first_with_their_reasons(evidence_application, ente
     assert card.index("第 24 项") < card.index("第 0 项")
 
 
-def test_pre_audit_documents_open_once_the_body_accepts(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_pre_audit_documents_open_once_the_body_accepts(evidence_application, enterprise_user) -> None:
     url = reverse("applications:evidence", args=[evidence_application.pk])
     client = client_for(enterprise_user)
     assert "以下资料在认证机构受理申请后开放" in client.get(url).content.decode()
@@ -330,7 +330,7 @@ def test_pre_audit_documents_open_once_the_body_accepts(evidence_application, en
         )
 
 
-def _application_with_files(count: int, consultant):  # type: ignore[no-untyped-def]
+def _application_with_files(count: int, consultant):
     member = EnterpriseUserFactory()
     complete_profile(member.enterprise, seed=7 + count)
     products = [ProductFactory(enterprise=member.enterprise) for _ in range(3)]
@@ -353,7 +353,7 @@ def _application_with_files(count: int, consultant):  # type: ignore[no-untyped-
     return application, member
 
 
-def test_checklist_page_query_count_is_constant(django_assert_max_num_queries, evidence_items, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_checklist_page_query_count_is_constant(django_assert_max_num_queries, evidence_items, consultant) -> None:
     """30 items and 300 files: at most 12 queries, and exactly as many as with a single file."""
     counts = {}
     for files in (1, 300):
@@ -375,7 +375,7 @@ def test_checklist_page_query_count_is_constant(django_assert_max_num_queries, e
 # --- Workflow preconditions ------------------------------------------------------------------------
 
 
-def test_submission_requires_every_application_item_complete(evidence_application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_submission_requires_every_application_item_complete(evidence_application, consultant) -> None:
     put_in_status(evidence_application, Status.AWAITING_SIGNATURE)
     forms_ready(evidence_application)  # the forms' own precondition is tested with the forms
     with pytest.raises(services.TransitionError) as error:
@@ -396,7 +396,7 @@ def test_submission_requires_every_application_item_complete(evidence_applicatio
     assert evidence_application.status == Status.SUBMITTED
 
 
-def test_resubmission_after_return_requires_complete_evidence(evidence_application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_resubmission_after_return_requires_complete_evidence(evidence_application, consultant) -> None:
     complete_evidence(evidence_application)
     put_in_status(evidence_application, Status.RETURNED)
     forms_ready(evidence_application)
@@ -409,7 +409,7 @@ def test_resubmission_after_return_requires_complete_evidence(evidence_applicati
     ]
 
 
-def test_remote_audits_require_the_pre_audit_documents(evidence_application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_remote_audits_require_the_pre_audit_documents(evidence_application, auditor) -> None:
     complete_evidence(evidence_application)
     put_in_status(evidence_application, Status.AUDIT_PREPARATION)
     requirement_of(evidence_application, "P3").files.all().delete()
@@ -417,7 +417,7 @@ def test_remote_audits_require_the_pre_audit_documents(evidence_application, aud
         services.application_transition(application=evidence_application, actor=auditor, target=Status.REMOTE_AUDIT)
 
 
-def test_detail_page_shows_the_blocking_evidence_next_to_the_submit_button(evidence_application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_detail_page_shows_the_blocking_evidence_next_to_the_submit_button(evidence_application, consultant) -> None:
     complete_evidence(evidence_application)
     put_in_status(evidence_application, Status.AWAITING_SIGNATURE)
     requirement_of(evidence_application, "8").files.first().delete()

@@ -24,6 +24,8 @@ from applications.tasks.evidence import THUMBNAIL_JOB, evidence_thumbnail
 from certportal.lib import previews
 from tests.applications.evidence_samples import image_bytes, pdf_bytes, upload
 from tests.conftest import WorkerProcess, client_for
+from tests.helpers import pixel
+from tests.http import streamed_body
 
 Thumb = EvidenceFile.ThumbnailStatus
 BOMB_INFLATES_TO = 512 * 1024 * 1024
@@ -54,7 +56,7 @@ def bomb_pdf() -> bytes:
     return bytes(document)
 
 
-def stored_evidence(requirement: EvidenceRequirement, user, name: str, content: bytes) -> EvidenceFile:  # type: ignore[no-untyped-def]
+def stored_evidence(requirement: EvidenceRequirement, user, name: str, content: bytes) -> EvidenceFile:
     """A file as it lies in storage, whatever the upload check of its day let through."""
     stored = default_storage.save(f"evidence/{requirement.application_id}/{name}", ContentFile(content))
     return EvidenceFile.objects.create(
@@ -63,7 +65,7 @@ def stored_evidence(requirement: EvidenceRequirement, user, name: str, content: 
     )  # fmt: skip
 
 
-def first_requirement(application) -> EvidenceRequirement:  # type: ignore[no-untyped-def]
+def first_requirement(application) -> EvidenceRequirement:
     return application.evidence_requirements.select_related("item", "application").get(item__code="1")
 
 
@@ -77,7 +79,7 @@ def peak_memory_mb() -> float:
 @pytest.mark.django_db
 def test_a_pdf_bomb_kills_only_the_drawing_process_and_its_job_ends_failed(
     evidence_application, enterprise_user, private_media, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.PREVIEW_MEMORY_MB = CHILD_MEMORY_MB
     requirement = first_requirement(evidence_application)
     bomb = stored_evidence(requirement, enterprise_user, "炸弹.pdf", bomb_pdf())
@@ -106,7 +108,7 @@ def test_a_pdf_bomb_kills_only_the_drawing_process_and_its_job_ends_failed(
 @pytest.mark.django_db
 def test_a_drawing_that_takes_too_long_is_stopped(
     evidence_application, enterprise_user, private_media, settings, monkeypatch, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     slow = tmp_path / "slow_child.py"
     slow.write_text("import time\ntime.sleep(30)\n")
     monkeypatch.setattr(previews, "CHILD", slow)
@@ -121,13 +123,13 @@ def test_a_drawing_that_takes_too_long_is_stopped(
 
 
 @pytest.mark.django_db
-def test_a_thumbnail_whose_worker_was_lost_on_every_delivery_ends_failed(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_thumbnail_whose_worker_was_lost_on_every_delivery_ends_failed(evidence_application, enterprise_user) -> None:
     evidence = stored_evidence(first_requirement(evidence_application), enterprise_user, "杀手.pdf", pdf_bytes())
     # The worker was killed while drawing, each time Redis handed the task back (acks_late).
     EvidenceFile.objects.filter(pk=evidence.pk).update(
         thumbnail_status=Thumb.WORKING, thumbnail_task_id="task-1", thumbnail_attempts=THUMBNAIL_JOB.max_deliveries
     )
-    evidence_thumbnail.apply(args=[evidence.pk], task_id="task-1")
+    evidence_thumbnail.apply(args=(evidence.pk,), task_id="task-1")
     evidence.refresh_from_db()
     assert evidence.thumbnail_status == Thumb.FAILED
     assert "Stopped after 3 attempts" in evidence.thumbnail_error
@@ -139,7 +141,7 @@ def test_a_thumbnail_whose_worker_was_lost_on_every_delivery_ends_failed(evidenc
 @pytest.mark.django_db
 def test_a_pdfs_preview_is_an_image_of_its_pages_never_the_pdf_itself(
     evidence_application, enterprise_user, private_media
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     evidence = services.evidence_upload(
         requirement=first_requirement(evidence_application),
         actor=enterprise_user,
@@ -157,18 +159,18 @@ def test_a_pdfs_preview_is_an_image_of_its_pages_never_the_pdf_itself(
     response = client.get(url)
     assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Disposition"].startswith("inline") and ".jpg" in response["Content-Disposition"]
-    body = b"".join(response.streaming_content)
+    body = streamed_body(response)
     assert body.startswith(b"\xff\xd8") and b"%PDF" not in body
     with Image.open(private_media / EvidenceFile.objects.get(pk=evidence.pk).preview.name) as preview:
         assert preview.width == 1200
         top = preview.convert("RGB").getpixel((600, 100))
-        bottom = preview.convert("RGB").getpixel((600, preview.height - 100))
+        bottom = pixel(preview.convert("RGB"), (600, preview.height - 100))
     assert top == pytest.approx((255, 255, 255), abs=8), "the first page is white"
     assert bottom[0] > 200 and bottom[1] > 200 and bottom[2] < 60, "the second page, below it, is yellow"
 
 
 @pytest.mark.django_db
-def test_the_uploaded_file_itself_only_downloads_as_an_attachment(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_uploaded_file_itself_only_downloads_as_an_attachment(evidence_application, enterprise_user) -> None:
     evidence = services.evidence_upload(
         requirement=first_requirement(evidence_application),
         actor=enterprise_user,
@@ -181,7 +183,7 @@ def test_the_uploaded_file_itself_only_downloads_as_an_attachment(evidence_appli
 @pytest.mark.django_db
 def test_an_images_preview_is_drawn_again_without_its_metadata(
     evidence_application, enterprise_user, private_media
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     evidence = services.evidence_upload(
         requirement=first_requirement(evidence_application),
         actor=enterprise_user,
@@ -199,7 +201,7 @@ def test_an_images_preview_is_drawn_again_without_its_metadata(
 
 
 @pytest.fixture
-def small_worker(redis_server, transactional_db, private_media, tmp_path):  # type: ignore[no-untyped-def]
+def small_worker(redis_server, transactional_db, private_media, tmp_path):
     worker = WorkerProcess(broker_url=redis_server, media_root=private_media, log_path=tmp_path / "worker.log")
     worker.env["PREVIEW_MEMORY_MB"] = str(CHILD_MEMORY_MB)
     worker.start()
@@ -207,7 +209,7 @@ def small_worker(redis_server, transactional_db, private_media, tmp_path):  # ty
     worker.stop()
 
 
-def wait_for(condition, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -224,7 +226,7 @@ def pool_children(pid: int) -> list[int]:
 @pytest.mark.worker
 def test_a_real_worker_survives_a_pdf_bomb_and_draws_the_next_file(
     small_worker, evidence_items, application, enterprise_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from certportal.lib.broker import enqueue
 
     services.evidence_requirements_ensure(application)

@@ -16,27 +16,27 @@ from tests.conftest import client_for, put_in_status
 pytestmark = pytest.mark.django_db
 
 
-def requirement_of(application, code: str) -> EvidenceRequirement:  # type: ignore[no-untyped-def]
+def requirement_of(application, code: str) -> EvidenceRequirement:
     return application.evidence_requirements.select_related("item", "application").get(item__code=code)
 
 
-def uploaded(application, code: str, user, name: str = "文件.pdf") -> EvidenceFile:  # type: ignore[no-untyped-def]
+def uploaded(application, code: str, user, name: str = "文件.pdf") -> EvidenceFile:
     return services.evidence_upload(
         requirement=requirement_of(application, code), actor=user, upload=upload(name, pdf_bytes())
     )
 
 
-def test_consultant_accepts_a_file(evidence_application, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_consultant_accepts_a_file(evidence_application, enterprise_user, consultant) -> None:
     evidence = uploaded(evidence_application, "1", enterprise_user, "公司简介.pdf")
     client = client_for(consultant)
     response = client.post(reverse("applications:evidence_file_review", args=[evidence.pk]), {"decision": "accept"})
     assert response.status_code == 302
     evidence.refresh_from_db()
     assert (evidence.status, evidence.reviewed_by) == (EvidenceFile.Status.ACCEPTED, consultant)
-    assert "“公司简介.pdf”已通过。" in client.get(response.url).content.decode()
+    assert "“公司简介.pdf”已通过。" in client.get(response["Location"]).content.decode()
 
 
-def test_sending_back_needs_a_reason(evidence_application, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_sending_back_needs_a_reason(evidence_application, enterprise_user, consultant) -> None:
     evidence = uploaded(evidence_application, "1", enterprise_user)
     response = client_for(consultant).post(
         reverse("applications:evidence_file_review", args=[evidence.pk]), {"decision": "reject", "reason": "  "}
@@ -49,7 +49,7 @@ def test_sending_back_needs_a_reason(evidence_application, enterprise_user, cons
         services.evidence_file_reject(evidence=evidence, actor=consultant, reason="")
 
 
-def test_common_reason_and_free_text_are_combined(evidence_application, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_common_reason_and_free_text_are_combined(evidence_application, enterprise_user, consultant) -> None:
     evidence = uploaded(evidence_application, "13", enterprise_user, "验收单.pdf")
     client_for(consultant).post(
         reverse("applications:evidence_file_review", args=[evidence.pk]),
@@ -68,7 +68,7 @@ def test_common_reason_and_free_text_are_combined(evidence_application, enterpri
 
 def test_rejected_file_reopens_the_item_with_the_reason_shown(
     evidence_application, enterprise_user, consultant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     evidence = uploaded(evidence_application, "13", enterprise_user, "验收单.pdf")
     put_in_status(evidence_application, "submitted")
     evidence.refresh_from_db()
@@ -85,7 +85,7 @@ def test_rejected_file_reopens_the_item_with_the_reason_shown(
     assert new.version == 2
 
 
-def test_item_is_closed_again_after_submission_unless_sent_back(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_item_is_closed_again_after_submission_unless_sent_back(evidence_application, enterprise_user) -> None:
     put_in_status(evidence_application, "under_review")
     requirement = requirement_of(evidence_application, "13")
     html = (
@@ -99,7 +99,7 @@ def test_item_is_closed_again_after_submission_unless_sent_back(evidence_applica
 
 def test_accepting_the_item_accepts_every_pending_file_and_lifts_a_rejection(
     evidence_application, enterprise_user, consultant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     requirement = requirement_of(evidence_application, "5")
     first = uploaded(evidence_application, "5", enterprise_user, "ISO9001.pdf")
     second = uploaded(evidence_application, "5", enterprise_user, "商标注册证.pdf")
@@ -118,7 +118,7 @@ def test_accepting_the_item_accepts_every_pending_file_and_lifts_a_rejection(
 
 def test_sending_the_item_back_shows_the_reason_to_the_enterprise(
     evidence_application, enterprise_user, consultant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     requirement = requirement_of(evidence_application, "2")
     response = client_for(consultant).post(
         reverse("applications:evidence_requirement_review", args=[requirement.pk]),
@@ -133,7 +133,7 @@ def test_sending_the_item_back_shows_the_reason_to_the_enterprise(
     assert "未覆盖申请范围内的产品。" in missing
 
 
-def test_accepting_a_new_file_answers_the_items_rejection(evidence_application, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_accepting_a_new_file_answers_the_items_rejection(evidence_application, enterprise_user, consultant) -> None:
     requirement = requirement_of(evidence_application, "1")
     services.evidence_requirement_reject(requirement=requirement, actor=consultant, reason="请上传最新版简介")
     evidence = uploaded(evidence_application, "1", enterprise_user, "简介-2025.pdf")
@@ -142,7 +142,7 @@ def test_accepting_a_new_file_answers_the_items_rejection(evidence_application, 
     assert not requirement.is_rejected
 
 
-def test_consultant_can_take_back_an_acceptance(evidence_application, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_consultant_can_take_back_an_acceptance(evidence_application, enterprise_user, consultant) -> None:
     evidence = uploaded(evidence_application, "1", enterprise_user)
     services.evidence_file_accept(evidence=evidence, actor=consultant)
     services.evidence_file_reject(evidence=evidence, actor=consultant, reason="发现盖章不清楚")
@@ -150,12 +150,12 @@ def test_consultant_can_take_back_an_acceptance(evidence_application, enterprise
     assert evidence.status == EvidenceFile.Status.REJECTED
 
 
-def test_profile_items_have_nothing_to_review(evidence_application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_profile_items_have_nothing_to_review(evidence_application, consultant) -> None:
     with pytest.raises(ValidationError, match="无需审核"):
         services.evidence_requirement_accept(requirement=requirement_of(evidence_application, "26"), actor=consultant)
 
 
-def test_closed_application_cannot_be_reviewed(evidence_application, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_closed_application_cannot_be_reviewed(evidence_application, enterprise_user, consultant) -> None:
     evidence = uploaded(evidence_application, "1", enterprise_user)
     put_in_status(evidence_application, "withdrawn")
     evidence = EvidenceFile.objects.select_related("requirement__application").get(pk=evidence.pk)
@@ -163,7 +163,7 @@ def test_closed_application_cannot_be_reviewed(evidence_application, enterprise_
         services.evidence_file_accept(evidence=evidence, actor=consultant)
 
 
-def test_every_evidence_step_is_on_the_timeline(evidence_application, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_every_evidence_step_is_on_the_timeline(evidence_application, enterprise_user, consultant) -> None:
     first = uploaded(evidence_application, "16", enterprise_user, "维修记录-1.pdf")
     services.evidence_file_reject(evidence=first, actor=consultant, reason="缺少客户确认")
     second = services.evidence_replace(
@@ -194,7 +194,7 @@ def test_every_evidence_step_is_on_the_timeline(evidence_application, enterprise
         assert text in html, text
 
 
-def test_timeline_shows_item_titles_in_english_for_english_readers(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_timeline_shows_item_titles_in_english_for_english_readers(evidence_application, enterprise_user) -> None:
     uploaded(evidence_application, "16", enterprise_user, "repair.pdf")
     enterprise_user.language = "en"
     enterprise_user.save()
@@ -204,7 +204,7 @@ def test_timeline_shows_item_titles_in_english_for_english_readers(evidence_appl
     assert "No. 16 Repair records" in html
 
 
-def test_long_runs_of_evidence_events_fold_into_one_timeline_line(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_long_runs_of_evidence_events_fold_into_one_timeline_line(evidence_application, enterprise_user) -> None:
     services.application_transition(application=evidence_application, actor=enterprise_user, target="info_submitted")
     for number in range(5):
         uploaded(evidence_application, "16", enterprise_user, f"维修记录-{number}.pdf")
@@ -220,7 +220,7 @@ def test_long_runs_of_evidence_events_fold_into_one_timeline_line(evidence_appli
 
 def test_a_reason_too_long_is_named_in_the_message_and_nothing_changes(
     evidence_application, enterprise_user, consultant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     evidence = uploaded(evidence_application, "5", enterprise_user, "ISO9001.pdf")
     response = client_for(consultant).post(
         reverse("applications:evidence_file_review", args=[evidence.pk]), {"decision": "reject", "reason": "长" * 1001}

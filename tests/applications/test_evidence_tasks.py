@@ -22,11 +22,12 @@ from applications.models import EvidenceArchive, EvidenceFile
 from applications.tasks.evidence import evidence_archive_build, evidence_sweep, evidence_thumbnail
 from tests.applications.evidence_samples import GOOD, image_bytes, pdf_bytes, upload
 from tests.conftest import client_for
+from tests.helpers import pixel
 
 Thumb = EvidenceFile.ThumbnailStatus
 
 
-def wait_for(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition, timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -35,7 +36,7 @@ def wait_for(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyp
     return False
 
 
-def uploaded(application, code: str, user, name: str, content: bytes) -> EvidenceFile:  # type: ignore[no-untyped-def]
+def uploaded(application, code: str, user, name: str, content: bytes) -> EvidenceFile:
     requirement = application.evidence_requirements.select_related("item", "application").get(item__code=code)
     return services.evidence_upload(requirement=requirement, actor=user, upload=upload(name, content))
 
@@ -56,7 +57,7 @@ def test_thumbnail_of_an_image_and_of_a_pdfs_first_page(
     enterprise_user,
     private_media: Path,
     django_capture_on_commit_callbacks,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with django_capture_on_commit_callbacks() as callbacks:
         evidence = uploaded(evidence_application, "1", enterprise_user, name, content)
     assert len(callbacks) == 1  # the task is sent only once the upload has committed
@@ -67,7 +68,7 @@ def test_thumbnail_of_an_image_and_of_a_pdfs_first_page(
     with Image.open(private_media / evidence.thumbnail.name) as thumbnail:
         assert thumbnail.format == "JPEG"
         assert max(thumbnail.size) <= 320
-        colour = thumbnail.convert("RGB").getpixel((thumbnail.width // 2, thumbnail.height // 2))
+        colour = pixel(thumbnail.convert("RGB"), (thumbnail.width // 2, thumbnail.height // 2))
     # The red photo stays red; the PDF's first page is white (its second page is yellow).
     assert colour[0] > 200 and (colour[1] < 60 if red_page else colour[1] > 200 and colour[2] > 200)
     response = client_for(enterprise_user).get(reverse("applications:evidence_file_thumbnail", args=[evidence.pk]))
@@ -75,7 +76,7 @@ def test_thumbnail_of_an_image_and_of_a_pdfs_first_page(
 
 
 @pytest.mark.django_db
-def test_thumbnail_task_is_quiet_when_the_file_is_gone_or_already_done(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_thumbnail_task_is_quiet_when_the_file_is_gone_or_already_done(evidence_application, enterprise_user) -> None:
     assert evidence_thumbnail(987654) is None
     evidence = uploaded(evidence_application, "1", enterprise_user, "照片.png", image_bytes())
     evidence_thumbnail(evidence.pk)
@@ -89,7 +90,7 @@ def test_thumbnail_task_is_quiet_when_the_file_is_gone_or_already_done(evidence_
 @pytest.mark.django_db
 def test_thumbnail_failure_is_recorded_and_the_page_still_works(
     evidence_application, enterprise_user, private_media
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     evidence = uploaded(evidence_application, "1", enterprise_user, "合同.pdf", pdf_bytes())
     (private_media / evidence.file.name).write_bytes(b"%PDF-1.4 damaged on disk")
     evidence_thumbnail(evidence.pk)
@@ -102,7 +103,7 @@ def test_thumbnail_failure_is_recorded_and_the_page_still_works(
 
 
 @pytest.mark.django_db
-def test_office_files_get_no_thumbnail_and_a_placeholder(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_office_files_get_no_thumbnail_and_a_placeholder(evidence_application, enterprise_user) -> None:
     evidence = uploaded(evidence_application, "1", enterprise_user, "手册.docx", GOOD["服务管理手册.docx"]())
     assert evidence.thumbnail_status == Thumb.NONE
     page = client_for(enterprise_user).get(reverse("applications:evidence", args=[evidence_application.pk]))
@@ -110,7 +111,7 @@ def test_office_files_get_no_thumbnail_and_a_placeholder(evidence_application, e
 
 
 @pytest.mark.django_db
-def test_page_shows_a_placeholder_before_the_thumbnail_exists(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_page_shows_a_placeholder_before_the_thumbnail_exists(evidence_application, enterprise_user) -> None:
     evidence = uploaded(evidence_application, "1", enterprise_user, "照片.png", image_bytes())
     client = client_for(enterprise_user)
     html = client.get(reverse("applications:evidence", args=[evidence_application.pk])).content.decode()
@@ -128,7 +129,7 @@ def test_page_shows_a_placeholder_before_the_thumbnail_exists(evidence_applicati
 @pytest.mark.django_db
 def test_zip_holds_the_accepted_current_files_by_item_with_a_manifest(
     evidence_application, enterprise_user, consultant, private_media
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     contract = uploaded(evidence_application, "2", enterprise_user, "销售合同.pdf", pdf_bytes())
     services.evidence_file_accept(evidence=contract, actor=consultant)
     photo = uploaded(evidence_application, "13", enterprise_user, "验收单.jpg", image_bytes("JPEG"))
@@ -157,7 +158,7 @@ def test_zip_holds_the_accepted_current_files_by_item_with_a_manifest(
 
 
 @pytest.mark.django_db
-def test_zip_download_is_an_attachment_named_after_the_application(evidence_application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_zip_download_is_an_attachment_named_after_the_application(evidence_application, consultant) -> None:
     archive = services.evidence_archive_request(application=evidence_application, actor=consultant)
     evidence_archive_build(archive.pk)
     client = client_for(consultant)
@@ -170,14 +171,14 @@ def test_zip_download_is_an_attachment_named_after_the_application(evidence_appl
 
 
 @pytest.mark.django_db
-def test_archive_page_polls_while_the_zip_is_built(evidence_application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_archive_page_polls_while_the_zip_is_built(evidence_application, consultant) -> None:
     client = client_for(consultant)
     response = client.post(reverse("applications:evidence_archive_request", args=[evidence_application.pk]))
     archive = EvidenceArchive.objects.get()
-    assert response.url == reverse("applications:evidence_archive", args=[archive.pk])
-    page = client.get(response.url).content.decode()
+    assert response["Location"] == reverse("applications:evidence_archive", args=[archive.pk])
+    page = client.get(response["Location"]).content.decode()
     assert 'hx-trigger="every 2s"' in page and "正在生成压缩包" in page
-    partial = client.get(response.url, HTTP_HX_REQUEST="true").content.decode()
+    partial = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert partial.startswith('<div id="archive-status"')
     assert client.get(reverse("applications:evidence_archive_download", args=[archive.pk])).status_code == 404
     # A second click while it is built reuses the job.
@@ -188,7 +189,7 @@ def test_archive_page_polls_while_the_zip_is_built(evidence_application, consult
 @pytest.mark.django_db
 def test_archive_task_is_quiet_when_missing_or_done_and_records_failure(
     evidence_application, enterprise_user, consultant, private_media
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assert evidence_archive_build(123456) is None
     archive = services.evidence_archive_request(application=evidence_application, actor=consultant)
     evidence_archive_build(archive.pk)
@@ -213,7 +214,7 @@ def test_archive_task_is_quiet_when_missing_or_done_and_records_failure(
 @pytest.mark.django_db
 def test_sweeper_resends_stuck_jobs_and_deletes_old_archives(
     evidence_application, enterprise_user, consultant, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sent: list[tuple[str, int]] = []
     monkeypatch.setattr("certportal.lib.jobs.enqueue", lambda task, pk: sent.append((task.name, pk)) or True)
     long_ago = timezone.now() - timedelta(hours=1)
@@ -238,7 +239,7 @@ def test_sweeper_resends_stuck_jobs_and_deletes_old_archives(
     assert not EvidenceArchive.objects.filter(pk=old.pk).exists()
 
 
-def test_sweeper_is_scheduled(settings) -> None:  # type: ignore[no-untyped-def]
+def test_sweeper_is_scheduled(settings) -> None:
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "applications.tasks.evidence.evidence_sweep" in tasks
 
@@ -249,7 +250,7 @@ def test_sweeper_is_scheduled(settings) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.worker
 def test_thumbnail_and_zip_are_made_by_a_real_worker(
     celery_worker, evidence_items, application, enterprise_user, consultant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from applications.services.evidence import evidence_requirements_ensure
 
     evidence_requirements_ensure(application)

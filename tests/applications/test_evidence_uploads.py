@@ -10,6 +10,7 @@ import io
 import json
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -33,10 +34,11 @@ from tests.applications.evidence_samples import (
 )
 from tests.conftest import client_for, put_in_status
 from tests.factories import ProductFactory
+from tests.http import streamed_body
 
 pytestmark = pytest.mark.django_db
 
-XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+XHR: dict[str, Any] = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ def upload_temp(settings, tmp_path: Path) -> Path:
     return folder
 
 
-def requirement_of(application, code: str):  # type: ignore[no-untyped-def]
+def requirement_of(application, code: str):
     return application.evidence_requirements.select_related("item", "application").get(item__code=code)
 
 
@@ -56,11 +58,11 @@ def files_under(folder: Path) -> list[Path]:
     return [path for path in folder.rglob("*") if path.is_file()] if folder.exists() else []
 
 
-def evidence_events(application) -> int:  # type: ignore[no-untyped-def]
+def evidence_events(application) -> int:
     return ApplicationEvent.objects.filter(application=application, kind__startswith="evidence_").count()
 
 
-def post_raw(user, requirement, files: list[tuple[str, bytes]], *, products=None, xhr: bool = True, client=None):  # type: ignore[no-untyped-def]
+def post_raw(user, requirement, files: list[tuple[str, bytes]], *, products=None, xhr: bool = True, client=None):
     """Post exactly these file names (the test client would clean them up first)."""
     scope = products if products is not None else requirement.application.scope.all()
     body, content_type = multipart(
@@ -68,7 +70,7 @@ def post_raw(user, requirement, files: list[tuple[str, bytes]], *, products=None
         [("files", name, content) for name, content in files],
     )
     url = reverse("applications:evidence_upload", args=[requirement.pk])
-    extra = XHR if xhr else {}
+    extra: dict[str, Any] = XHR if xhr else {}
     return (client or client_for(user)).generic("POST", url, data=body, content_type=content_type, **extra)
 
 
@@ -78,7 +80,7 @@ def post_raw(user, requirement, files: list[tuple[str, bytes]], *, products=None
 @pytest.mark.parametrize("name", list(GOOD))
 def test_each_accepted_kind_is_stored_with_original_name_size_and_sha256(
     name: str, evidence_application, enterprise_user, private_media: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     requirement = requirement_of(evidence_application, "1")
     content = GOOD[name]()
     evidence = services.evidence_upload(requirement=requirement, actor=enterprise_user, upload=upload(name, content))
@@ -97,7 +99,7 @@ def test_each_accepted_kind_is_stored_with_original_name_size_and_sha256(
         assert stored == content
 
 
-def test_ofd_is_accepted_where_the_item_allows_it(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_ofd_is_accepted_where_the_item_allows_it(evidence_application, enterprise_user) -> None:
     licence = requirement_of(evidence_application, "0")
     evidence = services.evidence_upload(
         requirement=licence, actor=enterprise_user, upload=upload("电子营业执照.ofd", ofd_bytes())
@@ -114,7 +116,7 @@ def test_ofd_is_accepted_where_the_item_allows_it(evidence_application, enterpri
 
 def test_image_is_reencoded_so_trailing_payload_is_dropped(
     evidence_application, enterprise_user, private_media
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     content = image_bytes("PNG") + b"<script>alert(1)</script>"
     evidence = services.evidence_upload(
         requirement=requirement_of(evidence_application, "1"), actor=enterprise_user, upload=upload("截图.png", content)
@@ -124,7 +126,7 @@ def test_image_is_reencoded_so_trailing_payload_is_dropped(
     assert stored.startswith(b"\x89PNG")
 
 
-def test_note_document_date_and_chosen_products_are_kept(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_note_document_date_and_chosen_products_are_kept(evidence_application, enterprise_user) -> None:
     first = evidence_application.scope.get()
     second = ProductFactory(enterprise=evidence_application.enterprise, name="除湿机")
     evidence_application.scope.add(second)
@@ -143,7 +145,7 @@ def test_note_document_date_and_chosen_products_are_kept(evidence_application, e
     assert evidence.document_date != evidence.created_at.date()
 
 
-def test_document_date_in_the_future_is_refused_next_to_the_field(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_document_date_in_the_future_is_refused_next_to_the_field(evidence_application, enterprise_user) -> None:
     requirement = requirement_of(evidence_application, "1")
     response = client_for(enterprise_user).post(
         reverse("applications:evidence_upload", args=[requirement.pk]),
@@ -161,7 +163,7 @@ def test_document_date_in_the_future_is_refused_next_to_the_field(evidence_appli
     assert not EvidenceFile.objects.exists()
 
 
-def test_a_file_may_only_cover_products_in_scope(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_may_only_cover_products_in_scope(evidence_application, enterprise_user) -> None:
     outsider = ProductFactory(enterprise=evidence_application.enterprise)
     with pytest.raises(ValidationError):
         services.evidence_upload(
@@ -179,7 +181,7 @@ def test_a_file_may_only_cover_products_in_scope(evidence_application, enterpris
 @pytest.mark.parametrize("case", list(HOSTILE))
 def test_hostile_file_is_refused_in_plain_words_and_nothing_is_stored(
     case: str, evidence_application, enterprise_user, private_media: Path, upload_temp: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     name, factory, words = HOSTILE[case]
     requirement = requirement_of(evidence_application, "0")  # accepts every kind, OFD included
     with pytest.raises(ValidationError) as refusal:
@@ -203,7 +205,7 @@ HTTP_CASES = {
 @pytest.mark.parametrize("case", list(HTTP_CASES))
 def test_hostile_file_through_http_is_refused_with_its_reason_and_nothing_left(
     case: str, evidence_application, enterprise_user, private_media: Path, upload_temp: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     name, factory, words = HTTP_CASES[case]
     response = post_raw(enterprise_user, requirement_of(evidence_application, "0"), [(name, factory())])
     assert response.status_code == 400
@@ -238,7 +240,7 @@ def test_names_with_folders_or_control_characters_are_refused(name: str) -> None
 
 def test_traversal_name_never_reaches_storage(
     evidence_application, enterprise_user, private_media, upload_temp
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Over HTTP the parser keeps only the last part of a name; ours are generated anyway."""
     response = post_raw(
         enterprise_user,
@@ -256,7 +258,7 @@ def test_traversal_name_never_reaches_storage(
 
 def test_oversized_file_is_refused_while_the_others_go_through(
     settings, evidence_application, enterprise_user, private_media, upload_temp
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.EVIDENCE_MAX_UPLOAD_MB = 1
     big = io.BytesIO()
     large_pdf(big, 1_300_000)
@@ -277,7 +279,7 @@ def test_oversized_file_is_refused_while_the_others_go_through(
     assert files_under(upload_temp) == []
 
 
-def test_several_files_without_javascript_report_each_outcome(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_several_files_without_javascript_report_each_outcome(evidence_application, enterprise_user) -> None:
     requirement = requirement_of(evidence_application, "15")
     client = client_for(enterprise_user)
     response = post_raw(
@@ -295,7 +297,7 @@ def test_several_files_without_javascript_report_each_outcome(evidence_applicati
     assert EvidenceFile.objects.count() == 2
 
 
-def test_uploading_with_no_file_says_so(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_uploading_with_no_file_says_so(evidence_application, enterprise_user) -> None:
     requirement = requirement_of(evidence_application, "15")
     response = client_for(enterprise_user).post(
         reverse("applications:evidence_upload", args=[requirement.pk]),
@@ -305,14 +307,14 @@ def test_uploading_with_no_file_says_so(evidence_application, enterprise_user) -
     assert "请至少选择一个要上传的文件" in response.content.decode()
 
 
-def test_uploads_use_only_the_streaming_handler(settings) -> None:  # type: ignore[no-untyped-def]
+def test_uploads_use_only_the_streaming_handler(settings) -> None:
     assert settings.FILE_UPLOAD_HANDLERS == ["certportal.lib.uploads.StreamingUploadHandler"]
     assert issubclass(StreamingUploadHandler, TemporaryFileUploadHandler)
 
 
 def test_a_30_mb_upload_is_parsed_checked_and_stored_without_holding_it_in_memory(
     evidence_application, enterprise_user, private_media
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Python allocations while parsing, validating, hashing and storing stay far below the file size."""
     requirement = requirement_of(evidence_application, "4")
     content = io.BytesIO()
@@ -339,7 +341,7 @@ def test_a_30_mb_upload_is_parsed_checked_and_stored_without_holding_it_in_memor
 # --- Versions and withdrawal -----------------------------------------------------------------------
 
 
-def test_replacing_makes_a_new_version_and_keeps_the_old(evidence_application, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_replacing_makes_a_new_version_and_keeps_the_old(evidence_application, enterprise_user, consultant) -> None:
     requirement = requirement_of(evidence_application, "2")
     old = services.evidence_upload(
         requirement=requirement, actor=enterprise_user, upload=upload("合同.pdf", pdf_bytes())
@@ -365,7 +367,7 @@ def test_replacing_makes_a_new_version_and_keeps_the_old(evidence_application, e
 
 def test_replacing_with_a_bad_file_keeps_the_old_version_current(
     evidence_application, enterprise_user, private_media
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     requirement = requirement_of(evidence_application, "2")
     old = services.evidence_upload(
         requirement=requirement, actor=enterprise_user, upload=upload("合同.pdf", pdf_bytes())
@@ -384,7 +386,7 @@ def test_replacing_with_a_bad_file_keeps_the_old_version_current(
     assert len(files_under(private_media)) == 1
 
 
-def test_withdrawn_file_no_longer_counts_but_stays_in_history(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawn_file_no_longer_counts_but_stays_in_history(evidence_application, enterprise_user) -> None:
     requirement = requirement_of(evidence_application, "1")
     evidence = services.evidence_upload(
         requirement=requirement, actor=enterprise_user, upload=upload("简介.pdf", pdf_bytes())
@@ -398,7 +400,7 @@ def test_withdrawn_file_no_longer_counts_but_stays_in_history(evidence_applicati
 
 def test_an_accepted_file_can_be_neither_replaced_nor_withdrawn(
     evidence_application, enterprise_user, consultant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     requirement = requirement_of(evidence_application, "1")
     evidence = services.evidence_upload(
         requirement=requirement, actor=enterprise_user, upload=upload("简介.pdf", pdf_bytes())
@@ -414,7 +416,7 @@ def test_an_accepted_file_can_be_neither_replaced_nor_withdrawn(
         services.evidence_replace(evidence=evidence, actor=enterprise_user, upload=upload("新.pdf", pdf_bytes()))
 
 
-def test_details_can_be_corrected_while_pending(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_details_can_be_corrected_while_pending(evidence_application, enterprise_user) -> None:
     requirement = requirement_of(evidence_application, "1")
     evidence = services.evidence_upload(
         requirement=requirement, actor=enterprise_user, upload=upload("简介.pdf", pdf_bytes())
@@ -435,7 +437,7 @@ def test_details_can_be_corrected_while_pending(evidence_application, enterprise
 # --- Downloads and previews -------------------------------------------------------------------------
 
 
-def test_download_is_an_attachment_under_the_original_chinese_name(evidence_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_download_is_an_attachment_under_the_original_chinese_name(evidence_application, enterprise_user) -> None:
     content = pdf_bytes()
     evidence = services.evidence_upload(
         requirement=requirement_of(evidence_application, "2"),
@@ -444,7 +446,7 @@ def test_download_is_an_attachment_under_the_original_chinese_name(evidence_appl
     )
     response = client_for(enterprise_user).get(reverse("applications:evidence_file", args=[evidence.pk]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == content
+    assert streamed_body(response) == content
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''%E9%94%80%E5%94%AE%E5%90%88%E5%90%8C%202025.pdf" in disposition
@@ -458,7 +460,7 @@ def test_download_is_an_attachment_under_the_original_chinese_name(evidence_appl
 ])  # fmt: skip
 def test_preview_is_inline_only_for_images_and_pdfs_and_sandboxed(
     name: str, content: bytes, inline: bool, evidence_application, enterprise_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     evidence = services.evidence_upload(
         requirement=requirement_of(evidence_application, "1"), actor=enterprise_user, upload=upload(name, content)
     )
@@ -474,7 +476,7 @@ def test_preview_is_inline_only_for_images_and_pdfs_and_sandboxed(
 
 def test_uploads_close_once_with_the_body_except_for_items_sent_back(
     evidence_application, enterprise_user, consultant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     requirement = requirement_of(evidence_application, "3")
     put_in_status(evidence_application, "submitted")
     requirement.application.refresh_from_db()
@@ -491,7 +493,7 @@ def test_uploads_close_once_with_the_body_except_for_items_sent_back(
 
 def test_a_stale_replacement_loses_and_leaves_nothing_behind(
     evidence_application, enterprise_user, consultant, private_media
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Two people replace the same file from pages loaded at the same time: one wins."""
     requirement = requirement_of(evidence_application, "2")
     original = services.evidence_upload(

@@ -17,13 +17,14 @@ from applications.services.forms import rendition_process
 from tests.applications.evidence_samples import pdf_bytes
 from tests.conftest import client_for, put_in_status
 from tests.factories import complete_evidence, forms_prepared, forms_ready, seal_photo, signature_drawing
+from tests.http import streamed_body
 
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["enterprise_user", "other_enterprise_user", "consultant", "other_consultant", "auditor", "certifier"]
 
 
-def check(request: pytest.FixtureRequest, method: str, url: str, expected: dict[str, int], data=None) -> None:  # type: ignore[no-untyped-def]
+def check(request: pytest.FixtureRequest, method: str, url: str, expected: dict[str, int], data=None) -> None:
     """Each persona gets the expected status (404 unless named); anonymous is sent to log in."""
     anonymous = getattr(Client(), method)(url, data or {})
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.url, url
@@ -33,7 +34,7 @@ def check(request: pytest.FixtureRequest, method: str, url: str, expected: dict[
 
 
 @pytest.fixture
-def awaiting(application, enterprise_user):  # type: ignore[no-untyped-def]
+def awaiting(application, enterprise_user):
     forms_prepared(application)
     complete_evidence(application)
     put_in_status(application, "awaiting_signature")
@@ -50,7 +51,7 @@ PARTIES = {"enterprise_user": 200, "consultant": 200}
 BODY = {"auditor": 200, "certifier": 200}
 
 
-def test_the_forms_pages_are_for_the_parties_until_submission(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_the_forms_pages_are_for_the_parties_until_submission(request, awaiting) -> None:
     pk = awaiting.pk
     for page in [url("forms", pk), url("forms_table", pk), url("form", pk, "contract"), url("form_status", pk, "laws")]:
         check(request, "get", page, PARTIES)
@@ -59,11 +60,11 @@ def test_the_forms_pages_are_for_the_parties_until_submission(request, awaiting)
     check(request, "get", url("form", pk, "managers"), {**PARTIES, **BODY})
 
 
-def test_an_unknown_form_type_is_not_found(awaiting, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_form_type_is_not_found(awaiting, consultant) -> None:
     assert client_for(consultant).get(f"/applications/{awaiting.pk}/forms/passport/").status_code == 404
 
 
-def test_only_the_consultant_generates_and_edits_the_fields(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_consultant_generates_and_edits_the_fields(request, awaiting) -> None:
     pk = awaiting.pk
     consultant_only = {"enterprise_user": 403, "consultant": 302}
     check(request, "post", url("forms_generate", pk), consultant_only)
@@ -86,14 +87,14 @@ def sign_data() -> dict[str, object]:
     return {"signer_name": "陈立", "signer_title": "总经理", "signature_data": drawing, "confirmed": "on"}
 
 
-def test_only_the_enterprises_users_sign(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_enterprises_users_sign(request, awaiting) -> None:
     pk = awaiting.pk
     check(request, "get", url("form_sign", pk, "contract"), {"enterprise_user": 200, "consultant": 403})
     check(request, "post", url("form_sign", pk, "contract"), {"enterprise_user": 302, "consultant": 403}, sign_data())
     assert FormRendition.objects.filter(kind="signed", form__form_type="contract").count() == 1
 
 
-def test_signing_without_a_signature_shows_the_problem_and_keeps_what_was_typed(awaiting, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_signing_without_a_signature_shows_the_problem_and_keeps_what_was_typed(awaiting, enterprise_user) -> None:
     data = {**sign_data(), "signature_data": ""}
     response = client_for(enterprise_user).post(url("form_sign", awaiting.pk, "contract"), data)
     page = response.content.decode()
@@ -103,7 +104,7 @@ def test_signing_without_a_signature_shows_the_problem_and_keeps_what_was_typed(
     assert not FormRendition.objects.filter(kind="signed").exists()
 
 
-def test_a_signature_image_may_be_uploaded_instead_of_drawn(awaiting, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_signature_image_may_be_uploaded_instead_of_drawn(awaiting, enterprise_user) -> None:
     data = {**sign_data(), "signature_data": ""}
     data["signature_file"] = SimpleUploadedFile("签名.jpg", seal_photo(), content_type="image/jpeg")
     response = client_for(enterprise_user).post(url("form_sign", awaiting.pk, "laws"), data)
@@ -111,27 +112,27 @@ def test_a_signature_image_may_be_uploaded_instead_of_drawn(awaiting, enterprise
     assert FormRendition.objects.filter(kind="signed", form__form_type="laws").exists()
 
 
-def test_scans_are_uploaded_by_the_enterprise_and_checked_by_the_consultant(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_scans_are_uploaded_by_the_enterprise_and_checked_by_the_consultant(request, awaiting) -> None:
     pk = awaiting.pk
     for persona in PERSONAS:
         scan = SimpleUploadedFile("scan.pdf", pdf_bytes(), content_type="application/pdf")
         expected = {"enterprise_user": 302, "consultant": 403}.get(persona, 404)
         response = client_for(request.getfixturevalue(persona)).post(url("form_scan", pk, "laws"), {"scan": scan})
         assert response.status_code == expected, persona
-    scan = FormRendition.objects.get(kind="scan")
+    rendition = FormRendition.objects.get(kind="scan")
     check(
         request,
         "post",
-        url("scan_review", pk, scan.pk),
+        url("scan_review", pk, rendition.pk),
         {"enterprise_user": 403, "consultant": 302},
         {"matches": "yes"},
     )
-    scan.refresh_from_db()
-    assert scan.scan_review == "confirmed"
+    rendition.refresh_from_db()
+    assert rendition.scan_review == "confirmed"
 
 
 @pytest.fixture
-def rendered_laws(awaiting, consultant) -> FormRendition:  # type: ignore[no-untyped-def]
+def rendered_laws(awaiting, consultant) -> FormRendition:
     FormRendition.objects.filter(form__form_type="laws").delete()
     rendition = services.forms_generate(application=awaiting, actor=consultant, form_types=["laws"]).queued[0]
     assert rendition_process(rendition_id=rendition.pk, claim="test")
@@ -141,13 +142,13 @@ def rendered_laws(awaiting, consultant) -> FormRendition:  # type: ignore[no-unt
 
 def test_downloads_the_parties_get_drafts_and_the_body_the_signed_package(
     request, awaiting, rendered_laws, enterprise_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     pk = awaiting.pk
     check(request, "get", url("rendition", pk, rendered_laws.pk), PARTIES)
     response = client_for(enterprise_user).get(url("rendition", pk, rendered_laws.pk))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert streamed_body(response).startswith(b"%PDF")
     services.form_sign(
         form=awaiting.forms.get(form_type="laws"), actor=enterprise_user, signer_name="陈立", signer_title="总经理",
         signature_png=signature_drawing(), confirmed=True,
@@ -159,13 +160,13 @@ def test_downloads_the_parties_get_drafts_and_the_body_the_signed_package(
     check(request, "get", url("rendition", pk, signed.pk), {**PARTIES, **BODY})
 
 
-def test_a_version_not_ready_is_not_downloadable(awaiting, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_version_not_ready_is_not_downloadable(awaiting, consultant) -> None:
     pending = FormRendition.objects.filter(kind="unsigned").first()
     FormRendition.objects.filter(pk=pending.pk).update(status="pending")
     assert client_for(consultant).get(url("rendition", awaiting.pk, pending.pk)).status_code == 404
 
 
-def test_a_failed_version_is_retried_by_the_consultant(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_version_is_retried_by_the_consultant(request, awaiting) -> None:
     failed = FormRendition.objects.filter(form__form_type="laws").get()
     FormRendition.objects.filter(pk=failed.pk).update(status="failed", error="OSError: boom")
     check(request, "post", url("rendition_retry", awaiting.pk, failed.pk), {"enterprise_user": 403, "consultant": 302})
@@ -173,7 +174,7 @@ def test_a_failed_version_is_retried_by_the_consultant(request, awaiting) -> Non
     assert failed.status == "pending"
 
 
-def test_the_seal_page_and_image_are_for_the_enterprises_users(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_the_seal_page_and_image_are_for_the_enterprises_users(request, awaiting) -> None:
     enterprise = awaiting.enterprise
     check(request, "get", url("enterprise_seal", enterprise.pk), {"enterprise_user": 200, "consultant": 403})
     check(request, "get", url("enterprise_seal_image", enterprise.pk), {"enterprise_user": 200, "consultant": 403})
@@ -186,14 +187,14 @@ def test_the_seal_page_and_image_are_for_the_enterprises_users(request, awaiting
     )
 
 
-def test_uploading_a_seal_that_is_not_an_image_says_so_next_to_the_field(awaiting, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_uploading_a_seal_that_is_not_an_image_says_so_next_to_the_field(awaiting, enterprise_user) -> None:
     bad = SimpleUploadedFile("seal.png", b"not an image at all", content_type="image/png")
     response = client_for(enterprise_user).post(url("enterprise_seal", awaiting.enterprise.pk), {"image": bad})
     assert response.status_code == 200
     assert "该文件不是可以读取的图片" in response.content.decode()
 
 
-def test_paper_copies_are_recorded_by_the_consultant_and_received_by_consultant_or_auditor(request, awaiting) -> None:  # type: ignore[no-untyped-def]
+def test_paper_copies_are_recorded_by_the_consultant_and_received_by_consultant_or_auditor(request, awaiting) -> None:
     pk = awaiting.pk
     put_in_status(awaiting, "submitted")
     data = {"courier": "顺丰速运", "tracking_number": "SF1234567890", "sent_on": "2026-03-02"}
@@ -220,7 +221,7 @@ def test_paper_copies_are_recorded_by_the_consultant_and_received_by_consultant_
     assert PaperShipment.objects.get().received_on == datetime.date(2026, 3, 4)
 
 
-def test_the_consultant_submits_through_the_application_page_once_everything_is_signed(awaiting, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_the_consultant_submits_through_the_application_page_once_everything_is_signed(awaiting, consultant) -> None:
     forms_ready(awaiting, signed=True)
     response = client_for(consultant).post(url("transition", awaiting.pk), {"target": "submitted"})
     assert response.status_code == 302
@@ -228,7 +229,7 @@ def test_the_consultant_submits_through_the_application_page_once_everything_is_
     assert awaiting.status == "submitted"
 
 
-def test_the_forms_page_needs_a_fixed_number_of_queries(awaiting, consultant, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_the_forms_page_needs_a_fixed_number_of_queries(awaiting, consultant, django_assert_max_num_queries) -> None:
     client = client_for(consultant)
     client.get(url("forms", awaiting.pk))
     with django_assert_max_num_queries(16):
@@ -240,7 +241,7 @@ def test_the_forms_page_needs_a_fixed_number_of_queries(awaiting, consultant, dj
     assert response.status_code == 200
 
 
-def test_a_bad_shipment_keeps_what_was_typed_and_says_what_is_wrong(awaiting, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_shipment_keeps_what_was_typed_and_says_what_is_wrong(awaiting, consultant) -> None:
     put_in_status(awaiting, "submitted")
     data = {"courier": "顺丰速运", "tracking_number": "", "sent_on": "2099-01-01"}
     response = client_for(consultant).post(url("shipment_add", awaiting.pk), data)
@@ -254,7 +255,7 @@ def test_a_bad_shipment_keeps_what_was_typed_and_says_what_is_wrong(awaiting, co
 
 def test_an_uploaded_scan_downloads_only_as_an_attachment_generated_versions_open_inline(
     awaiting, enterprise_user, rendered_laws
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from tests.applications.evidence_samples import pdf_bytes
 
     scan = SimpleUploadedFile("scan.pdf", pdf_bytes(), content_type="application/pdf")

@@ -14,6 +14,8 @@ from applications import demo_forms
 from applications.demo import DEMO_ENTERPRISES
 from applications.models import Application, FormRendition, PaperShipment
 from applications.services.forms import forms_overview
+from certportal.accounts.models import User
+from tests.helpers import pixel
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +25,8 @@ Status = Application.Status
 def test_the_demo_seal_is_a_red_ring_on_a_transparent_background() -> None:
     seal = Image.open(io.BytesIO(demo_forms.draw_seal("杭州云帆办公家具有限公司")))
     assert seal.mode == "RGBA"
-    assert seal.getpixel((0, 0))[3] == 0
-    red, green, _blue, alpha = seal.getpixel((seal.width // 2, seal.height // 2))
+    assert pixel(seal, (0, 0))[3] == 0
+    red, green, _blue, alpha = pixel(seal, (seal.width // 2, seal.height // 2))
     assert alpha == 255 and red > 180 and green < 60, "the star in the middle"
 
 
@@ -44,7 +46,7 @@ def test_seed_demo_sets_up_forms_seals_and_paper_copies_without_rendering() -> N
 
 def test_with_pdfs_the_submitted_application_has_its_six_forms_signed() -> None:
     call_command("seed_demo")
-    users = {}
+    users: dict[str, User] = {}
     assert demo_forms.seed(users, with_pdfs=True, statuses=[Status.SUBMITTED]) == 12
     assert demo_forms.seed(users, with_pdfs=True, statuses=[Status.SUBMITTED]) == 0, "idempotent"
     application = Application.objects.get(status=Status.SUBMITTED)

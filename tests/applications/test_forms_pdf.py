@@ -18,12 +18,12 @@ from applications.models.forms import form_code
 from applications.services.forms import rendition_process
 from tests.conftest import put_in_status
 from tests.factories import VALID_ID_MALE, forms_prepared, seal_photo, signature_drawing
-from tests.helpers import pdf_text, squashed
+from tests.helpers import pdf_text, pixel, squashed
 
 pytestmark = pytest.mark.django_db
 
 
-def render(application, consultant, form_types: list[str] | None = None) -> dict[str, FormRendition]:  # type: ignore[no-untyped-def]
+def render(application, consultant, form_types: list[str] | None = None) -> dict[str, FormRendition]:
     """The forms generated and rendered (synchronously, as the task would)."""
     forms_prepared(application)
     laws = application.forms.get(form_type=FormType.LAWS)
@@ -62,7 +62,7 @@ OWN_CONTENT = {
 }
 
 
-def test_every_form_shows_the_enterprise_its_uscc_and_the_scope_as_text(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_every_form_shows_the_enterprise_its_uscc_and_the_scope_as_text(application, consultant) -> None:
     rendered = render(application, consultant)
     enterprise = application.enterprise
     product = application.scope.get()
@@ -84,7 +84,7 @@ def test_every_form_shows_the_enterprise_its_uscc_and_the_scope_as_text(applicat
         assert len(rendition.sha256) == 64
 
 
-def test_the_contract_has_three_pages_and_two_embedded_subset_font_faces(application, consultant, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_contract_has_three_pages_and_two_embedded_subset_font_faces(application, consultant, tmp_path) -> None:
     contract = render(application, consultant, ["contract"])["contract"]
     path = tmp_path / "contract.pdf"
     path.write_bytes(contract.file.read())
@@ -104,7 +104,7 @@ def images_on_last_page(content: bytes) -> list[Image.Image]:
 
 def test_the_signed_version_carries_the_seal_the_signature_and_the_hash_footer(
     application, consultant, enterprise_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     rendered = render(application, consultant, ["contract"])
     put_in_status(application, "awaiting_signature")
     services.enterprise_seal_save(enterprise=application.enterprise, actor=enterprise_user, content=seal_photo())
@@ -134,5 +134,5 @@ def test_the_signed_version_carries_the_seal_the_signature_and_the_hash_footer(
     assert len(embedded) == 2
     assert seal_size in [image.size for image in embedded], "the seal is embedded as uploaded"
     reds = [image for image in embedded if image.size == seal_size]
-    red, green, _blue = reds[0].convert("RGB").getpixel((seal_size[0] // 2, seal_size[1] // 2))
+    red, green, _blue = pixel(reds[0].convert("RGB"), (seal_size[0] // 2, seal_size[1] // 2))
     assert red > 150 and green < 80

@@ -32,13 +32,14 @@ from tests.factories import (
     seal_photo,
     signature_drawing,
 )
+from tests.helpers import pixel
 
 pytestmark = pytest.mark.django_db
 
 Status = FormRendition.Status
 
 
-def states_by_type(application) -> dict[str, services.forms.FormState]:  # type: ignore[no-untyped-def]
+def states_by_type(application) -> dict[str, services.forms.FormState]:
     return {state.form_type.value: state for state in services.forms_overview(application)}
 
 
@@ -47,7 +48,7 @@ def states_by_type(application) -> dict[str, services.forms.FormState]:  # type:
 
 def test_starting_form_preparation_sets_up_the_six_forms_with_the_default_laws(
     application, consultant, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     put_in_status(application, "info_submitted")
     with django_capture_on_commit_callbacks(execute=True):
         services.application_transition(application=application, actor=consultant, target="forms_preparation")
@@ -60,7 +61,7 @@ def test_starting_form_preparation_sets_up_the_six_forms_with_the_default_laws(
 
 def test_generating_queues_one_version_per_form_after_commit(
     application, consultant, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     forms_prepared(application)
     with django_capture_on_commit_callbacks() as callbacks:
         result = services.forms_generate(application=application, actor=consultant)
@@ -71,7 +72,7 @@ def test_generating_queues_one_version_per_form_after_commit(
     assert [item["form"] for item in event.data["forms"]] == FormType.values
 
 
-def test_asking_twice_with_the_same_data_gives_one_version(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_asking_twice_with_the_same_data_gives_one_version(application, consultant) -> None:
     forms_prepared(application)
     first = services.forms_generate(application=application, actor=consultant)
     second = services.forms_generate(application=application, actor=consultant)
@@ -81,7 +82,7 @@ def test_asking_twice_with_the_same_data_gives_one_version(application, consulta
     assert application.events.filter(kind=ApplicationEvent.Kind.FORMS_GENERATED).count() == 1
 
 
-def test_a_failed_version_is_replaced_by_a_new_one(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_version_is_replaced_by_a_new_one(application, consultant) -> None:
     forms_prepared(application)
     services.forms_generate(application=application, actor=consultant, form_types=["laws"])
     FormRendition.objects.update(status=Status.FAILED, error="OSError: disk full")
@@ -89,7 +90,7 @@ def test_a_failed_version_is_replaced_by_a_new_one(application, consultant) -> N
     assert [r.version for r in result.queued] == [2]
 
 
-def test_the_contract_waits_for_the_fees(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_the_contract_waits_for_the_fees(application, consultant) -> None:
     forms_prepared(application)
     ApplicationForm.objects.filter(application=application, form_type="contract").update(data={})
     result = services.forms_generate(application=application, actor=consultant)
@@ -100,7 +101,7 @@ def test_the_contract_waits_for_the_fees(application, consultant) -> None:  # ty
 
 def test_only_the_assigned_consultant_generates_and_only_while_preparing(
     application, enterprise_user, other_consultant, consultant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     forms_prepared(application)
     for user in (enterprise_user, other_consultant):
         with pytest.raises(PermissionDenied):
@@ -111,7 +112,7 @@ def test_only_the_assigned_consultant_generates_and_only_while_preparing(
     assert not FormRendition.objects.exists()
 
 
-def test_saving_the_consultants_fields_generates_the_form_again(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_saving_the_consultants_fields_generates_the_form_again(application, consultant) -> None:
     forms_prepared(application)
     contract = application.forms.get(form_type="contract")
     services.form_data_save(form=contract, actor=consultant, data={**contract.data, "audit_fee": "20000"})
@@ -120,7 +121,7 @@ def test_saving_the_consultants_fields_generates_the_form_again(application, con
     assert rendition.context["fees"]["audit_fee"] == "20,000.00"
 
 
-def test_law_rows_apply_only_to_products_in_the_scope(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_law_rows_apply_only_to_products_in_the_scope(application, consultant) -> None:
     forms_prepared(application)
     laws = application.forms.get(form_type="laws")
     outsider = ProductFactory(enterprise=application.enterprise)
@@ -135,7 +136,7 @@ def test_law_rows_apply_only_to_products_in_the_scope(application, consultant) -
 
 
 @pytest.fixture
-def signed_application(application):  # type: ignore[no-untyped-def]
+def signed_application(application):
     forms_prepared(application)
     put_in_status(application, "awaiting_signature")
     forms_ready(application, signed=True)
@@ -143,15 +144,15 @@ def signed_application(application):  # type: ignore[no-untyped-def]
     return application
 
 
-def outdated(application) -> set[str]:  # type: ignore[no-untyped-def]
+def outdated(application) -> set[str]:
     return {slug for slug, state in states_by_type(application).items() if state.signature_outdated}
 
 
-def test_nothing_is_outdated_when_nothing_changed(signed_application) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_is_outdated_when_nothing_changed(signed_application) -> None:
     assert outdated(signed_application) == set()
 
 
-def test_a_new_website_outdates_the_forms_that_show_it(signed_application) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_website_outdates_the_forms_that_show_it(signed_application) -> None:
     enterprise = signed_application.enterprise
     enterprise.website = "https://www.new.example.cn"
     enterprise.save()
@@ -160,30 +161,30 @@ def test_a_new_website_outdates_the_forms_that_show_it(signed_application) -> No
     assert not state.signed and state.needs_generation
 
 
-def test_a_new_manager_outdates_the_roster_and_the_basic_information(signed_application) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_manager_outdates_the_roster_and_the_basic_information(signed_application) -> None:
     ServiceManagerFactory(
         enterprise=signed_application.enterprise, name="陈晓红", gender="female", id_number=VALID_ID_FEMALE
     )
     assert outdated(signed_application) == {"managers", "basic_info"}
 
 
-def test_a_changed_scope_outdates_every_form(signed_application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_changed_scope_outdates_every_form(signed_application, enterprise_user) -> None:
     signed_application.scope.add(ProductFactory(enterprise=signed_application.enterprise, name="除湿机"))
     assert outdated(signed_application) == set(FormType.values)
 
 
-def test_a_consultant_field_outdates_only_its_form(signed_application) -> None:  # type: ignore[no-untyped-def]
+def test_a_consultant_field_outdates_only_its_form(signed_application) -> None:
     laws = signed_application.forms.get(form_type="laws")
     LawStandardRow.objects.create(form=laws, name="GB 4706.1-2005 家用电器安全")
     assert outdated(signed_application) == {"laws"}
 
 
-def test_the_certification_bodys_name_is_part_of_every_form(signed_application, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_certification_bodys_name_is_part_of_every_form(signed_application, settings) -> None:
     settings.CERTIFICATION_BODY_NAME = "另一家认证机构"
     assert outdated(signed_application) == set(FormType.values)
 
 
-def test_the_fingerprint_does_not_depend_on_the_language_of_the_viewer(signed_application) -> None:  # type: ignore[no-untyped-def]
+def test_the_fingerprint_does_not_depend_on_the_language_of_the_viewer(signed_application) -> None:
     from django.utils import translation
 
     with translation.override("en"):
@@ -194,7 +195,7 @@ def test_the_fingerprint_does_not_depend_on_the_language_of_the_viewer(signed_ap
 
 
 @pytest.fixture
-def awaiting(application, enterprise_user):  # type: ignore[no-untyped-def]
+def awaiting(application, enterprise_user):
     """Generated (not signed) forms at 'awaiting signature', and the enterprise's seal uploaded."""
     forms_prepared(application)
     put_in_status(application, "awaiting_signature")
@@ -203,7 +204,7 @@ def awaiting(application, enterprise_user):  # type: ignore[no-untyped-def]
     return application
 
 
-def sign(application, user, form_type: str = "contract", **changes):  # type: ignore[no-untyped-def]
+def sign(application, user, form_type: str = "contract", **changes):
     arguments = {
         "form": application.forms.get(form_type=form_type),
         "actor": user,
@@ -218,7 +219,7 @@ def sign(application, user, form_type: str = "contract", **changes):  # type: ig
 
 def test_signing_records_signer_seal_signature_and_the_unsigned_hash(
     awaiting, enterprise_user, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with django_capture_on_commit_callbacks() as callbacks:
         signed = sign(awaiting, enterprise_user)
     assert len(callbacks) == 1, "the signed version is rendered by the worker"
@@ -234,7 +235,7 @@ def test_signing_records_signer_seal_signature_and_the_unsigned_hash(
     assert event.data == {"form": "contract", "version": signed.version, "signer": "陈立"}
 
 
-def test_a_replaced_seal_leaves_earlier_signatures_alone(awaiting, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_replaced_seal_leaves_earlier_signatures_alone(awaiting, enterprise_user) -> None:
     sign(awaiting, enterprise_user)
     kept = FormSignature.objects.get().seal.name
     services.enterprise_seal_save(enterprise=awaiting.enterprise, actor=enterprise_user, content=seal_photo(size=300))
@@ -242,20 +243,20 @@ def test_a_replaced_seal_leaves_earlier_signatures_alone(awaiting, enterprise_us
     assert signature.seal.name == kept and signature.seal.storage.exists(kept)
 
 
-def test_signing_needs_an_explicit_confirmation(awaiting, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_signing_needs_an_explicit_confirmation(awaiting, enterprise_user) -> None:
     with pytest.raises(ValidationError, match="确认"):
         sign(awaiting, enterprise_user, confirmed=False)
     assert not FormSignature.objects.exists()
 
 
-def test_signing_needs_the_company_seal(awaiting, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_signing_needs_the_company_seal(awaiting, enterprise_user) -> None:
     type(awaiting.enterprise).objects.filter(pk=awaiting.enterprise_id).update(seal="")
     awaiting.enterprise.refresh_from_db()
     with pytest.raises(ValidationError, match="公章"):
         sign(awaiting, enterprise_user)
 
 
-def test_a_form_whose_data_changed_cannot_be_signed_until_generated_again(awaiting, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_form_whose_data_changed_cannot_be_signed_until_generated_again(awaiting, enterprise_user) -> None:
     awaiting.enterprise.legal_representative = "王五"
     awaiting.enterprise.save()
     with pytest.raises(ValidationError, match="重新生成"):
@@ -264,7 +265,7 @@ def test_a_form_whose_data_changed_cannot_be_signed_until_generated_again(awaiti
 
 def test_only_the_enterprises_users_sign_and_only_when_sent_for_signature(
     awaiting, consultant, other_enterprise_user, enterprise_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for user in (consultant, other_enterprise_user):
         with pytest.raises(PermissionDenied):
             sign(awaiting, user)
@@ -273,7 +274,7 @@ def test_only_the_enterprises_users_sign_and_only_when_sent_for_signature(
         sign(awaiting, enterprise_user)
 
 
-def test_changing_the_data_after_signing_asks_for_a_new_signature(awaiting, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_changing_the_data_after_signing_asks_for_a_new_signature(awaiting, enterprise_user, consultant) -> None:
     signed = sign(awaiting, enterprise_user)
     FormRendition.objects.filter(pk=signed.pk).update(status=Status.READY)
     assert form_state(awaiting, "contract").signed
@@ -291,7 +292,7 @@ def scan_file(name: str = "合同扫描.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, pdf_bytes(2), content_type="application/pdf")
 
 
-def test_a_scan_counts_once_the_consultant_confirms_it(awaiting, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_scan_counts_once_the_consultant_confirms_it(awaiting, enterprise_user, consultant) -> None:
     scan = services.form_scan_upload(
         form=awaiting.forms.get(form_type="laws"), actor=enterprise_user, upload=scan_file()
     )
@@ -305,7 +306,7 @@ def test_a_scan_counts_once_the_consultant_confirms_it(awaiting, enterprise_user
         services.form_scan_review(scan=scan, actor=consultant, matches=True)
 
 
-def test_a_rejected_scan_needs_a_reason_and_leaves_the_form_unsigned(awaiting, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_rejected_scan_needs_a_reason_and_leaves_the_form_unsigned(awaiting, enterprise_user, consultant) -> None:
     scan = services.form_scan_upload(
         form=awaiting.forms.get(form_type="laws"), actor=enterprise_user, upload=scan_file()
     )
@@ -317,13 +318,13 @@ def test_a_rejected_scan_needs_a_reason_and_leaves_the_form_unsigned(awaiting, e
     assert awaiting.events.get(kind=ApplicationEvent.Kind.SCAN_REJECTED).comment == "缺少公章"
 
 
-def test_only_pdf_and_images_are_accepted_as_scans(awaiting, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_only_pdf_and_images_are_accepted_as_scans(awaiting, enterprise_user) -> None:
     upload = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 an executable", content_type="application/pdf")
     with pytest.raises(ValidationError, match="PDF、JPEG 或 PNG"):
         services.form_scan_upload(form=awaiting.forms.get(form_type="laws"), actor=enterprise_user, upload=upload)
 
 
-def test_only_the_consultant_checks_scans(awaiting, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_consultant_checks_scans(awaiting, enterprise_user) -> None:
     scan = services.form_scan_upload(
         form=awaiting.forms.get(form_type="laws"), actor=enterprise_user, upload=scan_file()
     )
@@ -334,7 +335,7 @@ def test_only_the_consultant_checks_scans(awaiting, enterprise_user) -> None:  #
 # --- Paper copies ------------------------------------------------------------------------------
 
 
-def test_paper_copies_are_recorded_after_submission(application, consultant, auditor, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_paper_copies_are_recorded_after_submission(application, consultant, auditor, enterprise_user) -> None:
     sent_on = datetime.date(2026, 3, 2)
     with pytest.raises(ValidationError, match="提交后"):
         services.paper_shipment_record(
@@ -366,7 +367,7 @@ def test_paper_copies_are_recorded_after_submission(application, consultant, aud
 
 def test_the_seal_is_stored_transparent_and_only_members_upload_it(
     application, enterprise_user, consultant, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     enterprise = application.enterprise
     with pytest.raises(PermissionDenied):
         services.enterprise_seal_save(enterprise=enterprise, actor=consultant, content=seal_photo())
@@ -374,7 +375,7 @@ def test_the_seal_is_stored_transparent_and_only_members_upload_it(
     first = enterprise.seal.name
     with enterprise.seal.open("rb") as handle:
         image = Image.open(handle)
-        assert image.format == "PNG" and image.getpixel((1, 1))[3] == 0
+        assert image.format == "PNG" and pixel(image, (1, 1))[3] == 0
     with django_capture_on_commit_callbacks(execute=True):
         services.enterprise_seal_save(enterprise=enterprise, actor=enterprise_user, content=seal_photo(size=300))
     assert enterprise.seal.name != first

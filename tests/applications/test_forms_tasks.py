@@ -23,19 +23,19 @@ from tests.helpers import pdf_text, squashed
 Status = FormRendition.Status
 
 
-def queued_laws_version(application, consultant) -> FormRendition:  # type: ignore[no-untyped-def]
+def queued_laws_version(application, consultant) -> FormRendition:
     forms_prepared(application)
     return services.forms_generate(application=application, actor=consultant, form_types=["laws"]).queued[0]
 
 
 @pytest.mark.django_db
-def test_rendering_twice_leaves_one_ready_version(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_rendering_twice_leaves_one_ready_version(application, consultant) -> None:
     rendition = queued_laws_version(application, consultant)
-    form_render.apply(args=[rendition.pk])
+    form_render.apply(args=(rendition.pk,))
     rendition.refresh_from_db()
     assert rendition.status == Status.READY and rendition.file and rendition.finished_at
     first = (rendition.file.name, rendition.sha256, rendition.finished_at)
-    form_render.apply(args=[rendition.pk])
+    form_render.apply(args=(rendition.pk,))
     rendition.refresh_from_db()
     assert (rendition.file.name, rendition.sha256, rendition.finished_at) == first
     assert FormRendition.objects.filter(status=Status.READY).count() == 1
@@ -47,18 +47,18 @@ def test_rendering_twice_leaves_one_ready_version(application, consultant) -> No
 
 @pytest.mark.django_db
 def test_a_missing_version_is_ignored() -> None:
-    assert form_render.apply(args=[987654]).successful()
+    assert form_render.apply(args=(987654,)).successful()
 
 
 @pytest.mark.django_db
-def test_a_failure_is_kept_with_its_error_and_can_be_tried_again(application, consultant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failure_is_kept_with_its_error_and_can_be_tried_again(application, consultant, monkeypatch) -> None:
     rendition = queued_laws_version(application, consultant)
 
     def broken(rendition: FormRendition) -> bytes:
         raise OSError("No space left on device")
 
     monkeypatch.setattr(documents, "rendition_pdf", broken)
-    form_render.apply(args=[rendition.pk])
+    form_render.apply(args=(rendition.pk,))
     rendition.refresh_from_db()
     assert rendition.status == Status.FAILED
     assert rendition.error == "OSError: No space left on device"
@@ -69,38 +69,38 @@ def test_a_failure_is_kept_with_its_error_and_can_be_tried_again(application, co
     services.rendition_retry(rendition=rendition, actor=consultant)
     rendition.refresh_from_db()
     assert (rendition.status, rendition.error, sent) == (Status.PENDING, "", [rendition.pk])
-    form_render.apply(args=[rendition.pk])
+    form_render.apply(args=(rendition.pk,))
     rendition.refresh_from_db()
     assert rendition.status == Status.READY
 
 
 @pytest.mark.django_db
-def test_the_same_task_delivered_again_after_its_worker_died_takes_the_job_over(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_task_delivered_again_after_its_worker_died_takes_the_job_over(application, consultant) -> None:
     rendition = queued_laws_version(application, consultant)
     # A worker claimed the job and was killed while rendering: the row says 'rendering'.
     FormRendition.objects.filter(pk=rendition.pk).update(
         status=Status.RENDERING, task_id="task-1", started_at=timezone.now()
     )
-    form_render.apply(args=[rendition.pk], task_id="task-2")
+    form_render.apply(args=(rendition.pk,), task_id="task-2")
     rendition.refresh_from_db()
     assert rendition.status == Status.RENDERING, "another task leaves a job that is being rendered alone"
-    form_render.apply(args=[rendition.pk], task_id="task-1")
+    form_render.apply(args=(rendition.pk,), task_id="task-1")
     rendition.refresh_from_db()
     assert rendition.status == Status.READY, "the redelivered task renders it"
 
 
 @pytest.mark.django_db
-def test_a_job_rendering_past_the_hard_time_limit_is_taken_over(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_job_rendering_past_the_hard_time_limit_is_taken_over(application, consultant) -> None:
     rendition = queued_laws_version(application, consultant)
     long_ago = timezone.now() - documents.abandoned_after() - timedelta(seconds=5)
     FormRendition.objects.filter(pk=rendition.pk).update(status=Status.RENDERING, task_id="dead", started_at=long_ago)
-    form_render.apply(args=[rendition.pk], task_id="someone-else")
+    form_render.apply(args=(rendition.pk,), task_id="someone-else")
     rendition.refresh_from_db()
     assert rendition.status == Status.READY
 
 
 @pytest.mark.django_db
-def test_the_sweeper_sends_stuck_and_abandoned_versions_again(application, consultant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_sweeper_sends_stuck_and_abandoned_versions_again(application, consultant, monkeypatch) -> None:
     forms_prepared(application)
     _fresh, stuck, abandoned, rendering, ready = services.forms_generate(
         application=application,
@@ -125,7 +125,7 @@ def test_the_sweeper_sends_stuck_and_abandoned_versions_again(application, consu
 
 def test_generating_when_the_broker_is_down_answers_and_leaves_the_versions_queued(
     application, consultant, monkeypatch, django_capture_on_commit_callbacks, db
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from tests.conftest import client_for
 
     forms_prepared(application)
@@ -139,7 +139,7 @@ def test_generating_when_the_broker_is_down_answers_and_leaves_the_versions_queu
         response = client.post(f"/applications/{application.pk}/forms/generate/")
     assert response.status_code == 302
     assert set(FormRendition.objects.values_list("status", flat=True)) == {Status.PENDING}
-    page = client.get(response.url).content.decode()
+    page = client.get(response["Location"]).content.decode()
     assert "排队中" in page
     assert 'hx-trigger="every 2s"' in page
 
@@ -147,7 +147,7 @@ def test_generating_when_the_broker_is_down_answers_and_leaves_the_versions_queu
 # --- Through a real worker on real Redis -------------------------------------------------------
 
 
-def wait_for(condition, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -157,7 +157,7 @@ def wait_for(condition, timeout: float = 60.0) -> bool:  # type: ignore[no-untyp
 
 
 @pytest.mark.worker
-def test_a_real_worker_renders_the_forms_end_to_end(celery_worker, application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_worker_renders_the_forms_end_to_end(celery_worker, application, consultant) -> None:
     forms_prepared(application)
     result = services.forms_generate(application=application, actor=consultant)
     assert len(result.queued) == 6
@@ -178,7 +178,7 @@ def pool_children(pid: int) -> list[int]:
 
 @pytest.mark.worker
 @pytest.mark.faults
-def test_a_version_whose_worker_process_is_killed_is_rendered_again(celery_worker, application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_version_whose_worker_process_is_killed_is_rendered_again(celery_worker, application, consultant) -> None:
     from applications.models import LawStandardRow
 
     forms_prepared(application)

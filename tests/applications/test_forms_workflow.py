@@ -26,7 +26,7 @@ ALL_SIX = "、".join(
 )
 
 
-def test_the_forms_go_out_for_signature_only_once_all_six_are_generated(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_the_forms_go_out_for_signature_only_once_all_six_are_generated(application, consultant) -> None:
     forms_prepared(application)
     with pytest.raises(services.TransitionError) as refused:
         services.application_transition(application=application, actor=consultant, target="awaiting_signature")
@@ -43,7 +43,7 @@ def test_the_forms_go_out_for_signature_only_once_all_six_are_generated(applicat
     assert application.status == "awaiting_signature"
 
 
-def test_submission_needs_every_form_signed(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_submission_needs_every_form_signed(application, consultant) -> None:
     forms_prepared(application)
     complete_evidence(application)
     put_in_status(application, "awaiting_signature")
@@ -53,7 +53,7 @@ def test_submission_needs_every_form_signed(application, consultant) -> None:  #
     assert refused.value.messages == [f"申请文件尚未全部签署。尚未签署：{ALL_SIX}。"]
 
 
-def test_submission_names_outdated_signatures_and_unchecked_scans(application, consultant, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_submission_names_outdated_signatures_and_unchecked_scans(application, consultant, enterprise_user) -> None:
     forms_prepared(application)
     complete_evidence(application)
     put_in_status(application, "awaiting_signature")
@@ -76,7 +76,7 @@ def test_submission_names_outdated_signatures_and_unchecked_scans(application, c
 
 def test_confirmed_scans_and_signed_versions_let_the_consultant_submit(
     application, consultant, enterprise_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     forms_prepared(application)
     complete_evidence(application)
     put_in_status(application, "awaiting_signature")
@@ -94,7 +94,7 @@ def test_confirmed_scans_and_signed_versions_let_the_consultant_submit(
     assert application.status == "submitted" and application.submitted_at is not None
 
 
-def test_resubmission_after_return_checks_the_signatures_again(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_resubmission_after_return_checks_the_signatures_again(application, consultant) -> None:
     forms_prepared(application)
     complete_evidence(application)
     put_in_status(application, "returned")
@@ -105,7 +105,7 @@ def test_resubmission_after_return_checks_the_signatures_again(application, cons
         services.application_transition(application=application, actor=consultant, target="submitted")
 
 
-def test_the_application_page_shows_the_forms_card_and_why_submission_waits(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_the_application_page_shows_the_forms_card_and_why_submission_waits(application, consultant) -> None:
     forms_prepared(application)
     put_in_status(application, "awaiting_signature")
     forms_ready(application, signed=False)
@@ -115,12 +115,12 @@ def test_the_application_page_shows_the_forms_card_and_why_submission_waits(appl
     assert "申请文件尚未全部签署" in page
 
 
-def test_no_forms_card_before_form_preparation(application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_no_forms_card_before_form_preparation(application, enterprise_user) -> None:
     page = client_for(enterprise_user).get(f"/applications/{application.pk}/").content.decode()
     assert 'id="forms-card"' not in page
 
 
-def test_the_timeline_tells_what_happened_to_the_forms(application, consultant, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_timeline_tells_what_happened_to_the_forms(application, consultant, enterprise_user) -> None:
     import datetime
 
     forms_prepared(application)
@@ -137,7 +137,7 @@ def test_the_timeline_tells_what_happened_to_the_forms(application, consultant, 
     assert "纸质文件已签收</strong>: SF123 · 2026-03-04" in page
 
 
-def test_submission_waits_for_the_signed_versions_to_be_generated(application, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_submission_waits_for_the_signed_versions_to_be_generated(application, consultant) -> None:
     forms_prepared(application)
     complete_evidence(application)
     put_in_status(application, "awaiting_signature")
@@ -150,7 +150,7 @@ def test_submission_waits_for_the_signed_versions_to_be_generated(application, c
     ]
 
 
-def test_the_admin_shows_the_forms_and_their_versions(application, superuser) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_shows_the_forms_and_their_versions(application, superuser) -> None:
     forms_prepared(application)
     forms_ready(application, signed=True)
     client = client_for(superuser)

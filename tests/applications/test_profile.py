@@ -21,7 +21,7 @@ def edit_url(enterprise: Enterprise) -> str:
     return reverse("applications:enterprise_edit", args=[enterprise.pk])
 
 
-def test_partial_profile_is_saved_and_the_rest_is_listed(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_partial_profile_is_saved_and_the_rest_is_listed(enterprise_user) -> None:
     client = client_for(enterprise_user)
     response = client.post(edit_url(enterprise_user.enterprise), PARTIAL, follow=True)
     enterprise = Enterprise.objects.get(pk=enterprise_user.enterprise.pk)
@@ -32,7 +32,7 @@ def test_partial_profile_is_saved_and_the_rest_is_listed(enterprise_user) -> Non
     assert "法定代表人" in page
 
 
-def test_bad_uscc_is_refused_next_to_the_field_and_nothing_is_lost(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_bad_uscc_is_refused_next_to_the_field_and_nothing_is_lost(enterprise_user) -> None:
     client = client_for(enterprise_user)
     response = client.post(edit_url(enterprise_user.enterprise), {**PARTIAL, "uscc": "91350100M000100Y4Z"})
     assert response.status_code == 200
@@ -44,14 +44,14 @@ def test_bad_uscc_is_refused_next_to_the_field_and_nothing_is_lost(enterprise_us
     assert Enterprise.objects.get(pk=enterprise_user.enterprise.pk).contact_person == ""
 
 
-def test_bad_mobile_phone_and_website_are_refused(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_bad_mobile_phone_and_website_are_refused(enterprise_user) -> None:
     data = {**PARTIAL, "contact_mobile": "123", "service_hotline": "hotline!", "website": "not a url"}
     page = client_for(enterprise_user).post(edit_url(enterprise_user.enterprise), data).content.decode()
     for field in ["contact_mobile", "service_hotline", "website"]:
         assert f'id="error_1_id_{field}"' in page, field
 
 
-def test_website_without_scheme_is_not_blocked_by_the_browser_and_saved_with_https(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_website_without_scheme_is_not_blocked_by_the_browser_and_saved_with_https(enterprise_user) -> None:
     client = client_for(enterprise_user)
     page = client.get(edit_url(enterprise_user.enterprise)).content.decode()
     assert re.search(r"<form[^>]*novalidate", page), "the portal's messages, not the browser's, report bad fields"
@@ -59,28 +59,28 @@ def test_website_without_scheme_is_not_blocked_by_the_browser_and_saved_with_htt
     assert Enterprise.objects.get(pk=enterprise_user.enterprise.pk).website == "https://www.example.cn"
 
 
-def test_uscc_of_another_enterprise_is_refused(enterprise_user, other_enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_uscc_of_another_enterprise_is_refused(enterprise_user, other_enterprise_user) -> None:
     complete_profile(other_enterprise_user.enterprise)
     taken = other_enterprise_user.enterprise.uscc
     page = client_for(enterprise_user).post(edit_url(enterprise_user.enterprise), {**PARTIAL, "uscc": taken})
     assert "已被另一家企业登记" in page.content.decode()
 
 
-def test_future_founding_date_is_refused(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_future_founding_date_is_refused(enterprise_user) -> None:
     page = client_for(enterprise_user).post(
         edit_url(enterprise_user.enterprise), {**PARTIAL, "founded_on": "2999-01-01"}
     )
     assert 'id="error_1_id_founded_on"' in page.content.decode()
 
 
-def test_complete_profile_has_no_problems(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_complete_profile_has_no_problems(enterprise_user) -> None:
     enterprise = complete_profile(enterprise_user.enterprise)
     assert [str(problem) for problem in profile_problems(enterprise)] == ["至少一个产品"]
     ProductFactory(enterprise=enterprise)
     assert profile_problems(enterprise) == []
 
 
-def test_products_outlets_and_managers_are_added(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_products_outlets_and_managers_are_added(enterprise_user) -> None:
     enterprise = enterprise_user.enterprise
     client = client_for(enterprise_user)
     add = lambda kind, data: client.post(  # noqa: E731
@@ -103,7 +103,7 @@ def test_products_outlets_and_managers_are_added(enterprise_user) -> None:  # ty
     assert (stored.id_number, stored.mobile) == (VALID_ID_FEMALE, "13912345678")
 
 
-def test_manager_with_wrong_gender_for_the_id_number_is_refused(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_manager_with_wrong_gender_for_the_id_number_is_refused(enterprise_user) -> None:
     url = reverse("applications:profile_item_add", args=[enterprise_user.enterprise.pk, "managers"])
     data = {
         "name": "李建国", "gender": "female", "id_number": VALID_ID_MALE, "mobile": "13912345678",
@@ -117,14 +117,14 @@ def test_manager_with_wrong_gender_for_the_id_number_is_refused(enterprise_user)
     assert not ServiceManager.objects.exists()
 
 
-def test_manager_with_invalid_id_number_is_refused(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_manager_with_invalid_id_number_is_refused(enterprise_user) -> None:
     url = reverse("applications:profile_item_add", args=[enterprise_user.enterprise.pk, "managers"])
     page = client_for(enterprise_user).post(url, {"name": "李建国", "id_number": "110105194912310021"}).content.decode()
     assert 'id="error_1_id_id_number"' in page
     assert "校验不通过" in page
 
 
-def test_duplicate_product_is_refused_with_a_message(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_product_is_refused_with_a_message(enterprise_user) -> None:
     enterprise = enterprise_user.enterprise
     ProductFactory(enterprise=enterprise, name="空气净化器", model="A300")
     url = reverse("applications:profile_item_add", args=[enterprise.pk, "products"])
@@ -133,7 +133,7 @@ def test_duplicate_product_is_refused_with_a_message(enterprise_user) -> None:  
     assert Product.objects.filter(enterprise=enterprise).count() == 1
 
 
-def test_manager_ratio_warning_until_fixed(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_manager_ratio_warning_until_fixed(enterprise_user) -> None:
     enterprise = complete_profile(enterprise_user.enterprise)
     enterprise.headcount_service_management = 15
     enterprise.save()
@@ -148,14 +148,14 @@ def test_manager_ratio_warning_until_fixed(enterprise_user) -> None:  # type: ig
     assert 'id="manager-warning"' not in page
 
 
-def test_manager_ratio_warning_on_the_application(application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_manager_ratio_warning_on_the_application(application, enterprise_user) -> None:
     page = client_for(enterprise_user).get(reverse("applications:detail", args=[application.pk])).content.decode()
     assert 'id="manager-warning"' in page, "10 service-management staff need 1 manager; there is none"
 
 
 def test_id_numbers_in_full_for_members_and_consultant_masked_for_others(
     application, enterprise_user, consultant, auditor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     ServiceManagerFactory(enterprise=application.enterprise)
     url = reverse("applications:enterprise", args=[application.enterprise.pk])
     for user in (enterprise_user, consultant):
@@ -167,7 +167,7 @@ def test_id_numbers_in_full_for_members_and_consultant_masked_for_others(
     assert "440524********0014" in page
 
 
-def test_product_in_a_submitted_scope_cannot_be_removed(application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_product_in_a_submitted_scope_cannot_be_removed(application, enterprise_user) -> None:
     product = application.scope.get()
     put_in_status(application, "submitted")
     url = reverse("applications:profile_item_delete", args=[application.enterprise.pk, "products", product.pk])
@@ -176,12 +176,12 @@ def test_product_in_a_submitted_scope_cannot_be_removed(application, enterprise_
     assert "已提交发证机构" in response.content.decode()
 
 
-def test_unknown_list_kind_is_not_found(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_list_kind_is_not_found(enterprise_user) -> None:
     url = reverse("applications:profile_item_add", args=[enterprise_user.enterprise.pk, "secrets"])
     assert client_for(enterprise_user).get(url).status_code == 404
 
 
-def test_negative_registered_capital_is_refused_next_to_the_field(enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_negative_registered_capital_is_refused_next_to_the_field(enterprise_user) -> None:
     page = client_for(enterprise_user).post(
         edit_url(enterprise_user.enterprise), {**PARTIAL, "registered_capital": "-500"}
     )

@@ -19,11 +19,11 @@ Status = Application.Status
 URL = reverse("applications:progress")
 
 
-def todo_kinds(response) -> list[str]:  # type: ignore[no-untyped-def]
+def todo_kinds(response) -> list[str]:
     return [item.kind for item in response.context["todo"]]
 
 
-def test_a_draft_asks_to_submit_the_basic_information(application, enterprise_user):  # type: ignore[no-untyped-def]
+def test_a_draft_asks_to_submit_the_basic_information(application, enterprise_user):
     response = client_for(enterprise_user).get(URL)
     assert response.status_code == 200
     assert todo_kinds(response) == ["basic_info"]
@@ -31,7 +31,7 @@ def test_a_draft_asks_to_submit_the_basic_information(application, enterprise_us
     assert reverse("applications:detail", args=[application.pk]) in response.content.decode()
 
 
-def test_rejected_evidence_links_to_the_item(application, enterprise_user):  # type: ignore[no-untyped-def]
+def test_rejected_evidence_links_to_the_item(application, enterprise_user):
     complete_evidence(application)
     put_in_status(application, Status.FORMS_PREPARATION)
     first, second = EvidenceRequirement.objects.filter(application=application, item__kind="files")[:2]
@@ -46,7 +46,7 @@ def test_rejected_evidence_links_to_the_item(application, enterprise_user):  # t
     assert [step["state"] for step in response.context["steps"]][:2] == ["done", "current"]
 
 
-def test_forms_to_sign(application, enterprise_user):  # type: ignore[no-untyped-def]
+def test_forms_to_sign(application, enterprise_user):
     forms_ready(application, signed=False)
     put_in_status(application, Status.AWAITING_SIGNATURE)
     response = client_for(enterprise_user).get(URL)
@@ -54,7 +54,7 @@ def test_forms_to_sign(application, enterprise_user):  # type: ignore[no-untyped
     assert response.context["todo"][0].url == reverse("applications:form_sign", args=[application.pk, "basic_info"])
 
 
-def test_audit_times_to_confirm_and_findings_to_answer(application, enterprise_user, auditor):  # type: ignore[no-untyped-def]
+def test_audit_times_to_confirm_and_findings_to_answer(application, enterprise_user, auditor):
     put_in_status(application, Status.REMOTE_AUDIT)
     rounds = audit_services.audit_setup(application)
     start = timezone.now() + datetime.timedelta(days=5)
@@ -80,14 +80,14 @@ def test_audit_times_to_confirm_and_findings_to_answer(application, enterprise_u
     assert items[1].url in html
 
 
-def test_nothing_to_do_while_the_body_reviews(application, enterprise_user):  # type: ignore[no-untyped-def]
+def test_nothing_to_do_while_the_body_reviews(application, enterprise_user):
     put_in_status(application, Status.UNDER_REVIEW)
     response = client_for(enterprise_user).get(URL)
     assert response.context["todo"] == []
     assert 'id="progress-nothing"' in response.content.decode()
 
 
-def test_the_certificate_when_issued(application, enterprise_user):  # type: ignore[no-untyped-def]
+def test_the_certificate_when_issued(application, enterprise_user):
     put_in_status(application, Status.CERTIFIED)
     today = timezone.localdate()
     certificate = Certificate.objects.create(
@@ -103,42 +103,42 @@ def test_the_certificate_when_issued(application, enterprise_user):  # type: ign
     assert all(step["state"] == "done" for step in response.context["steps"])
 
 
-def test_timeline_lists_the_events(application, enterprise_user):  # type: ignore[no-untyped-def]
+def test_timeline_lists_the_events(application, enterprise_user):
     application.events.create(kind="scope_changed", data={"after": ["空调"]})
     response = client_for(enterprise_user).get(URL)
     assert response.context["events"][0].kind == "scope_changed"
 
 
-def test_enterprise_home_is_the_progress_page(application, enterprise_user):  # type: ignore[no-untyped-def]
+def test_enterprise_home_is_the_progress_page(application, enterprise_user):
     assert client_for(enterprise_user).get(reverse("home"))["Location"] == URL
 
 
-def test_without_an_application_home_and_progress_go_to_the_basic_information(enterprise_user):  # type: ignore[no-untyped-def]
+def test_without_an_application_home_and_progress_go_to_the_basic_information(enterprise_user):
     target = reverse("applications:enterprise", args=[enterprise_user.enterprise_id])
     client = client_for(enterprise_user)
     assert client.get(reverse("home"))["Location"] == target
     assert client.get(URL)["Location"] == target
 
 
-def test_each_enterprise_sees_its_own(application, other_application, other_enterprise_user):  # type: ignore[no-untyped-def]
+def test_each_enterprise_sees_its_own(application, other_application, other_enterprise_user):
     response = client_for(other_enterprise_user).get(URL)
     assert response.context["application"] == other_application
     assert application.reference not in response.content.decode()
 
 
 @pytest.mark.parametrize("persona", ["consultant", "auditor", "certifier"])
-def test_staff_are_refused(request, application, persona):  # type: ignore[no-untyped-def]
+def test_staff_are_refused(request, application, persona):
     assert client_for(request.getfixturevalue(persona)).get(URL).status_code == 403
 
 
-def test_anonymous_is_sent_to_login(db):  # type: ignore[no-untyped-def]
+def test_anonymous_is_sent_to_login(db):
     response = client_for(None).get(URL)
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
 
 
 @pytest.mark.parametrize("rejected", [1, 12])
-def test_constant_number_of_queries(application, enterprise_user, django_assert_max_num_queries, rejected):  # type: ignore[no-untyped-def]
+def test_constant_number_of_queries(application, enterprise_user, django_assert_max_num_queries, rejected):
     """Many items sent back (and their timeline events) cost no more queries than one."""
     complete_evidence(application)
     put_in_status(application, Status.FORMS_PREPARATION)

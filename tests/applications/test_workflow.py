@@ -72,7 +72,7 @@ FORBIDDEN = [
 @pytest.mark.parametrize(("source", "target"), FORBIDDEN, ids=[f"{s}->{t}" for s, t in FORBIDDEN])
 def test_transitions_not_in_the_table_are_refused(
     source: str, target: str, application: Application, enterprise_user, consultant, auditor, certifier
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     put_in_status(application, source)
     for user in (enterprise_user, consultant, auditor, certifier):
         with pytest.raises(services.TransitionError):
@@ -87,13 +87,13 @@ def test_withdrawal_is_possible_from_every_open_state_and_never_from_a_closed_on
         assert allowed == (status not in Application.CLOSED_STATUSES), status
 
 
-def test_comment_is_required_to_return_an_application(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_comment_is_required_to_return_an_application(application, auditor) -> None:
     put_in_status(application, Status.UNDER_REVIEW)
     with pytest.raises(services.TransitionError, match="请说明原因"):
         services.application_transition(application=application, actor=auditor, target=Status.RETURNED, comment="  ")
 
 
-def test_incomplete_profile_blocks_submitting_the_information(application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_incomplete_profile_blocks_submitting_the_information(application, enterprise_user) -> None:
     enterprise = application.enterprise
     enterprise.legal_representative = ""
     enterprise.save()
@@ -102,7 +102,7 @@ def test_incomplete_profile_blocks_submitting_the_information(application, enter
     assert "法定代表人" in error.value.messages[0]
 
 
-def test_a_precondition_in_the_table_blocks_with_its_message(application, consultant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_precondition_in_the_table_blocks_with_its_message(application, consultant, monkeypatch) -> None:
     put_in_status(application, Status.AWAITING_SIGNATURE)
     transition = workflow.find_transition(Status.AWAITING_SIGNATURE, Status.SUBMITTED)
     assert transition is not None
@@ -137,7 +137,7 @@ def test_the_table_lists_every_precondition_of_its_topics() -> None:
     assert not hasattr(workflow, "add_precondition")
 
 
-def test_submission_sets_submitted_at_and_body_staff_can_then_see_it(application, consultant, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_submission_sets_submitted_at_and_body_staff_can_then_see_it(application, consultant, auditor) -> None:
     put_in_status(application, Status.AWAITING_SIGNATURE)
     complete_evidence(application)
     forms_ready(application)
@@ -148,13 +148,13 @@ def test_submission_sets_submitted_at_and_body_staff_can_then_see_it(application
     assert Application.objects.visible_to(auditor).filter(pk=application.pk).exists()
 
 
-def test_closing_sets_closed_at(application, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_closing_sets_closed_at(application, enterprise_user) -> None:
     services.application_transition(application=application, actor=enterprise_user, target=Status.WITHDRAWN)
     application.refresh_from_db()
     assert application.closed_at is not None
 
 
-def test_a_stale_copy_loses_with_a_clear_message(application, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_copy_loses_with_a_clear_message(application, enterprise_user, consultant) -> None:
     put_in_status(application, Status.INFO_SUBMITTED)
     stale = Application.objects.get(pk=application.pk)
     services.application_transition(application=application, actor=consultant, target=Status.FORMS_PREPARATION)
@@ -164,7 +164,7 @@ def test_a_stale_copy_loses_with_a_clear_message(application, enterprise_user, c
 
 def test_a_steps_notice_is_sent_only_after_commit(
     application, enterprise_user, consultant, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from notifications.models import Kind, Notification
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -175,7 +175,7 @@ def test_a_steps_notice_is_sent_only_after_commit(
     assert Notification.objects.filter(kind=Kind.INFO_SUBMITTED, recipient=consultant).exists()
 
 
-def test_entering_a_state_creates_what_it_needs_in_the_same_transaction(application, consultant, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_entering_a_state_creates_what_it_needs_in_the_same_transaction(application, consultant, auditor) -> None:
     """The forms appear when their preparation starts, the audit rounds and the score sheet when the
     body accepts: no page has to make them later."""
     from audits.models import AuditRound, ScoreSheet
@@ -191,13 +191,13 @@ def test_entering_a_state_creates_what_it_needs_in_the_same_transaction(applicat
 
 @pytest.mark.faults
 @pytest.mark.django_db(transaction=True)
-def test_two_people_at_once_exactly_one_wins(application, enterprise_user, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_two_people_at_once_exactly_one_wins(application, enterprise_user, consultant) -> None:
     """The enterprise reopens its information while the consultant starts the forms, at the same moment."""
     put_in_status(application, Status.INFO_SUBMITTED)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def act(user, target: str) -> None:  # type: ignore[no-untyped-def]
+    def act(user, target: str) -> None:
         copy = Application.objects.get(pk=application.pk)
         barrier.wait()
         try:

@@ -22,12 +22,12 @@ Status = Application.Status
 
 
 @pytest.fixture
-def other_auditor(db):  # type: ignore[no-untyped-def]
+def other_auditor(db):
     return UserFactory(username="auditor-b", role="auditor", full_name="审核员乙")
 
 
 @pytest.fixture
-def other_certifier(db):  # type: ignore[no-untyped-def]
+def other_certifier(db):
     return UserFactory(username="certifier-b", role="certifier", full_name="认证决定乙")
 
 
@@ -43,7 +43,7 @@ def in_audits(application: Application, status: str = Status.REMOTE_AUDIT) -> li
     return services.audit_setup(application)
 
 
-def schedule_directly(audit_round: AuditRound, lead, *, start: datetime.datetime, hours: int = 2) -> AuditRound:  # type: ignore[no-untyped-def]
+def schedule_directly(audit_round: AuditRound, lead, *, start: datetime.datetime, hours: int = 2) -> AuditRound:
     """Set a round's schedule without the service (to place it in the past)."""
     AuditRound.objects.filter(pk=audit_round.pk).update(
         starts_at=start,
@@ -57,7 +57,7 @@ def schedule_directly(audit_round: AuditRound, lead, *, start: datetime.datetime
     return audit_round
 
 
-def add_photos(audit_round: AuditRound, user) -> None:  # type: ignore[no-untyped-def]
+def add_photos(audit_round: AuditRound, user) -> None:
     for moment in CheckInPhoto.Moment.values:
         CheckInPhoto.objects.create(
             audit_round=audit_round, moment=moment, file="audits/x.png", original_name="x.png", size=1, sha256="0",
@@ -65,7 +65,7 @@ def add_photos(audit_round: AuditRound, user) -> None:  # type: ignore[no-untype
         )  # fmt: skip
 
 
-def finish_rounds(application: Application, auditor, *, days_ago: int = 20) -> list[AuditRound]:  # type: ignore[no-untyped-def]
+def finish_rounds(application: Application, auditor, *, days_ago: int = 20) -> list[AuditRound]:
     """All three rounds scheduled in the past, with photos, marked done through the service."""
     rounds = in_audits(application, Status.REMOTE_AUDIT)
     start = timezone.now() - datetime.timedelta(days=days_ago)
@@ -76,7 +76,7 @@ def finish_rounds(application: Application, auditor, *, days_ago: int = 20) -> l
     return rounds
 
 
-def score_sheet_at(application: Application, auditor, rate: str, *, scorer=None) -> ScoreSheet:  # type: ignore[no-untyped-def]
+def score_sheet_at(application: Application, auditor, rate: str, *, scorer=None) -> ScoreSheet:
     """Every indicator scored at `rate` of its points (sampled ones by the equivalent samples)."""
     sheet = services.score_sheet_ensure(application)
     fraction = Decimal(rate)
@@ -90,7 +90,7 @@ def score_sheet_at(application: Application, auditor, rate: str, *, scorer=None)
     return sheet
 
 
-def ready_for_decision(application: Application, auditor, rate: str = "0.92") -> ScoreSheet:  # type: ignore[no-untyped-def]
+def ready_for_decision(application: Application, auditor, rate: str = "0.92") -> ScoreSheet:
     """Rounds done, sheet scored, application awaiting the certification decision."""
     finish_rounds(application, auditor)
     put_in_status(application, Status.EVALUATION)

@@ -25,7 +25,7 @@ SIDE = {"enterprise_user": 200, "consultant": 200}
 BODY = {"auditor": 200, "certifier": 200}
 
 
-def check(request: pytest.FixtureRequest, method: str, url: str, expected: dict[str, int], data=None) -> None:  # type: ignore[no-untyped-def]
+def check(request: pytest.FixtureRequest, method: str, url: str, expected: dict[str, int], data=None) -> None:
     anonymous = getattr(Client(), method)(url, data or {})
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.url, url
     for persona in PERSONAS:
@@ -37,13 +37,13 @@ def only(
     persona_codes: dict[str, int],
     *,
     seen_by: tuple[str, ...] = ("enterprise_user", "consultant", "auditor", "certifier"),
-) -> dict[str, int]:  # type: ignore[no-untyped-def]
+) -> dict[str, int]:
     """Who sees the application gets 403 unless listed with another code."""
     return {persona: persona_codes.get(persona, 403) for persona in seen_by}
 
 
 @pytest.fixture
-def audited(application, auditor):  # type: ignore[no-untyped-def]
+def audited(application, auditor):
     rounds = in_audits(application, Status.REMOTE_AUDIT)
     schedule_directly(rounds[0], auditor, start=timezone.now() - datetime.timedelta(minutes=5))
     photo = services.photo_add(audit_round=rounds[0], actor=auditor, moment="opening", upload=png_upload())
@@ -56,7 +56,7 @@ def audited(application, auditor):  # type: ignore[no-untyped-def]
             "indicator": indicator}  # fmt: skip
 
 
-def test_round_pages(request: pytest.FixtureRequest, audited, private_media) -> None:  # type: ignore[no-untyped-def]
+def test_round_pages(request: pytest.FixtureRequest, audited, private_media) -> None:
     application, audit_round = audited["application"], audited["round"]
     (private_media / "audits").mkdir(parents=True, exist_ok=True)
     (private_media / "audits" / "e.txt").write_text("e")
@@ -74,7 +74,7 @@ def test_round_pages(request: pytest.FixtureRequest, audited, private_media) -> 
     assert not CheckInPhoto.objects.exists()
 
 
-def test_finding_pages(request: pytest.FixtureRequest, audited, private_media) -> None:  # type: ignore[no-untyped-def]
+def test_finding_pages(request: pytest.FixtureRequest, audited, private_media) -> None:
     application, finding = audited["application"], audited["finding"]
     (private_media / "audits").mkdir(parents=True, exist_ok=True)
     (private_media / "audits" / "e.txt").write_text("e")
@@ -88,7 +88,7 @@ def test_finding_pages(request: pytest.FixtureRequest, audited, private_media) -
     assert Finding.objects.get().status == Finding.Status.OPEN
 
 
-def test_score_pages(request: pytest.FixtureRequest, audited, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_score_pages(request: pytest.FixtureRequest, audited, auditor) -> None:
     application, indicator = audited["application"], audited["indicator"]
     check(request, "get", reverse("audits:score_sheet", args=[application.pk]), only(BODY))
     url = reverse("audits:indicator_save", args=[application.pk, indicator.pk])
@@ -102,7 +102,7 @@ def test_score_pages(request: pytest.FixtureRequest, audited, auditor) -> None: 
     assert not SpecialItem.objects.exists()
 
 
-def test_review_and_decision_pages(request: pytest.FixtureRequest, application) -> None:  # type: ignore[no-untyped-def]
+def test_review_and_decision_pages(request: pytest.FixtureRequest, application) -> None:
     put_in_status(application, Status.UNDER_REVIEW)
     check(request, "get", reverse("audits:review", args=[application.pk]), only({"auditor": 200}))
     put_in_status(application, Status.DECISION)
@@ -114,7 +114,7 @@ def test_the_audit_schedule_is_for_auditors(request: pytest.FixtureRequest) -> N
     check(request, "get", url, {persona: 403 for persona in PERSONAS} | {"auditor": 200})
 
 
-def test_certificate_pages(request: pytest.FixtureRequest, application, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_certificate_pages(request: pytest.FixtureRequest, application, certifier) -> None:
     certificate = make_certificate(application=application, certifier_id=certifier.pk)
     check(request, "get", reverse("audits:certificate_list"), {persona: 200 for persona in PERSONAS})
     for name in ("certificate", "certificate_pdf_status"):
@@ -129,7 +129,7 @@ def test_certificate_pages(request: pytest.FixtureRequest, application, certifie
 
 
 def test_each_sees_only_their_certificates_in_the_list(application, other_application, certifier, consultant,
-                                                       other_enterprise_user, auditor) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+                                                       other_enterprise_user, auditor) -> None:  # fmt: skip
     mine = make_certificate(application=application, certifier_id=certifier.pk)
     theirs = make_certificate(application=other_application, certifier_id=certifier.pk)
     url = reverse("audits:certificate_list")
@@ -141,14 +141,14 @@ def test_each_sees_only_their_certificates_in_the_list(application, other_applic
     assert mine.number in page and theirs.number in page
 
 
-def test_body_staff_do_not_reach_applications_that_were_never_submitted(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_body_staff_do_not_reach_applications_that_were_never_submitted(application, auditor) -> None:
     rounds = services.audit_setup(application)  # rounds of a draft (cannot happen in use; must still be hidden)
     for url in (reverse("audits:rounds", args=[application.pk]), reverse("audits:round", args=[rounds[0].pk]),
                 reverse("audits:score_sheet", args=[application.pk])):  # fmt: skip
         assert client_for(auditor).get(url).status_code == 404, url
 
 
-def test_the_audit_panel_on_the_application_page(audited, enterprise_user, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_the_audit_panel_on_the_application_page(audited, enterprise_user, auditor) -> None:
     application = audited["application"]
     page = client_for(enterprise_user).get(reverse("applications:detail", args=[application.pk])).content.decode()
     assert reverse("audits:rounds", args=[application.pk]) in page

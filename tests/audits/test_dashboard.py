@@ -20,8 +20,8 @@ Status = Application.Status
 URL = reverse("audits:dashboard")
 
 
-def make_applications(consultant, count: int) -> list[Application]:  # type: ignore[no-untyped-def]
-    applications = []
+def make_applications(consultant, count: int) -> list[Application]:
+    applications: list[Application] = []
     for _ in range(count):
         enterprise = EnterpriseFactory()
         complete_profile(enterprise, seed=2000 + enterprise.pk)
@@ -29,7 +29,7 @@ def make_applications(consultant, count: int) -> list[Application]:  # type: ign
     return applications
 
 
-def certificate_for(application: Application, *, stars: int = 4, status: str = "valid", due_in_days: int = 200):  # type: ignore[no-untyped-def]
+def certificate_for(application: Application, *, stars: int = 4, status: str = "valid", due_in_days: int = 200):
     today = timezone.localdate()
     return Certificate.objects.create(
         number=f"CSA-TEST-{application.pk:05d}", application=application, enterprise=application.enterprise,
@@ -40,7 +40,7 @@ def certificate_for(application: Application, *, stars: int = 4, status: str = "
     )  # fmt: skip
 
 
-def test_blocks_show_what_waits(consultant, auditor):  # type: ignore[no-untyped-def]
+def test_blocks_show_what_waits(consultant, auditor):
     draft, submitted, reviewing, auditing, evaluating, deciding, certified = make_applications(consultant, 7)
     put_in_status(submitted, Status.SUBMITTED)
     put_in_status(reviewing, Status.UNDER_REVIEW)
@@ -72,7 +72,7 @@ def test_blocks_show_what_waits(consultant, auditor):  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize(("due_in_days", "listed"), [(-5, True), (0, True), (60, True), (61, False)])
-def test_surveillance_within_60_days_or_overdue(consultant, auditor, due_in_days, listed):  # type: ignore[no-untyped-def]
+def test_surveillance_within_60_days_or_overdue(consultant, auditor, due_in_days, listed):
     (application,) = make_applications(consultant, 1)
     put_in_status(application, Status.CERTIFIED)
     certificate_for(application, due_in_days=due_in_days)
@@ -80,14 +80,14 @@ def test_surveillance_within_60_days_or_overdue(consultant, auditor, due_in_days
     assert (block.total == 1) is listed
 
 
-def test_suspended_certificates_are_not_due_for_surveillance(consultant, auditor):  # type: ignore[no-untyped-def]
+def test_suspended_certificates_are_not_due_for_surveillance(consultant, auditor):
     (application,) = make_applications(consultant, 1)
     put_in_status(application, Status.CERTIFIED)
     certificate_for(application, due_in_days=-5, status="suspended")
     assert client_for(auditor).get(URL).context["surveillance"].total == 0
 
 
-def test_certificate_chart_counts_by_star_level_and_status(consultant, certifier):  # type: ignore[no-untyped-def]
+def test_certificate_chart_counts_by_star_level_and_status(consultant, certifier):
     applications = make_applications(consultant, 4)
     for application, (stars, status) in zip(
         applications, [(5, "valid"), (5, "valid"), (4, "suspended"), (2, "withdrawn")], strict=True
@@ -102,7 +102,7 @@ def test_certificate_chart_counts_by_star_level_and_status(consultant, certifier
     assert datasets["撤销"] == [0, 0, 0, 1]
 
 
-def test_lists_are_cut_with_the_total_kept(consultant, auditor):  # type: ignore[no-untyped-def]
+def test_lists_are_cut_with_the_total_kept(consultant, auditor):
     for application in make_applications(consultant, dashboard.LIST_LIMIT + 3):
         put_in_status(application, Status.SUBMITTED)
     block = client_for(auditor).get(URL).context["review"]
@@ -110,24 +110,24 @@ def test_lists_are_cut_with_the_total_kept(consultant, auditor):  # type: ignore
 
 
 @pytest.mark.parametrize("persona", ["auditor", "certifier"])
-def test_body_staff_home_is_the_dashboard(request, persona):  # type: ignore[no-untyped-def]
+def test_body_staff_home_is_the_dashboard(request, persona):
     response = client_for(request.getfixturevalue(persona)).get(reverse("home"))
     assert response["Location"] == URL
 
 
 @pytest.mark.parametrize("persona", ["enterprise_user", "consultant"])
-def test_other_roles_are_refused(request, persona):  # type: ignore[no-untyped-def]
+def test_other_roles_are_refused(request, persona):
     assert client_for(request.getfixturevalue(persona)).get(URL).status_code == 403
 
 
-def test_anonymous_is_sent_to_login(db):  # type: ignore[no-untyped-def]
+def test_anonymous_is_sent_to_login(db):
     response = client_for(None).get(URL)
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
 
 
 @pytest.mark.parametrize("count", [2, 12])
-def test_constant_number_of_queries(consultant, auditor, django_assert_max_num_queries, count):  # type: ignore[no-untyped-def]
+def test_constant_number_of_queries(consultant, auditor, django_assert_max_num_queries, count):
     today = timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time(9)))
     for index, application in enumerate(make_applications(consultant, count * 3)):

@@ -21,7 +21,7 @@ def seeded() -> None:
     call_command("seed_demo")
 
 
-def test_certificates_in_every_status(seeded) -> None:  # type: ignore[no-untyped-def]
+def test_certificates_in_every_status(seeded) -> None:
     call_command("seed_demo")
     statuses = sorted(certificate.effective_status() for certificate in Certificate.objects.all())
     assert set(statuses) == set(Certificate.Status.values)
@@ -34,7 +34,7 @@ def test_certificates_in_every_status(seeded) -> None:  # type: ignore[no-untype
         assert Client().get(reverse("verify_certificate", args=[certificate.number])).status_code == 200
 
 
-def test_every_audited_stage_has_its_rounds_and_scores(seeded) -> None:  # type: ignore[no-untyped-def]
+def test_every_audited_stage_has_its_rounds_and_scores(seeded) -> None:
     def application(status: str) -> Application:
         return Application.objects.filter(status=status).order_by("created_at").last()
 
@@ -59,7 +59,7 @@ def test_every_audited_stage_has_its_rounds_and_scores(seeded) -> None:  # type:
     assert AuditRound.objects.filter(schedule_status="change_requested").count() == 0
 
 
-def test_the_demo_certifier_can_decide_the_waiting_application(seeded, client: Client) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_certifier_can_decide_the_waiting_application(seeded, client: Client) -> None:
     from django.conf import settings
 
     waiting = Application.objects.get(status=Status.DECISION)

@@ -19,6 +19,7 @@ from certportal.models import OutgoingEmail
 from tests.applications.evidence_samples import ooxml_bytes, pdf_bytes
 from tests.audits.conftest import in_audits, ready_for_decision
 from tests.conftest import client_for
+from tests.http import streamed_body
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ Status = Application.Status
 SOON = timezone.localdate() + datetime.timedelta(days=14)
 
 
-def raise_finding(application, auditor, grade: str = Finding.Grade.GENERAL, code: str = "5.2.4") -> Finding:  # type: ignore[no-untyped-def]
+def raise_finding(application, auditor, grade: str = Finding.Grade.GENERAL, code: str = "5.2.4") -> Finding:
     indicator = application.score_sheet.version.indicators.get(code=code)
     return services.finding_raise(
         application=application, actor=auditor, indicator=indicator, grade=grade,
@@ -36,7 +37,7 @@ def raise_finding(application, auditor, grade: str = Finding.Grade.GENERAL, code
 
 def test_raising_a_finding_numbers_it_and_tells_the_enterprise(
     application, auditor, enterprise_user, consultant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     in_audits(application)
     first = raise_finding(application, auditor, Finding.Grade.SERIOUS)
     second = raise_finding(application, auditor, Finding.Grade.OBSERVATION, code="5.1.1")
@@ -48,7 +49,7 @@ def test_raising_a_finding_numbers_it_and_tells_the_enterprise(
     assert event.data == {"code": "NC-01", "grade": "serious", "indicator": "5.2.4"}
 
 
-def test_a_finding_is_tied_to_an_indicator_of_the_applications_sheet(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_a_finding_is_tied_to_an_indicator_of_the_applications_sheet(application, auditor) -> None:
     in_audits(application)
     first_level = Indicator.objects.get(version=application.score_sheet.version, code="5.2")
     with pytest.raises(ValidationError) as error:
@@ -64,7 +65,7 @@ def test_a_finding_is_tied_to_an_indicator_of_the_applications_sheet(application
     assert "deadline" in error.value.error_dict
 
 
-def test_only_auditors_raise_findings(application, certifier, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_only_auditors_raise_findings(application, certifier, enterprise_user) -> None:
     in_audits(application)
     for user in (certifier, enterprise_user):
         with pytest.raises(PermissionDenied):
@@ -74,7 +75,7 @@ def test_only_auditors_raise_findings(application, certifier, enterprise_user) -
 @pytest.mark.parametrize("persona", ["enterprise_user", "consultant"])
 def test_the_enterprise_or_its_consultant_answers_with_evidence(
     application, auditor, persona, request, private_media
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     user = request.getfixturevalue(persona)
     in_audits(application)
     finding = raise_finding(application, auditor)
@@ -99,7 +100,7 @@ def test_the_enterprise_or_its_consultant_answers_with_evidence(
     assert OutgoingEmail.objects.filter(to=[auditor.email], subject__contains="请验证").exists()
 
 
-def test_other_people_cannot_answer(application, auditor, other_enterprise_user, other_consultant, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_other_people_cannot_answer(application, auditor, other_enterprise_user, other_consultant, certifier) -> None:
     in_audits(application)
     finding = raise_finding(application, auditor)
     for user in (other_enterprise_user, other_consultant, certifier, auditor):
@@ -107,7 +108,7 @@ def test_other_people_cannot_answer(application, auditor, other_enterprise_user,
             services.finding_answer(finding=finding, actor=user, root_cause="a", correction="b", corrective_action="c")
 
 
-def test_verification_closes_or_reopens_with_a_note(application, auditor, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_verification_closes_or_reopens_with_a_note(application, auditor, enterprise_user) -> None:
     in_audits(application)
     finding = raise_finding(application, auditor)
     with pytest.raises(ValidationError, match="还没有需要验证的整改"):
@@ -135,7 +136,7 @@ def test_verification_closes_or_reopens_with_a_note(application, auditor, enterp
         )
 
 
-def test_an_observation_can_be_closed_without_an_answer(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_an_observation_can_be_closed_without_an_answer(application, auditor) -> None:
     in_audits(application)
     observation = raise_finding(application, auditor, Finding.Grade.OBSERVATION)
     services.finding_verify(finding=observation, actor=auditor, accepted=True, note="已口头沟通")
@@ -143,7 +144,7 @@ def test_an_observation_can_be_closed_without_an_answer(application, auditor) ->
     assert observation.is_closed
 
 
-def test_open_serious_findings_block_certifying_but_not_refusing(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_open_serious_findings_block_certifying_but_not_refusing(application, auditor, certifier) -> None:
     ready_for_decision(application, auditor)
     raise_finding_during_decision = Finding.objects.create(
         application=application, number=1, indicator=application.score_sheet.version.indicators.get(code="5.3.2"),
@@ -158,7 +159,7 @@ def test_open_serious_findings_block_certifying_but_not_refusing(application, au
     assert workflow.blocking_problems(certify, application, certifier) == []
 
 
-def test_a_general_finding_does_not_block(application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_a_general_finding_does_not_block(application, auditor, certifier) -> None:
     ready_for_decision(application, auditor)
     Finding.objects.create(
         application=application, number=1, indicator=application.score_sheet.version.indicators.get(code="5.3.2"),
@@ -168,7 +169,7 @@ def test_a_general_finding_does_not_block(application, auditor, certifier) -> No
     assert workflow.blocking_problems(certify, application, certifier) == []
 
 
-def test_findings_pages(application, auditor, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_findings_pages(application, auditor, enterprise_user) -> None:
     rounds = in_audits(application)
     client = client_for(auditor)
     indicator = application.score_sheet.version.indicators.get(code="5.1.2")
@@ -180,7 +181,7 @@ def test_findings_pages(application, auditor, enterprise_user) -> None:  # type:
          "deadline": SOON.isoformat()},
     )  # fmt: skip
     finding = Finding.objects.get()
-    assert response.url == reverse("audits:finding", args=[finding.pk])
+    assert response["Location"] == reverse("audits:finding", args=[finding.pk])
     assert finding.audit_round == rounds[0]
     listing = client_for(enterprise_user).get(reverse("audits:findings", args=[application.pk])).content.decode()
     assert "NC-01" in listing and "严重不符合" in listing and 'id="serious-warning"' in listing
@@ -199,14 +200,14 @@ def test_findings_pages(application, auditor, enterprise_user) -> None:  # type:
     evidence = FindingEvidence.objects.get()
     download = client.get(reverse("audits:evidence", args=[evidence.pk]))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == roster
+    assert streamed_body(download) == roster
     verified = client.post(reverse("audits:finding_verify", args=[finding.pk]), {"accepted": "yes", "note": ""})
     assert verified.status_code == 302
     finding.refresh_from_db()
     assert finding.is_closed
 
 
-def test_a_missing_answer_field_is_shown_next_to_it_and_typed_text_kept(application, auditor, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_answer_field_is_shown_next_to_it_and_typed_text_kept(application, auditor, consultant) -> None:
     in_audits(application)
     finding = raise_finding(application, auditor)
     response = client_for(consultant).post(

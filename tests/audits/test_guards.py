@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 ANSWER_BUTTON = 'href="{}#answer"'
 
 
-def test_a_round_that_has_started_offers_no_answer_button(application, auditor, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_round_that_has_started_offers_no_answer_button(application, auditor, enterprise_user) -> None:
     """The overview used to offer "Confirm or ask for another time" on any proposed round, also one that
     had already started, which the service then refused."""
     first, second, _third = in_audits(application)
@@ -37,7 +37,7 @@ def test_a_round_that_has_started_offers_no_answer_button(application, auditor, 
         services.round_respond(audit_round=first, actor=enterprise_user, confirm=True)
 
 
-def test_a_done_round_offers_no_rescheduling_and_the_service_gives_the_same_reason(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_a_done_round_offers_no_rescheduling_and_the_service_gives_the_same_reason(application, auditor) -> None:
     first = in_audits(application)[0]
     schedule_directly(first, auditor, start=timezone.now() - datetime.timedelta(days=1))
     add_photos(first, auditor)
@@ -52,7 +52,7 @@ def test_a_done_round_offers_no_rescheduling_and_the_service_gives_the_same_reas
     assert refused.value.messages == [services.photo_change_problem(first, auditor)]
 
 
-def test_a_finding_of_a_closed_application_offers_no_verification(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_a_finding_of_a_closed_application_offers_no_verification(application, auditor) -> None:
     in_audits(application)
     sheet = services.score_sheet_ensure(application)
     finding = services.finding_raise(

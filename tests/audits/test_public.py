@@ -4,6 +4,7 @@ reveal nothing, the search is rate-limited."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -25,16 +26,16 @@ def fresh_rate_limits() -> None:
 
 
 @pytest.fixture
-def certificate(application, certifier) -> Certificate:  # type: ignore[no-untyped-def]
+def certificate(application, certifier) -> Certificate:
     return make_certificate(application=application, certifier_id=certifier.pk)
 
 
-def verify(number: str, **headers: str) -> tuple[int, str]:
+def verify(number: str, **headers: Any) -> tuple[int, str]:
     response = Client().get(reverse("verify_certificate", args=[number]), **headers)
     return response.status_code, response.content.decode()
 
 
-def test_a_valid_certificate(certificate) -> None:  # type: ignore[no-untyped-def]
+def test_a_valid_certificate(certificate) -> None:
     status, page = verify(certificate.number)
     assert status == 200
     assert "该证书有效" in page and "该证书无效" not in page
@@ -44,7 +45,7 @@ def test_a_valid_certificate(certificate) -> None:  # type: ignore[no-untyped-de
         assert fact in page, fact
 
 
-def test_only_public_facts_are_shown(certificate) -> None:  # type: ignore[no-untyped-def]
+def test_only_public_facts_are_shown(certificate) -> None:
     Certificate.objects.filter(pk=certificate.pk).update(status_reason="内部原因：客户投诉")
     _status, page = verify(certificate.number)
     assert certificate.holder_uscc not in page
@@ -62,7 +63,7 @@ NOT_VALID = [
 
 
 @pytest.mark.parametrize(("status", "extra", "label", "says"), NOT_VALID, ids=[case[0] for case in NOT_VALID])
-def test_a_certificate_that_is_not_valid_says_so_plainly(certificate, status, extra, label, says) -> None:  # type: ignore[no-untyped-def]
+def test_a_certificate_that_is_not_valid_says_so_plainly(certificate, status, extra, label, says) -> None:
     Certificate.objects.filter(pk=certificate.pk).update(status=status, **extra)
     code, page = verify(certificate.number)
     assert code == 200
@@ -71,26 +72,26 @@ def test_a_certificate_that_is_not_valid_says_so_plainly(certificate, status, ex
     assert label in page and says in page
 
 
-def test_a_certificate_past_its_expiry_is_shown_expired_before_the_nightly_task(certifier) -> None:  # type: ignore[no-untyped-def]
+def test_a_certificate_past_its_expiry_is_shown_expired_before_the_nightly_task(certifier) -> None:
     old = make_certificate(certifier_id=certifier.pk, issued_on=timezone.localdate() - datetime.timedelta(days=1200))
     assert old.status == Status.VALID
     _code, page = verify(old.number)
     assert "该证书无效" in page and 'data-status="expired"' in page
 
 
-def test_an_unknown_number_reveals_nothing(certificate) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_number_reveals_nothing(certificate) -> None:
     code, page = verify("CSA-2026-SV-99999")
     assert code == 404
     assert "查无此证书" in page
     assert certificate.holder_name not in page
 
 
-def test_the_number_is_found_whatever_the_case_typed(certificate) -> None:  # type: ignore[no-untyped-def]
+def test_the_number_is_found_whatever_the_case_typed(certificate) -> None:
     code, _page = verify(certificate.number.lower())
     assert code == 200
 
 
-def test_in_english(certificate) -> None:  # type: ignore[no-untyped-def]
+def test_in_english(certificate) -> None:
     Certificate.objects.filter(pk=certificate.pk).update(status=Status.WITHDRAWN)
     _code, page = verify(certificate.number, HTTP_ACCEPT_LANGUAGE="en")
     assert "This certificate is NOT valid." in page
@@ -98,21 +99,21 @@ def test_in_english(certificate) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("kind", ["number", "part of the name"])
-def test_search_by_number_or_holder_name(certificate, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_search_by_number_or_holder_name(certificate, kind: str) -> None:
     query = certificate.number if kind == "number" else certificate.holder_name[2:6]
     page = Client().get(reverse("verify_search"), {"q": query}).content.decode()
     assert 'id="verify-results"' in page
     assert reverse("verify_certificate", args=[certificate.number]) in page
 
 
-def test_search_without_match_and_too_short(certificate) -> None:  # type: ignore[no-untyped-def]
+def test_search_without_match_and_too_short(certificate) -> None:
     page = Client().get(reverse("verify_search"), {"q": "不存在的公司"}).content.decode()
     assert 'id="no-results"' in page
     page = Client().get(reverse("verify_search"), {"q": "a"}).content.decode()
     assert "至少输入 2 个字符" in page
 
 
-def test_the_search_is_rate_limited_with_a_friendly_page(certificate, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_search_is_rate_limited_with_a_friendly_page(certificate, settings) -> None:
     settings.VERIFY_SEARCH_RATE = "3/m"
     client = Client()
     codes = [client.get(reverse("verify_search"), {"q": certificate.holder_name}).status_code for _ in range(4)]
@@ -124,7 +125,7 @@ def test_the_search_is_rate_limited_with_a_friendly_page(certificate, settings) 
     assert client.get(reverse("verify_search")).status_code == 200, "the empty search form is never limited"
 
 
-def test_the_certificate_page_is_rate_limited_too(certificate, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_certificate_page_is_rate_limited_too(certificate, settings) -> None:
     settings.VERIFY_PAGE_RATE = "2/m"
     codes = [verify(certificate.number)[0] for _ in range(3)]
     assert codes == [200, 200, 429]
@@ -134,7 +135,7 @@ def test_the_landing_page_links_to_the_verification(client: Client) -> None:
     assert f'href="{reverse("verify_search")}"' in client.get(reverse("landing")).content.decode()
 
 
-def test_verification_pages_need_few_queries(certificate, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_verification_pages_need_few_queries(certificate, django_assert_max_num_queries) -> None:
     client = Client()
     with django_assert_max_num_queries(6):
         page = client.get(reverse("verify_certificate", args=[certificate.number]))

@@ -32,7 +32,7 @@ def plan(
     hours: int = 2,
     members=(),
     link: str = "https://meeting.tencent.com/dm/1",
-) -> services.RoundPlan:  # type: ignore[no-untyped-def]
+) -> services.RoundPlan:
     start = start or (NOW() + datetime.timedelta(days=7)).replace(microsecond=0)
     return services.RoundPlan(
         starts_at=start,
@@ -50,7 +50,7 @@ def plan(
 
 def test_accepting_the_application_creates_three_rounds_with_the_seed_agenda(
     application, auditor, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     put_in_status(application, Status.UNDER_REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
         application_services.application_transition(
@@ -64,7 +64,7 @@ def test_accepting_the_application_creates_three_rounds_with_the_seed_agenda(
     assert application.score_sheet.version.number == 1
 
 
-def test_setup_is_idempotent(application) -> None:  # type: ignore[no-untyped-def]
+def test_setup_is_idempotent(application) -> None:
     in_audits(application, Status.AUDIT_PREPARATION)
     services.audit_setup(application)
     assert application.audit_rounds.count() == 3
@@ -72,7 +72,7 @@ def test_setup_is_idempotent(application) -> None:  # type: ignore[no-untyped-de
 
 def test_scheduling_sends_each_participant_an_invitation_with_a_calendar_file(
     application, auditor, other_auditor, enterprise_user, consultant
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     enterprise_user.language = "en"
     enterprise_user.save()
     first = in_audits(application, Status.AUDIT_PREPARATION)[0]
@@ -90,7 +90,9 @@ def test_scheduling_sends_each_participant_an_invitation_with_a_calendar_file(
     assert event["SEQUENCE"] == 0
     assert event.decoded("DTSTART") == first.starts_at
     assert "meeting.tencent.com/dm/1" in str(event["LOCATION"])
-    attendees = {str(a).removeprefix("mailto:") for a in event["ATTENDEE"]}
+    invited = event["ATTENDEE"]
+    assert isinstance(invited, list), "one ATTENDEE line per person"
+    attendees = {str(a).removeprefix("mailto:") for a in invited}
     assert attendees == {auditor.email, other_auditor.email, enterprise_user.email, consultant.email}
     assert str(event["ORGANIZER"]) == f"mailto:{auditor.email}"
     body = emails[consultant.email].body_text
@@ -103,7 +105,7 @@ def test_scheduling_sends_each_participant_an_invitation_with_a_calendar_file(
 
 def test_rescheduling_invites_again_with_a_higher_sequence_and_asks_for_confirmation_again(
     application, auditor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     first = in_audits(application, Status.AUDIT_PREPARATION)[0]
     services.round_schedule(audit_round=first, actor=auditor, plan=plan(auditor))
     AuditRound.objects.filter(pk=first.pk).update(schedule_status=AuditRound.Schedule.CONFIRMED)
@@ -120,7 +122,7 @@ def test_rescheduling_invites_again_with_a_higher_sequence_and_asks_for_confirma
     assert Calendar.from_ical(new[0].attachments[0]["content"]).walk("VEVENT")[0]["SEQUENCE"] == 1
 
 
-def test_changing_only_the_agenda_sends_no_new_invitation(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_changing_only_the_agenda_sends_no_new_invitation(application, auditor) -> None:
     first = in_audits(application, Status.AUDIT_PREPARATION)[0]
     same = plan(auditor)
     services.round_schedule(audit_round=first, actor=auditor, plan=same)
@@ -133,14 +135,14 @@ def test_changing_only_the_agenda_sends_no_new_invitation(application, auditor) 
     assert first.invitation_sequence == 0
 
 
-def test_a_round_must_end_after_it_starts(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_a_round_must_end_after_it_starts(application, auditor) -> None:
     first = in_audits(application, Status.AUDIT_PREPARATION)[0]
     with pytest.raises(ValidationError) as error:
         services.round_schedule(audit_round=first, actor=auditor, plan=plan(auditor, hours=0))
     assert "ends_at" in error.value.error_dict
 
 
-def test_round_two_cannot_start_before_round_one_ends(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_round_two_cannot_start_before_round_one_ends(application, auditor) -> None:
     first, second, third = in_audits(application, Status.AUDIT_PREPARATION)
     start = (NOW() + datetime.timedelta(days=7)).replace(microsecond=0)
     services.round_schedule(audit_round=first, actor=auditor, plan=plan(auditor, start=start, hours=3))
@@ -159,7 +161,7 @@ def test_round_two_cannot_start_before_round_one_ends(application, auditor) -> N
     services.round_schedule(audit_round=second, actor=auditor, plan=plan(auditor, start=start + 2 * day))
 
 
-def test_only_auditors_lead_and_schedule(application, auditor, certifier, consultant) -> None:  # type: ignore[no-untyped-def]
+def test_only_auditors_lead_and_schedule(application, auditor, certifier, consultant) -> None:
     first = in_audits(application, Status.AUDIT_PREPARATION)[0]
     with pytest.raises(ValidationError) as error:
         services.round_schedule(audit_round=first, actor=auditor, plan=plan(certifier))
@@ -168,14 +170,14 @@ def test_only_auditors_lead_and_schedule(application, auditor, certifier, consul
         services.round_schedule(audit_round=first, actor=consultant, plan=plan(auditor))
 
 
-def test_no_scheduling_outside_audit_preparation_and_remote_audit(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_no_scheduling_outside_audit_preparation_and_remote_audit(application, auditor) -> None:
     first = in_audits(application, Status.EVALUATION)[0]
     with pytest.raises(ValidationError, match="审核准备"):
         services.round_schedule(audit_round=first, actor=auditor, plan=plan(auditor))
 
 
 @pytest.mark.parametrize("persona", ["enterprise_user", "consultant"])
-def test_the_enterprise_and_its_consultant_confirm_the_time(application, auditor, persona, request) -> None:  # type: ignore[no-untyped-def]
+def test_the_enterprise_and_its_consultant_confirm_the_time(application, auditor, persona, request) -> None:
     user = request.getfixturevalue(persona)
     first = in_audits(application, Status.AUDIT_PREPARATION)[0]
     services.round_schedule(audit_round=first, actor=auditor, plan=plan(auditor))
@@ -186,7 +188,7 @@ def test_the_enterprise_and_its_consultant_confirm_the_time(application, auditor
     assert application.events.filter(kind=ApplicationEvent.Kind.ROUND_CONFIRMED).exists()
 
 
-def test_asking_for_another_time_needs_a_message_and_tells_the_team(application, auditor, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_asking_for_another_time_needs_a_message_and_tells_the_team(application, auditor, enterprise_user) -> None:
     first = in_audits(application, Status.AUDIT_PREPARATION)[0]
     services.round_schedule(audit_round=first, actor=auditor, plan=plan(auditor))
     with pytest.raises(ValidationError) as error:
@@ -200,7 +202,7 @@ def test_asking_for_another_time_needs_a_message_and_tells_the_team(application,
     assert "下周三上午更合适" in email.body_text
 
 
-def test_an_answer_to_a_schedule_that_has_since_changed_is_refused(application, auditor, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_an_answer_to_a_schedule_that_has_since_changed_is_refused(application, auditor, enterprise_user) -> None:
     first = in_audits(application, Status.AUDIT_PREPARATION)[0]
     services.round_schedule(audit_round=first, actor=auditor, plan=plan(auditor))
     later = (NOW() + datetime.timedelta(days=10)).replace(microsecond=0)
@@ -209,7 +211,7 @@ def test_an_answer_to_a_schedule_that_has_since_changed_is_refused(application, 
         services.round_respond(audit_round=first, actor=enterprise_user, confirm=True, sequence=0)
 
 
-def test_other_people_cannot_answer_the_schedule(application, auditor, other_enterprise_user, other_consultant) -> None:  # type: ignore[no-untyped-def]
+def test_other_people_cannot_answer_the_schedule(application, auditor, other_enterprise_user, other_consultant) -> None:
     first = in_audits(application, Status.AUDIT_PREPARATION)[0]
     services.round_schedule(audit_round=first, actor=auditor, plan=plan(auditor))
     for user in (auditor, other_enterprise_user, other_consultant):
@@ -220,7 +222,7 @@ def test_other_people_cannot_answer_the_schedule(application, auditor, other_ent
 # --- Done ----------------------------------------------------------------------------------------
 
 
-def test_a_round_cannot_be_done_before_its_scheduled_end(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_a_round_cannot_be_done_before_its_scheduled_end(application, auditor) -> None:
     first = in_audits(application)[0]
     start = NOW() - datetime.timedelta(hours=1)
     schedule_directly(first, auditor, start=start, hours=2)
@@ -232,7 +234,7 @@ def test_a_round_cannot_be_done_before_its_scheduled_end(application, auditor) -
     assert first.is_done
 
 
-def test_round_n_plus_one_cannot_be_done_before_round_n(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_round_n_plus_one_cannot_be_done_before_round_n(application, auditor) -> None:
     first, second, _third = in_audits(application)
     past = NOW() - datetime.timedelta(days=5)
     schedule_directly(first, auditor, start=past)
@@ -246,7 +248,7 @@ def test_round_n_plus_one_cannot_be_done_before_round_n(application, auditor) ->
     assert second.__class__.objects.get(pk=second.pk).is_done
 
 
-def test_a_round_needs_check_in_photos_of_both_meetings(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_a_round_needs_check_in_photos_of_both_meetings(application, auditor) -> None:
     first = in_audits(application)[0]
     schedule_directly(first, auditor, start=NOW() - datetime.timedelta(days=1))
     problems = services.round_complete_problems(first, auditor)
@@ -255,7 +257,7 @@ def test_a_round_needs_check_in_photos_of_both_meetings(application, auditor) ->
         services.round_complete(audit_round=first, actor=auditor)
 
 
-def test_a_round_is_done_once_and_only_by_auditors(application, auditor, certifier, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_round_is_done_once_and_only_by_auditors(application, auditor, certifier, enterprise_user) -> None:
     first = in_audits(application)[0]
     schedule_directly(first, auditor, start=NOW() - datetime.timedelta(days=1))
     add_photos(first, auditor)
@@ -269,7 +271,7 @@ def test_a_round_is_done_once_and_only_by_auditors(application, auditor, certifi
     assert event.comment == "顺利完成"
 
 
-def test_rounds_are_done_only_during_the_remote_audits(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_rounds_are_done_only_during_the_remote_audits(application, auditor) -> None:
     first = in_audits(application, Status.AUDIT_PREPARATION)[0]
     schedule_directly(first, auditor, start=NOW() - datetime.timedelta(days=1))
     add_photos(first, auditor)
@@ -277,7 +279,7 @@ def test_rounds_are_done_only_during_the_remote_audits(application, auditor) -> 
         services.round_complete(audit_round=first, actor=auditor)
 
 
-def test_finishing_the_audits_needs_all_three_rounds_done(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_finishing_the_audits_needs_all_three_rounds_done(application, auditor) -> None:
     rounds = in_audits(application)
     with pytest.raises(application_services.TransitionError, match="首次视频审厂、第二次视频审厂、第三次视频审厂"):
         application_services.application_transition(application=application, actor=auditor, target=Status.EVALUATION)
@@ -291,7 +293,7 @@ def test_finishing_the_audits_needs_all_three_rounds_done(application, auditor) 
 
 def test_check_in_photo_is_stored_under_a_generated_name_with_the_server_time(
     application, auditor, private_media
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     first = in_audits(application)[0]
     schedule_directly(first, auditor, start=NOW() - datetime.timedelta(minutes=10))
     before = NOW()
@@ -304,14 +306,14 @@ def test_check_in_photo_is_stored_under_a_generated_name_with_the_server_time(
     assert (private_media / photo.file.name).exists()
 
 
-def test_check_in_photos_are_taken_at_the_meeting_not_days_before(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_check_in_photos_are_taken_at_the_meeting_not_days_before(application, auditor) -> None:
     first = in_audits(application)[0]
     schedule_directly(first, auditor, start=NOW() + datetime.timedelta(days=2))
     with pytest.raises(ValidationError, match="会议现场"):
         services.photo_add(audit_round=first, actor=auditor, moment="opening", upload=png_upload())
 
 
-def test_the_photo_form_refuses_what_is_not_a_picture(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_the_photo_form_refuses_what_is_not_a_picture(application, auditor) -> None:
     first = in_audits(application)[0]
     schedule_directly(first, auditor, start=NOW() - datetime.timedelta(minutes=5))
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -330,7 +332,7 @@ def test_the_photo_form_refuses_what_is_not_a_picture(application, auditor) -> N
     assert CheckInPhoto.objects.get().moment == "closing"
 
 
-def test_interviews_are_recorded_per_department(application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_interviews_are_recorded_per_department(application, auditor) -> None:
     first = in_audits(application)[0]
     schedule_directly(first, auditor, start=NOW() - datetime.timedelta(hours=1))
     url = reverse("audits:interview_add", args=[first.pk])
@@ -343,7 +345,7 @@ def test_interviews_are_recorded_per_department(application, auditor) -> None:  
     assert "王芳、李强" in page
 
 
-def test_the_calendar_file_can_be_downloaded(application, auditor, enterprise_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_calendar_file_can_be_downloaded(application, auditor, enterprise_user) -> None:
     first = in_audits(application, Status.AUDIT_PREPARATION)[0]
     services.round_schedule(audit_round=first, actor=auditor, plan=plan(auditor))
     response = client_for(enterprise_user).get(reverse("audits:round_calendar", args=[first.pk]))
@@ -351,7 +353,7 @@ def test_the_calendar_file_can_be_downloaded(application, auditor, enterprise_us
     assert b"BEGIN:VEVENT" in response.content
 
 
-def test_schedule_page_through_the_browser_form(application, auditor, other_auditor) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_page_through_the_browser_form(application, auditor, other_auditor) -> None:
     first = in_audits(application, Status.AUDIT_PREPARATION)[0]
     url = reverse("audits:round_schedule", args=[first.pk])
     data = {

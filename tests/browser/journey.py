@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from applications.models import Application
 from audits.models import Indicator
@@ -22,7 +22,7 @@ SAMPLED = ("5.1.2", "5.2.4", "5.3.2")
 FOUR_STAR_TOTAL = "920.00"
 
 
-def png(name: str = "签到截图.png", colour: tuple[int, int, int] = (40, 90, 160)) -> dict[str, object]:
+def png(name: str = "签到截图.png", colour: tuple[int, int, int] = (40, 90, 160)) -> FilePayload:
     """A small real PNG, as Playwright's set_input_files takes it."""
     buffer = io.BytesIO()
     Image.new("RGB", (320, 180), colour).save(buffer, format="PNG")

@@ -24,7 +24,7 @@ from tests.factories import PASSWORD, complete_evidence
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_from_submitted_to_a_verified_four_star_certificate(page: Page, shot, application, auditor, certifier) -> None:  # type: ignore[no-untyped-def]
+def test_from_submitted_to_a_verified_four_star_certificate(page: Page, shot, application, auditor, certifier) -> None:
     # Every evidence item, the pre-audit documents included, is in (whether or not a transactional
     # test before this one emptied the checklist table).
     complete_evidence(application)

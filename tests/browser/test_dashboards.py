@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 Status = Application.Status
 
 
-def test_consultant_filters_and_searches_the_dashboard(page: Page, shot) -> None:  # type: ignore[no-untyped-def]
+def test_consultant_filters_and_searches_the_dashboard(page: Page, shot) -> None:
     consultant = UserFactory(username="dash-consultant", role="consultant")
     applications = []
     for number, status in enumerate([Status.DRAFT, Status.SUBMITTED, Status.SUBMITTED, Status.RETURNED]):
@@ -69,7 +69,7 @@ def test_consultant_filters_and_searches_the_dashboard(page: Page, shot) -> None
     assert errors == []
 
 
-def test_enterprise_follows_a_todo_from_its_progress_page(page: Page, shot) -> None:  # type: ignore[no-untyped-def]
+def test_enterprise_follows_a_todo_from_its_progress_page(page: Page, shot) -> None:
     user = EnterpriseUserFactory(username="progress-user")
     complete_profile(user.enterprise, seed=400)
     consultant = UserFactory(role="consultant")
@@ -94,7 +94,7 @@ def test_enterprise_follows_a_todo_from_its_progress_page(page: Page, shot) -> N
     shot("item")
 
 
-def test_auditor_lands_on_the_certification_body_dashboard(page: Page, shot) -> None:  # type: ignore[no-untyped-def]
+def test_auditor_lands_on_the_certification_body_dashboard(page: Page, shot) -> None:
     import datetime
     from decimal import Decimal
 

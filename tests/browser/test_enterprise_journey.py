@@ -15,7 +15,7 @@ from tests.factories import VALID_ID_FEMALE
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_demo_enterprise_completes_profile_and_starts_an_application(page: Page, shot) -> None:  # type: ignore[no-untyped-def]
+def test_demo_enterprise_completes_profile_and_starts_an_application(page: Page, shot) -> None:
     call_command("seed_demo")
     log_in(page, "demo-enterprise", settings.DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="江苏演示电器科技有限公司")).to_be_visible()

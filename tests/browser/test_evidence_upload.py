@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from applications.models import EvidenceFile
 from applications.services.evidence import evidence_requirements_ensure
@@ -38,7 +38,7 @@ def scanned_pdf(size: int) -> bytes:
 
 def test_several_chinese_named_files_upload_with_progress_and_per_file_results(
     page: Page, shot, evidence_items, application, enterprise_user, consultant, password
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     evidence_requirements_ensure(application)
     log_in(page, enterprise_user.username, password)
     page.goto(f"/applications/{application.pk}/evidence/")
@@ -55,15 +55,14 @@ def test_several_chinese_named_files_upload_with_progress_and_per_file_results(
         "Network.emulateNetworkConditions",
         {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 1_500_000},
     )
-    page.locator("#id_files").set_input_files(
-        [
-            {"name": "验收单（一月，客户签字）.pdf", "mimeType": "application/pdf", "buffer": scanned_pdf(3_000_000)},
-            {"name": "验收单-二月.jpg", "mimeType": "image/jpeg", "buffer": image_bytes("JPEG", (800, 600))},
-            {"name": "验收报告 三月.png", "mimeType": "image/png", "buffer": image_bytes("PNG")},
-            {"name": "空白页.pdf", "mimeType": "application/pdf", "buffer": b""},
-            {"name": "安装程序.exe", "mimeType": "application/octet-stream", "buffer": b"MZ" + b"\0" * 100},
-        ]
-    )
+    files: list[FilePayload] = [
+        {"name": "验收单（一月，客户签字）.pdf", "mimeType": "application/pdf", "buffer": scanned_pdf(3_000_000)},
+        {"name": "验收单-二月.jpg", "mimeType": "image/jpeg", "buffer": image_bytes("JPEG", (800, 600))},
+        {"name": "验收报告 三月.png", "mimeType": "image/png", "buffer": image_bytes("PNG")},
+        {"name": "空白页.pdf", "mimeType": "application/pdf", "buffer": b""},
+        {"name": "安装程序.exe", "mimeType": "application/octet-stream", "buffer": b"MZ" + b"\0" * 100},
+    ]
+    page.locator("#id_files").set_input_files(files)
     expect(page.locator(".upload-row")).to_have_count(5)
     expect(page.locator(".upload-row").nth(4)).to_contain_text("本项只接受")  # refused before sending
     shot("files-chosen")

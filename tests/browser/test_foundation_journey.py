@@ -13,7 +13,7 @@ from tests.browser.conftest import log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_enterprise_signs_up_fixes_a_mistake_and_lands_home(page: Page, shot) -> None:  # type: ignore[no-untyped-def]
+def test_enterprise_signs_up_fixes_a_mistake_and_lands_home(page: Page, shot) -> None:
     page.goto("/")
     expect(page.locator("h1")).to_contain_text("售后服务认证")
     shot("landing")
@@ -38,7 +38,7 @@ def test_enterprise_signs_up_fixes_a_mistake_and_lands_home(page: Page, shot) ->
 
 
 @pytest.mark.parametrize("username", ["demo-enterprise", "demo-consultant", "demo-auditor", "demo-certifier"])
-def test_demo_users_log_in_and_see_their_role(page: Page, shot, username: str) -> None:  # type: ignore[no-untyped-def]
+def test_demo_users_log_in_and_see_their_role(page: Page, shot, username: str) -> None:
     call_command("seed_demo")
     log_in(page, username, settings.DEMO_PASSWORD)
     user = User.objects.get(username=username)

@@ -18,7 +18,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from applications.models import Application, EvidenceItem, EvidenceRequirement
 from audits.models import Certificate
@@ -40,9 +40,9 @@ FORMS = ["basic_info", "application", "contract", "laws", "managers", "remote_au
 SENT_BACK_ITEM = "1"  # the company profile: the consultant sends its file back once
 
 
-def evidence_files(item: EvidenceItem, count: int) -> list[dict[str, object]]:
+def evidence_files(item: EvidenceItem, count: int) -> list[FilePayload]:
     """Small valid files for one item, PDF and PNG in turn, named as an office would name them."""
-    files: list[dict[str, object]] = []
+    files: list[FilePayload] = []
     for number in range(1, count + 1):
         if number % 2:
             name = f"第{item.code}项-{number}.pdf"
@@ -105,13 +105,13 @@ def verify_valid(page: Page, certificate: Certificate) -> None:
     expect(page.get_by_text("四星级")).to_be_visible()
 
 
-def test_the_whole_certification_in_the_browser(  # type: ignore[no-untyped-def]
+def test_the_whole_certification_in_the_browser(
     page: Page, celery_worker, evidence_items, consultant, auditor, certifier
 ) -> None:
     shot = Shots(page, "full-journey")
 
     # --- The enterprise signs up and fills in its basic information ---------------------------------
-    page.goto(reverse("accounts:signup"))
+    page.goto(reverse("signup:start"))
     page.get_by_label("企业名称").fill(ENTERPRISE_NAME)
     page.get_by_label("您的姓名").fill("刘明")
     page.get_by_label("电子邮箱").fill(SIGNUP_EMAIL)

@@ -16,7 +16,7 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_value_typed_while_the_row_is_saving_is_kept_and_saved(page: Page, application, auditor) -> None:  # type: ignore[no-untyped-def]
+def test_a_value_typed_while_the_row_is_saving_is_kept_and_saved(page: Page, application, auditor) -> None:
     in_audits(application, Application.Status.EVALUATION)
     repair = application.score_sheet.version.indicators.get(code="5.2.4")  # sampled, 80 points
     log_in(page, auditor.username, PASSWORD)

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 FORMS = ["basic_info", "application", "contract", "laws", "managers", "remote_audit"]
 
 
-def test_the_demo_enterprise_signs_all_forms_and_the_consultant_submits(page: Page, shot, celery_worker) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_enterprise_signs_all_forms_and_the_consultant_submits(page: Page, shot, celery_worker) -> None:
     call_command("seed_demo")
     # The newcomer's forms as `make run` prepares them (seed_demo --with-pdfs), for this one enterprise.
     demo_forms.seed({}, with_pdfs=True, statuses=[Application.Status.AWAITING_SIGNATURE])

@@ -37,14 +37,14 @@ def emailed_to() -> set[str]:
 
 
 @pytest.fixture
-def english_colleague(enterprise_user):  # type: ignore[no-untyped-def]
+def english_colleague(enterprise_user):
     """A second user of enterprise A who reads the portal in English."""
     return EnterpriseUserFactory(enterprise=enterprise_user.enterprise, language="en", email="tom@example.com")
 
 
 def test_evidence_sent_back_tells_the_enterprise_in_each_language(
     application, enterprise_user, english_colleague, consultant, django_capture_on_commit_callbacks
-):  # type: ignore[no-untyped-def]
+):
     complete_evidence(application)
     requirement = EvidenceRequirement.objects.filter(application=application, item__kind="files").first()
     with django_capture_on_commit_callbacks(execute=True):
@@ -59,7 +59,7 @@ def test_evidence_sent_back_tells_the_enterprise_in_each_language(
     assert emailed_to() == {enterprise_user.email, english_colleague.email}
 
 
-def test_all_evidence_accepted_is_told_once(application, enterprise_user, consultant):  # type: ignore[no-untyped-def]
+def test_all_evidence_accepted_is_told_once(application, enterprise_user, consultant):
     complete_evidence(application)
     last = EvidenceFile.objects.filter(requirement__application=application, requirement__item__kind="files").first()
     EvidenceFile.objects.filter(pk=last.pk).update(status="pending")
@@ -74,7 +74,7 @@ def test_all_evidence_accepted_is_told_once(application, enterprise_user, consul
     assert Notification.objects.filter(kind=Kind.EVIDENCE_ALL_ACCEPTED).count() == 2
 
 
-def test_incomplete_evidence_is_not_told_complete(application, consultant):  # type: ignore[no-untyped-def]
+def test_incomplete_evidence_is_not_told_complete(application, consultant):
     complete_evidence(application)
     files = EvidenceFile.objects.filter(requirement__application=application, requirement__item__kind="files")
     first, second = files[:2]
@@ -85,7 +85,7 @@ def test_incomplete_evidence_is_not_told_complete(application, consultant):  # t
 
 def test_audit_invitation_under_the_bell_with_the_ics_by_email(
     application, enterprise_user, consultant, auditor, django_capture_on_commit_callbacks
-):  # type: ignore[no-untyped-def]
+):
     rounds = in_audits(application, Status.AUDIT_PREPARATION)
     start = timezone.now() + datetime.timedelta(days=7)
     EmailPreference.objects.create(user=consultant, kind=Kind.AUDIT_SCHEDULED, email=False)
@@ -104,7 +104,7 @@ def test_audit_invitation_under_the_bell_with_the_ics_by_email(
     assert invitation.attachments[0]["filename"] == "invitation.ics"
 
 
-def test_finding_raised_tells_the_enterprise_and_consultant(application, enterprise_user, consultant, auditor):  # type: ignore[no-untyped-def]
+def test_finding_raised_tells_the_enterprise_and_consultant(application, enterprise_user, consultant, auditor):
     in_audits(application, Status.REMOTE_AUDIT)
     indicator = Indicator.objects.filter(parent__isnull=False).first()
     finding = audit_services.finding_raise(
@@ -117,7 +117,7 @@ def test_finding_raised_tells_the_enterprise_and_consultant(application, enterpr
     assert notices[enterprise_user.pk].url.endswith(f"/findings/{finding.pk}/")
 
 
-def test_decision_and_certificate_issued(application, enterprise_user, consultant, auditor, certifier):  # type: ignore[no-untyped-def]
+def test_decision_and_certificate_issued(application, enterprise_user, consultant, auditor, certifier):
     ready_for_decision(application, auditor)
     english = EnterpriseUserFactory(enterprise=enterprise_user.enterprise, language="en", email="eve@example.com")
     audit_services.certification_decide(application=application, actor=certifier, certify=True)
@@ -133,7 +133,7 @@ def test_decision_and_certificate_issued(application, enterprise_user, consultan
     assert OutgoingEmail.objects.filter(to=[english.email]).count() == 2
 
 
-def test_certificate_status_change(application, enterprise_user, consultant, certifier):  # type: ignore[no-untyped-def]
+def test_certificate_status_change(application, enterprise_user, consultant, certifier):
     put_in_status(application, Status.CERTIFIED)
     certificate = _certificate(application)
     audit_services.certificate_change_status(
@@ -156,7 +156,7 @@ def _certificate(application: Application, *, due: datetime.date | None = None) 
 
 
 @pytest.mark.parametrize(("days", "expected"), [(30, True), (0, True), (29, False), (31, False)])
-def test_surveillance_reminder_30_days_ahead_and_on_the_day(application, enterprise_user, consultant, days, expected):  # type: ignore[no-untyped-def]
+def test_surveillance_reminder_30_days_ahead_and_on_the_day(application, enterprise_user, consultant, days, expected):
     put_in_status(application, Status.CERTIFIED)
     _certificate(application, due=timezone.localdate() + datetime.timedelta(days=days))
     assert send_surveillance_reminders() == int(expected)
@@ -185,7 +185,7 @@ class FlakyBackend:
 
 
 @pytest.fixture
-def flaky_mail(settings):  # type: ignore[no-untyped-def]
+def flaky_mail(settings):
     settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
     FlakyBackend.calls = 0
     mail.outbox = []
@@ -196,26 +196,26 @@ def _email() -> OutgoingEmail:
     return OutgoingEmail.objects.create(to=["a@example.com"], subject="测试", body_text="正文")
 
 
-def test_email_task_retries_a_dropped_connection_then_sends(flaky_mail):  # type: ignore[no-untyped-def]
+def test_email_task_retries_a_dropped_connection_then_sends(flaky_mail):
     flaky_mail.failures = 2
     email = _email()
-    email_send.apply(args=[email.pk])
+    email_send.apply(args=(email.pk,))
     email.refresh_from_db()
     assert (email.status, email.attempts, flaky_mail.calls) == ("sent", 3, 3)
     assert [message.subject for message in mail.outbox] == ["测试"]
 
 
-def test_email_task_gives_up_after_the_last_attempt(flaky_mail):  # type: ignore[no-untyped-def]
+def test_email_task_gives_up_after_the_last_attempt(flaky_mail):
     flaky_mail.failures = 100
     email = _email()
-    email_send.apply(args=[email.pk])
+    email_send.apply(args=(email.pk,))
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("failed", EMAIL_MAX_ATTEMPTS)
     assert "SMTPServerDisconnected" in email.last_error
     assert mail.outbox == []
 
 
-def test_inactive_users_are_not_told(application, enterprise_user, consultant):  # type: ignore[no-untyped-def]
+def test_inactive_users_are_not_told(application, enterprise_user, consultant):
     UserFactory(role="enterprise", enterprise=enterprise_user.enterprise, is_active=False)
     complete_evidence(application)
     requirement = EvidenceRequirement.objects.filter(application=application, item__kind="files").first()
@@ -230,7 +230,7 @@ def _old(days: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=days)
 
 
-def test_reminder_for_evidence_sent_back_long_ago_whatever_the_stage(application, enterprise_user, settings):  # type: ignore[no-untyped-def]
+def test_reminder_for_evidence_sent_back_long_ago_whatever_the_stage(application, enterprise_user, settings):
     from applications.tasks.reminders import send_daily_reminders
 
     complete_evidence(application)
@@ -247,7 +247,7 @@ def test_reminder_for_evidence_sent_back_long_ago_whatever_the_stage(application
     assert application.reference in reminder.body
 
 
-def test_reminder_for_an_open_finding_during_the_audits(application, enterprise_user, auditor, settings):  # type: ignore[no-untyped-def]
+def test_reminder_for_an_open_finding_during_the_audits(application, enterprise_user, auditor, settings):
     from applications.tasks.reminders import send_daily_reminders
 
     in_audits(application, Status.REMOTE_AUDIT)  # waiting on the certification body
@@ -279,7 +279,7 @@ def test_reminder_for_an_open_finding_during_the_audits(application, enterprise_
 )
 def test_workflow_steps_tell_the_right_people_in_their_language(
     application, enterprise_user, consultant, target, kind, who, english_title
-):  # type: ignore[no-untyped-def]
+):
     from applications import workflow
     from applications.models import ApplicationEvent
     from applications.services.application import transition_notice_send

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from certportal.accounts.services import signup_token
+from applications.services.signup import signup_token
 from tests.factories import EnterpriseUserFactory
 from tests.security.world import (
     AUDITOR,
@@ -118,9 +118,9 @@ ROUTES: dict[str, Row] = {
     "health": PUBLIC_PAGE,
     "language_switch": PUBLIC_PAGE,
     "accounts:login": PUBLIC_PAGE,
-    "accounts:signup": PUBLIC_PAGE,
-    "accounts:signup_sent": PUBLIC_PAGE,
-    "accounts:signup_confirm": Row(allowed=LOGGED_IN, kwargs=signup_link, public=True),
+    "signup:start": PUBLIC_PAGE,
+    "signup:sent": PUBLIC_PAGE,
+    "signup:confirm": Row(allowed=LOGGED_IN, kwargs=signup_link, public=True),
     "accounts:password_reset": PUBLIC_PAGE,
     "accounts:password_reset_done": PUBLIC_PAGE,
     "accounts:password_reset_confirm": Row(allowed=LOGGED_IN, kwargs=password_reset_link, public=True),

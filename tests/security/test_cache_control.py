@@ -6,7 +6,7 @@ pages an anonymous visitor opens stay cacheable."""
 from __future__ import annotations
 
 import pytest
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 from django.urls import reverse
 
 from tests.security.routes import ROUTES, route_names, url_of
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 PREFERENCE = [SUPERUSER, *(persona for persona in PERSONAS if persona not in {ANONYMOUS, SUPERUSER})]
 
 
-def directives(response: HttpResponse) -> set[str]:
+def directives(response: HttpResponseBase) -> set[str]:
     return {part.strip().split("=")[0] for part in response.get("Cache-Control", "").split(",") if part.strip()}
 
 

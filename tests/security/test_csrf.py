@@ -25,7 +25,7 @@ def csrf_refused(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 @pytest.fixture(autouse=True)
-def marked_csrf_failures(settings) -> None:  # type: ignore[no-untyped-def]
+def marked_csrf_failures(settings) -> None:
     settings.CSRF_FAILURE_VIEW = "tests.security.test_csrf.csrf_refused"
 
 

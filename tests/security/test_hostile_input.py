@@ -16,15 +16,16 @@ import datetime
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django import forms
 from django.contrib import messages
 from django.db import connection
+from django.db.models import Model
 from django.forms.models import model_to_dict
-from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import ContextList
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,6 +61,10 @@ from tests.factories import (
     complete_profile,
     forms_prepared,
 )
+from tests.http import streamed_body
+
+if TYPE_CHECKING:
+    from tests.http import TestResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -91,14 +96,14 @@ class Target:
     snapshot: Callable[[], Any]
     stored: Callable[[], str] | None = None
     page: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, Any] = field(default_factory=dict)
 
 
 def rows(*querysets: Any) -> Callable[[], Any]:
     return lambda: [sorted(map(str, model_to_dict(obj).items())) for queryset in querysets for obj in queryset.all()]
 
 
-def shows_an_error_for(response: HttpResponse, name: str) -> bool:
+def shows_an_error_for(response: TestResponse, name: str) -> bool:
     """The re-rendered form shows an error for `name` (crispy puts it next to the field), or one for
     the whole form (what the service refused, e.g. a schedule changed meanwhile)."""
     page = response.content.decode()
@@ -107,8 +112,9 @@ def shows_an_error_for(response: HttpResponse, name: str) -> bool:
     context = response.context
     if context is None:
         return False
-    contexts = [context] if hasattr(context, "flatten") else list(context)  # one template, or several
-    for value in (value for each in contexts for value in each.flatten().values()):
+    contexts = list(context) if isinstance(context, ContextList) else [context]  # several templates, or one
+    # The test client's contexts are Context objects, which the stubs type as plain dicts.
+    for value in (value for each in contexts for value in each.flatten().values()):  # type: ignore[attr-defined]
         if isinstance(value, forms.BaseForm) and value.errors:
             key = name.split("-", 1)[-1] if value.prefix else name
             shown = [*value.errors.get(key, []), *value.errors.get("__all__", [])]
@@ -117,11 +123,11 @@ def shows_an_error_for(response: HttpResponse, name: str) -> bool:
     return False
 
 
-def error_messages_after(response: HttpResponse, client: Client) -> list[str]:
+def error_messages_after(response: TestResponse, client: Client) -> list[str]:
     """The error messages shown after a redirect (views that answer a POST with a redirect)."""
     if response.status_code != 302:
         return []
-    page = client.get(response.url, follow=True)
+    page = client.get(response["Location"], follow=True)
     return [str(message) for message in page.context["messages"] if message.level == messages.ERROR]
 
 
@@ -171,14 +177,16 @@ def profile(request: pytest.FixtureRequest) -> Target:
     )  # fmt: skip
 
 
-def profile_list(kind: str, data: dict[str, Any], model: type, shown: str) -> Callable[[pytest.FixtureRequest], Target]:
+def profile_list(
+    kind: str, data: dict[str, Any], model: type[Model], shown: str
+) -> Callable[[pytest.FixtureRequest], Target]:
     def build(request: pytest.FixtureRequest) -> Target:
         user = request.getfixturevalue("enterprise_user")
         enterprise = user.enterprise
         return Target(
             client_for(user), reverse("applications:profile_item_add", args=[enterprise.pk, kind]), data,
-            rows(model.objects.filter(enterprise=enterprise)),
-            stored=lambda: str(getattr(model.objects.filter(enterprise=enterprise).last(), shown)),
+            rows(model._default_manager.filter(enterprise=enterprise)),
+            stored=lambda: str(getattr(model._default_manager.filter(enterprise=enterprise).last(), shown)),
             page=reverse("applications:enterprise", args=[enterprise.pk]),
         )  # fmt: skip
 
@@ -492,7 +500,7 @@ SIGNUP = {"enterprise_name": "新企业有限公司", "full_name": "赵敏", "em
 def signup(shown: Callable[[User], str]) -> Callable[[pytest.FixtureRequest], Target]:
     def build(request: pytest.FixtureRequest) -> Target:
         request.getfixturevalue("db")
-        return Target(Client(), reverse("accounts:signup"), SIGNUP, rows(User.objects, Enterprise.objects),
+        return Target(Client(), reverse("signup:start"), SIGNUP, rows(User.objects, Enterprise.objects),
                       stored=lambda: shown(User.objects.get(email=SIGNUP["email"])))  # fmt: skip
 
     return build
@@ -565,7 +573,7 @@ PARAMS = [
 
 
 @pytest.mark.parametrize(("build", "name", "kind", "label"), PARAMS)
-def test_hostile_value_is_refused_or_cleaned(request: pytest.FixtureRequest, build, name, kind, label) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_value_is_refused_or_cleaned(request: pytest.FixtureRequest, build, name, kind, label) -> None:
     target = build(request)
     if name.startswith("__"):  # a prefixed form (one per indicator): the prefix comes from the set-up
         name = next(key for key in target.data if key.endswith("-" + name[2:]))
@@ -573,8 +581,12 @@ def test_hostile_value_is_refused_or_cleaned(request: pytest.FixtureRequest, bui
     tables_intact()
 
 
-@pytest.mark.parametrize(("form", "build"), sorted({(form, build) for form, build, _, _ in CASES}, key=lambda c: c[0]))
-def test_the_valid_submission_is_accepted(request: pytest.FixtureRequest, form: str, build) -> None:  # type: ignore[no-untyped-def]
+# One valid submission per form.
+FORMS = sorted({(form, build) for form, build, _, _ in CASES}, key=lambda c: c[0])
+
+
+@pytest.mark.parametrize(("form", "build"), FORMS)
+def test_the_valid_submission_is_accepted(request: pytest.FixtureRequest, form: str, build) -> None:
     """Each case's valid data really passes (saved, or already the saved values and answered with the
     redirect of success): otherwise every hostile value would look refused."""
     target = build(request)
@@ -589,7 +601,7 @@ def test_the_valid_submission_is_accepted(request: pytest.FixtureRequest, form: 
 
 def test_another_enterprises_products_are_refused_in_every_product_choice(
     request: pytest.FixtureRequest, other_application
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Forms that pick products offer the enterprise's own only; another's id is an invalid choice."""
     foreign = other_application.scope.get().pk
     for build, name in [(scope, "scope"), (evidence_details, "products"), (law_row, "products")]:
@@ -630,5 +642,5 @@ def test_hostile_query_strings_are_shown_escaped(request: pytest.FixtureRequest,
     for client, url, query in pages:
         response = client.get(url, query)
         assert response.status_code in (200, 400, 404), (url, response.status_code)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        body = streamed_body(response) if response.streaming else response.content
         assert SCRIPT not in body.decode(), url

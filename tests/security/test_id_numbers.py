@@ -20,6 +20,7 @@ from applications.services.forms import rendition_process
 from tests.conftest import client_for, put_in_status
 from tests.factories import VALID_ID_MALE, ServiceManagerFactory, forms_prepared, seal_photo, signature_drawing
 from tests.helpers import pdf_text, squashed
+from tests.http import streamed_body
 from tests.security.routes import route_names, url_of
 from tests.security.world import AUDITOR, CERTIFIER, CONSULTANT_A, ENTERPRISE_A, SUPERUSER, World
 
@@ -38,14 +39,14 @@ ENTITLED = {
 
 
 @pytest.mark.parametrize(("persona", "in_full"), ENTITLED.items())
-def test_who_sees_id_numbers_in_full(request, application, other_application, persona, in_full) -> None:  # type: ignore[no-untyped-def]
+def test_who_sees_id_numbers_in_full(request, application, other_application, persona, in_full) -> None:
     user = request.getfixturevalue(persona)
     assert id_numbers_in_full(user, application.enterprise) is in_full
     assert id_numbers_in_full(None, application.enterprise) is False, "a document has no single viewer"
 
 
 @pytest.mark.parametrize("persona", ["enterprise_user", "consultant", "superuser", "auditor", "certifier"])
-def test_the_enterprise_page_follows_the_rule_for_each_persona(request, application, persona) -> None:  # type: ignore[no-untyped-def]
+def test_the_enterprise_page_follows_the_rule_for_each_persona(request, application, persona) -> None:
     ServiceManagerFactory(enterprise=application.enterprise, id_number=VALID_ID_MALE)
     put_in_status(application, "submitted")
     page = client_for(request.getfixturevalue(persona)).get(
@@ -60,7 +61,7 @@ def test_the_enterprise_page_follows_the_rule_for_each_persona(request, applicat
 
 
 @pytest.mark.parametrize(("persona", "in_full"), [("auditor", False), ("superuser", True)])
-def test_the_review_page_follows_the_same_rule(request, application, persona, in_full) -> None:  # type: ignore[no-untyped-def]
+def test_the_review_page_follows_the_same_rule(request, application, persona, in_full) -> None:
     ServiceManagerFactory(enterprise=application.enterprise, id_number=VALID_ID_MALE)
     put_in_status(application, "submitted")
     page = client_for(request.getfixturevalue(persona)).get(reverse("audits:review", args=[application.pk]))
@@ -69,16 +70,16 @@ def test_the_review_page_follows_the_same_rule(request, application, persona, in
     assert (MASKED in page.content.decode()) is not in_full
 
 
-def downloaded_text(user, rendition: FormRendition) -> str:  # type: ignore[no-untyped-def]
+def downloaded_text(user, rendition: FormRendition) -> str:
     url = reverse("applications:rendition", args=[rendition.form.application_id, rendition.pk])
     response = client_for(user).get(url)
     assert response.status_code == 200
-    return squashed(pdf_text(b"".join(response.streaming_content)))
+    return squashed(pdf_text(streamed_body(response)))
 
 
 def test_the_roster_pdf_shows_id_numbers_masked_unsigned_and_signed(
     application, consultant, enterprise_user, auditor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     forms_prepared(application)
     assert application.enterprise.managers.get().id_number == VALID_ID_MALE
     (unsigned,) = services.forms_generate(application=application, actor=consultant, form_types=["managers"]).queued
@@ -103,8 +104,8 @@ def test_the_roster_pdf_shows_id_numbers_masked_unsigned_and_signed(
         assert VALID_ID_MALE not in text, where
 
 
-def body_of(response) -> str:  # type: ignore[no-untyped-def]
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+def body_of(response) -> str:
+    content = streamed_body(response) if response.streaming else response.content
     return content.decode(errors="replace")
 
 

@@ -9,15 +9,19 @@ tests/applications/test_evidence_uploads.py.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.urls import Resolver404, resolve
 
 from tests.security.routes import ROUTES, portal_routes, route_names, url_of
 from tests.security.world import ANONYMOUS, PERSONAS, World
+
+if TYPE_CHECKING:
+    from tests.http import TestResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +33,7 @@ CSP_DIRECTIVES = ["default-src 'self'", "script-src 'self'", "frame-ancestors 'n
 FILE_CSP_DIRECTIVES = ["default-src 'none'", "sandbox"]
 
 
-def assert_security_headers(response: HttpResponse, where: str) -> None:
+def assert_security_headers(response: TestResponse, where: str) -> None:
     policy = response.get("Content-Security-Policy", "")
     is_file = isinstance(response, FileResponse)
     for directive in FILE_CSP_DIRECTIVES if is_file else CSP_DIRECTIVES:

@@ -202,7 +202,7 @@ def build_world() -> World:
     superuser = UserFactory(role="", is_superuser=True, is_staff=True)
     a = _tenant(SECRET_NAME_A, SECRET_REFERENCE_A, 41, auditor, certifier, full=True)
     b = _tenant("乙方测试企业有限公司", "SA-2026-77002", 42, auditor, certifier, full=False)
-    users = {
+    users: dict[str, User | None] = {
         ANONYMOUS: None,
         ENTERPRISE_A: a.user,
         ENTERPRISE_B: b.user,

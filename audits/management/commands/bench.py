@@ -101,7 +101,7 @@ class Command(BaseCommand):
         files = lambda application: EvidenceFile.objects.filter(requirement__application=application).count()  # noqa: E731
         checklist = max(Application.objects.all(), key=files)
         forms_application = Application.objects.filter(status=Application.Status.AWAITING_SIGNATURE).first()
-        if forms_application is None:
+        if forms_application is None or forms_application.consultant is None:
             raise CommandError("seed_demo made no application awaiting signature")
         applications.forms_generate(application=forms_application, actor=forms_application.consultant)
         # The upload goes to a new enterprise's application, as one starting out would have (made once:
@@ -184,7 +184,7 @@ class Command(BaseCommand):
 
         def form_task() -> None:
             rows.update(status=FormRendition.Status.PENDING, task_id="")
-            form_render.apply(args=[contract.pk])
+            form_render.apply(args=(contract.pk,))
             if rows.get().status != FormRendition.Status.READY:
                 raise RuntimeError(f"the contract did not render: {rows.get().error}")
 
@@ -197,7 +197,7 @@ class Command(BaseCommand):
 
         def certificate_task() -> None:
             certificates.update(pdf_status=Certificate.PdfStatus.PENDING, pdf_task_id="")
-            if certificate_render_pdf.apply(args=[certificate.pk]).get() != "ready":
+            if certificate_render_pdf.apply(args=(certificate.pk,)).get() != "ready":
                 raise RuntimeError(f"the certificate did not render: {certificates.get().pdf_error}")
 
         certificate_seconds = benchmark.timed_runs(certificate_task, runs * 2)

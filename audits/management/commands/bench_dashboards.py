@@ -20,7 +20,8 @@ from django.urls import reverse
 from applications.models import Application
 from certportal.accounts.models import User
 
-PAGES = (
+# (label, username, URL name, query parameters)
+PAGES: tuple[tuple[str, str, str, dict[str, str]], ...] = (
     ("consultant dashboard", "bench-consultant", "applications:dashboard", {}),
     ("consultant dashboard sorted by evidence", "bench-consultant", "applications:dashboard", {"sort": "-evidence"}),
     ("consultant dashboard, search", "bench-consultant", "applications:dashboard", {"q": "00042"}),

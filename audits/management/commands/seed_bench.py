@@ -182,7 +182,7 @@ class Command(BaseCommand):
         return len(applications)
 
     def _create(self, model: type[models.Model], objects: Iterable[models.Model]) -> list[Any]:
-        created = model.objects.bulk_create(list(objects), batch_size=BATCH)
+        created = model._default_manager.bulk_create(list(objects), batch_size=BATCH)
         self.stdout.write(f"  {len(created)} {model._meta.verbose_name_plural}")
         return created
 

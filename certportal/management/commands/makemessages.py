@@ -2,6 +2,8 @@
 catalogue test then names the string that needs a translator. Entries are sorted by their text and
 carry no source locations, so two changes that add strings rarely touch the same lines."""
 
+from typing import Any
+
 from django.core.management.commands import makemessages
 
 
@@ -11,6 +13,6 @@ class Command(makemessages.Command):
     msguniq_options = [*makemessages.Command.msguniq_options, "--sort-output"]
     msgattrib_options = [*makemessages.Command.msgattrib_options, "--sort-output"]
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         options["no_location"] = True
-        return super().handle(*args, **options)
+        super().handle(*args, **options)
