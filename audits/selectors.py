@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from applications.models import Application
 from audits import scoring
-from audits.models import Indicator, ScoreSheet, SpecialItem
+from audits.models import Certificate, Finding, Indicator, ScoreSheet, SpecialItem
+from certportal.accounts.models import User
+
+Status = Application.Status
 
 
 def scored_indicators(sheet: ScoreSheet) -> list[Indicator]:
@@ -25,3 +31,21 @@ def score_sheet_result(sheet: ScoreSheet) -> scoring.ScoreResult:
         bonuses=specials.count(SpecialItem.Kind.BONUS),
         thresholds=sheet.version.thresholds(),
     )  # fmt: skip
+
+
+def audit_panel(application: Application, user: User) -> dict[str, Any]:
+    """The audits' box on the application page: review, rounds, findings, score, certificate (three queries)."""
+    rounds = list(application.audit_rounds.order_by("number"))
+    findings = list(application.findings.values_list("grade", "status"))
+    return {
+        "application": application,
+        "rounds": rounds,
+        "rounds_done": sum(1 for r in rounds if r.is_done),
+        "open_findings": sum(1 for _grade, status in findings if status != Finding.Status.CLOSED),
+        "finding_count": len(findings),
+        "certificate": Certificate.objects.filter(application=application).first(),
+        "can_review": user.has_perm("audits.run_audits", application)
+        and application.status in (Status.SUBMITTED, Status.UNDER_REVIEW),
+        "can_see_score": user.has_perm("audits.view_score_sheet", application) and bool(rounds),
+        "is_staff": user.is_body_staff,
+    }

@@ -13,8 +13,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from applications.checklist import ItemState, checklist_for, list_separator
-from applications.models import Application, EvidenceFile, EvidenceItem
+from applications import selectors
+from applications.checklist import ItemState, list_separator
+from applications.models import Application, EvidenceFile
 
 register = template.Library()
 
@@ -96,19 +97,8 @@ def family_icon(family: str) -> str:
 
 @register.inclusion_tag("applications/evidence/includes/summary_card.html", takes_context=True)
 def evidence_summary(context: dict[str, Any], application: Application) -> dict[str, Any]:
-    """The evidence card on the application page: progress, and what to do next (items sent back
-    first, with the reasons)."""
-    checklist = checklist_for(application)
-    user = context["request"].user
-    return {
-        "application": application,
-        "checklist": checklist,
-        "progress": checklist.progress(),
-        "pre_audit_progress": checklist.progress(EvidenceItem.Phase.PRE_AUDIT),
-        "next_items": checklist.open_states[:5],
-        "more": max(0, len(checklist.open_states) - 5),
-        "is_reviewer": user.has_perm("applications.review_evidence", application),
-    }
+    """The evidence card on the application page (its reads: applications.selectors)."""
+    return selectors.evidence_summary(application, context["request"].user)
 
 
 # More evidence events in a row than this are folded into one line of the timeline.

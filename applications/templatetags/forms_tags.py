@@ -6,29 +6,21 @@ from typing import Any
 
 from django import template
 
+from applications import selectors
 from applications.models import Application, FormType
-from applications.services.forms import forms_overview
 
 register = template.Library()
-
-# Before form preparation the application has no forms to show.
-WITHOUT_FORMS = (Application.Status.DRAFT, Application.Status.INFO_SUBMITTED)
 
 
 @register.inclusion_tag("applications/forms/includes/forms_card.html")
 def forms_card(application: Application) -> dict[str, Any]:
-    states = forms_overview(application)
-    return {
-        "application": application,
-        "generated_count": sum(state.generated for state in states),
-        "signed_count": sum(state.signed for state in states),
-        "outdated": [state.label for state in states if state.signature_outdated],
-    }
+    """The forms card on the application page (its reads: applications.selectors)."""
+    return selectors.forms_card(application)
 
 
 @register.filter
 def has_forms(application: Application) -> bool:
-    return application.status not in WITHOUT_FORMS and application.forms.exists()
+    return selectors.has_forms(application)
 
 
 @register.filter

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from audits import selectors
 from audits.models import AuditRound, Certificate, Finding
 from audits.models.certificates import STAR_NAMES
 from audits.models.rounds import ROUND_NAMES
@@ -117,23 +118,11 @@ def agenda_list(items: list[str]) -> SafeString:
 
 @register.inclusion_tag("audits/includes/application_panel.html", takes_context=True)
 def audit_panel(context: dict[str, Any], application: Application) -> dict[str, Any]:
-    """The audits' box on the application page: review, rounds, findings, score, decision, certificate."""
+    """The audits' box on the application page (its reads: audits.selectors), with the decision's guard."""
     user = context["request"].user
-    rounds = list(application.audit_rounds.order_by("number"))
-    findings = list(application.findings.values_list("grade", "status"))
-    certificate = Certificate.objects.filter(application=application).first()
     return {
-        "application": application,
-        "rounds": rounds,
-        "rounds_done": sum(1 for r in rounds if r.is_done),
-        "open_findings": sum(1 for _grade, status in findings if status != Finding.Status.CLOSED),
-        "finding_count": len(findings),
-        "certificate": certificate,
-        "can_review": user.has_perm("audits.run_audits", application)
-        and application.status in (Status.SUBMITTED, Status.UNDER_REVIEW),
-        "can_see_score": user.has_perm("audits.view_score_sheet", application) and bool(rounds),
+        **selectors.audit_panel(application, user),
         "decide_problem": certification_decide_problem(application, user),
-        "is_staff": user.is_body_staff,
     }
 
 
