@@ -22,7 +22,7 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "notifications/list.html", {"page": page})
 
 
-def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def notification_open_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     target = services.notification_open(notification=notification)
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -31,7 +31,7 @@ def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 @require_POST
-def notifications_mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
+def notifications_mark_all_read_post(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=request.user)
     messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
     return redirect("notifications:list")

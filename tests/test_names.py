@@ -10,8 +10,10 @@ from django.urls import URLPattern, get_resolver
 
 import applications.services
 import audits.services
+import notifications.services
+from certportal.accounts import services as account_services
 
-SERVICE_PACKAGES = (applications.services, audits.services)
+SERVICE_PACKAGES = (applications.services, audits.services, notifications.services, account_services)
 
 
 def _functions(module: ModuleType) -> dict[str, object]:

@@ -21,7 +21,7 @@ from applications.checklist import Checklist, ItemState, checklist_for
 from applications.forms import AnswerForm, DocumentDetailsForm, EvidenceReplaceForm, EvidenceUploadForm, ReviewForm
 from applications.models import EvidenceArchive, EvidenceFile, EvidenceItem, EvidenceRequirement
 from certportal.lib.files import private_file_response
-from certportal.lib.guards import error_messages
+from certportal.lib.guards import error_messages, refusal_texts
 from certportal.lib.http import AuthenticatedHttpRequest
 from certportal.lib.uploads import accept_attribute, families_label, max_upload_bytes
 
@@ -135,7 +135,7 @@ def evidence_upload_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 document_date=form.cleaned_data["document_date"],
             )
         except ValidationError as error:
-            results.append({"name": upload.name, "ok": False, "message": " ".join(error.messages)})
+            results.append({"name": upload.name, "ok": False, "message": " ".join(refusal_texts(error))})
         else:
             results.append(
                 {
