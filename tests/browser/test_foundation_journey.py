@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from certportal.accounts.models import User
+from certportal.models import OutgoingEmail
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,6 +35,14 @@ def test_enterprise_signs_up_fixes_a_mistake_and_lands_home(page: Page, shot) ->
     page.locator("#id_password1").fill("Service-2026-good")
     page.locator("#id_password2").fill("Service-2026-good")
     page.get_by_role("button", name="创建账户").click()
+    expect(page.get_by_role("heading", name="请查收邮件")).to_be_visible()
+    shot("check-your-email")
+    opening = OutgoingEmail.objects.get(to=["liu@example.com"])
+    link = re.search(r"/accounts/signup/confirm/\S+/", opening.body_text)
+    assert link, opening.body_text
+    page.goto(link.group(0))
+    page.get_by_label("密码").fill("Service-2026-good")
+    page.get_by_role("button", name="开通我的账户").click()
     expect(page.get_by_text("欢迎！您的账户已开通")).to_be_visible()
     shot("home")
     assert User.objects.get(email="liu@example.com").enterprise.name == "杭州示例家电服务有限公司"
