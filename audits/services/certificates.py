@@ -62,7 +62,14 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def expiry_date(issued_on: datetime.date) -> datetime.date:
-    return add_months(issued_on, 12 * VALIDITY_YEARS)
+    """The last day of validity: the day before the third anniversary of issue, so that the
+    certificate covers exactly three years (2026-12-03 → 2029-12-02). Issued on 29 February, the
+    anniversary in a common year is 1 March and the certificate is valid through 28 February."""
+    try:
+        anniversary = issued_on.replace(year=issued_on.year + VALIDITY_YEARS)
+    except ValueError:
+        anniversary = datetime.date(issued_on.year + VALIDITY_YEARS, 3, 1)
+    return anniversary - datetime.timedelta(days=1)
 
 
 def surveillance_due_date(issued_on: datetime.date, surveillances_done: int) -> datetime.date | None:
