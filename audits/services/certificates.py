@@ -82,7 +82,12 @@ def surveillance_due_date(issued_on: datetime.date, surveillances_done: int) -> 
 def certificate_number(*, year: int) -> str:
     """The next number in CERTIFICATE_NUMBER_PATTERN (e.g. CSA-2026-SV-00042), unique under concurrency:
     the yearly counter is taken under a row lock in the caller's transaction."""
-    sequence = sequence_next(name="certificate", year=year)
+    return certificate_number_format(year=year, sequence=sequence_next(name="certificate", year=year))
+
+
+def certificate_number_format(*, year: int, sequence: int) -> str:
+    """The number CERTIFICATE_NUMBER_PATTERN gives `sequence` in `year`; also the example on the
+    public search."""
     return settings.CERTIFICATE_NUMBER_PATTERN.format(
         year=year, sequence=sequence, body=settings.CERTIFICATION_BODY_CODE
     )
