@@ -27,6 +27,8 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = read_secret_key(production=PRODUCTION, var_dir=VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A refused form gets the portal's own page, in the visitor's language, with the way back to the form.
+CSRF_FAILURE_VIEW = "certportal.views.csrf_failure_page"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

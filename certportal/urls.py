@@ -17,3 +17,8 @@ urlpatterns = [
     path("verify/", include("audits.public_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "certportal.views.bad_request_page"
+handler403 = "certportal.views.permission_denied_page"
+handler404 = "certportal.views.not_found_page"
+handler500 = "certportal.views.server_error_page"

@@ -62,7 +62,14 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def expiry_date(issued_on: datetime.date) -> datetime.date:
-    return add_months(issued_on, 12 * VALIDITY_YEARS)
+    """The last day of validity: the day before the third anniversary of issue, so that the
+    certificate covers exactly three years (2026-12-03 → 2029-12-02). Issued on 29 February, the
+    anniversary in a common year is 1 March and the certificate is valid through 28 February."""
+    try:
+        anniversary = issued_on.replace(year=issued_on.year + VALIDITY_YEARS)
+    except ValueError:
+        anniversary = datetime.date(issued_on.year + VALIDITY_YEARS, 3, 1)
+    return anniversary - datetime.timedelta(days=1)
 
 
 def surveillance_due_date(issued_on: datetime.date, surveillances_done: int) -> datetime.date | None:
@@ -75,7 +82,12 @@ def surveillance_due_date(issued_on: datetime.date, surveillances_done: int) -> 
 def certificate_number(*, year: int) -> str:
     """The next number in CERTIFICATE_NUMBER_PATTERN (e.g. CSA-2026-SV-00042), unique under concurrency:
     the yearly counter is taken under a row lock in the caller's transaction."""
-    sequence = sequence_next(name="certificate", year=year)
+    return certificate_number_format(year=year, sequence=sequence_next(name="certificate", year=year))
+
+
+def certificate_number_format(*, year: int, sequence: int) -> str:
+    """The number CERTIFICATE_NUMBER_PATTERN gives `sequence` in `year`; also the example on the
+    public search."""
     return settings.CERTIFICATE_NUMBER_PATTERN.format(
         year=year, sequence=sequence, body=settings.CERTIFICATION_BODY_CODE
     )

@@ -3,16 +3,19 @@ certificate's public page. Only public facts are shown; an unknown number reveal
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
 
 from audits.forms import VerifySearchForm
 from audits.models import Certificate
+from audits.services.certificates import certificate_number_format
 
 RESULT_LIMIT = 20
 PUBLIC_FIELDS = ("number", "holder_name", "scope", "standard", "star_level", "issued_on", "expires_on", "body_name",
@@ -37,13 +40,25 @@ def verify_search(request: HttpRequest) -> HttpResponse:
             return _too_many(request)
         if form.is_valid():
             query = form.cleaned_data["q"]
+            number = _typed_number(query)
             results = list(
-                Certificate.objects.filter(Q(number__iexact=query) | Q(holder_name__icontains=query))
+                Certificate.objects.filter(Q(number__iexact=number) | Q(holder_name__icontains=query))
                 .only(*PUBLIC_FIELDS)
                 .order_by("-issued_on", "number")[:RESULT_LIMIT]
             )
-    context = {"form": form, "results": results, "today": timezone.localdate(), "limit": RESULT_LIMIT}
+            exact = next((found for found in results if found.number.casefold() == number.casefold()), None)
+            if exact is not None:
+                return redirect("verify_certificate", number=exact.number)
+    today = timezone.localdate()
+    example = certificate_number_format(year=today.year, sequence=1)
+    context = {"form": form, "results": results, "today": today, "limit": RESULT_LIMIT, "example": example}
     return render(request, "audits/public/verify_search.html", context)
+
+
+def _typed_number(query: str) -> str:
+    """The number as typed, without spaces and with full-width letters and dashes (a Chinese input
+    method's) made plain."""
+    return "".join(unicodedata.normalize("NFKC", query).split())
 
 
 @login_not_required

@@ -73,3 +73,14 @@ def test_account_settings_reject_a_bad_mobile_and_keep_the_name(client: Client) 
     assert "新名字" in page
     user.refresh_from_db()
     assert user.full_name == "旧名字"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_language_menu_names_each_language_in_itself(client: Client, language: str) -> None:
+    client.cookies["certportal_language"] = language
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert f'<html lang="{language}">' in page
+    assert '<option value="zh-hans"' in page and '<option value="en"' in page
+    assert 'lang="zh-hans">简体中文</option>' in page
+    assert 'lang="en">English</option>' in page
+    assert "英语" not in page and "Simplified Chinese" not in page

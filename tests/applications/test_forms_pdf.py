@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -136,3 +138,56 @@ def test_the_signed_version_carries_the_seal_the_signature_and_the_hash_footer(
     reds = [image for image in embedded if image.size == seal_size]
     red, green, _blue = pixel(reds[0].convert("RGB"), (seal_size[0] // 2, seal_size[1] // 2))
     assert red > 150 and green < 80
+
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom
+
+
+def boxes_on_last_page(content: bytes, folder: Path) -> tuple[list[Box], dict[str, Box]]:
+    """Where the images and the printed words sit on the last page, as poppler lays them out."""
+    pdf = folder / "signed.pdf"
+    pdf.write_bytes(content)
+    pages = len(PdfReader(pdf).pages)
+    subprocess.run(["pdftohtml", "-xml", "-q", "-f", str(pages), "-l", str(pages), str(pdf), str(folder / "out")],
+                   check=True, capture_output=True)  # fmt: skip
+    page = ET.parse(folder / "out.xml").getroot().find("page")
+    assert page is not None
+
+    def box(element: ET.Element) -> Box:
+        left, top, width, height = (int(element.get(key, "0")) for key in ("left", "top", "width", "height"))
+        return left, top, left + width, top + height
+
+    images = [box(image) for image in page.iter("image")]
+    words = {"".join(text.itertext()): box(text) for text in page.iter("text")}
+    return images, words
+
+
+def overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("form_type", [FormType.CONTRACT, FormType.APPLICATION])
+def test_the_signature_block_names_the_title_and_the_seal_covers_no_printed_word(
+    application, consultant, enterprise_user, form_type, tmp_path
+) -> None:
+    rendered = render(application, consultant, [form_type])
+    with rendered[form_type].file.open("rb") as handle:
+        assert "职务：" in squashed(pdf_text(handle.read())), "the unsigned version has the line to fill in"
+    put_in_status(application, "awaiting_signature")
+    services.enterprise_seal_save(enterprise=application.enterprise, actor=enterprise_user, content=seal_photo())
+    signed = services.form_sign(
+        form=application.forms.get(form_type=form_type), actor=enterprise_user, signer_name="陈立",
+        signer_title="总经理", signature_png=signature_drawing(), confirmed=True,
+    )  # fmt: skip
+    assert rendition_process(rendition_id=signed.pk, claim="test")
+    signed.refresh_from_db()
+    with signed.file.open("rb") as handle:
+        content = handle.read()
+    text = squashed(pdf_text(content))
+    assert "职务：总经理" in text
+    assert "名称：总经理" not in text
+    images, words = boxes_on_last_page(content, tmp_path)
+    seal = max(images, key=lambda image: (image[2] - image[0]) * (image[3] - image[1]))
+    assert any("（陈立）" in word for word in words), words
+    covered = [word for word, place in words.items() if overlap(seal, place)]
+    assert covered == [], f"the seal covers {covered}"

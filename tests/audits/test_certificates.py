@@ -18,7 +18,7 @@ from django.utils import timezone
 from applications.models import Application
 from audits import services
 from audits.models import Certificate, CertificateEvent, CertificationDecision
-from audits.services.certificates import CERTIFIER_TRANSITIONS, add_months, surveillance_due_date
+from audits.services.certificates import CERTIFIER_TRANSITIONS, add_months, expiry_date, surveillance_due_date
 from audits.tasks import certificate_render_pdf, expire_certificates, sweep_certificate_pdfs
 from certportal.models import OutgoingEmail
 from tests.audits.conftest import ready_for_decision
@@ -74,6 +74,36 @@ def certificate(application, certifier) -> Certificate:
 )
 def test_add_months(day: datetime.date, months: int, expected: datetime.date) -> None:
     assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("issued", "last_valid_day"),
+    [
+        (datetime.date(2026, 12, 3), datetime.date(2029, 12, 2)),
+        (datetime.date(2026, 1, 1), datetime.date(2028, 12, 31)),
+        (datetime.date(2028, 2, 29), datetime.date(2031, 2, 28)),
+        (datetime.date(2029, 3, 1), datetime.date(2032, 2, 29)),
+        (datetime.date(2027, 3, 1), datetime.date(2030, 2, 28)),
+    ],
+)
+def test_a_certificate_is_valid_for_three_years_to_the_day_before_the_anniversary(
+    issued: datetime.date, last_valid_day: datetime.date
+) -> None:
+    assert expiry_date(issued) == last_valid_day
+
+
+@pytest.mark.django_db
+def test_a_certificate_issued_on_3_december_2026_shows_valid_until_2_december_2029(certifier, private_media) -> None:
+    certificate = make_certificate(certifier_id=certifier.pk, issued_on=datetime.date(2026, 12, 3))
+    assert certificate.expires_on == datetime.date(2029, 12, 2)
+    assert certificate.effective_status(datetime.date(2029, 12, 2)) == Status.VALID
+    assert certificate.effective_status(datetime.date(2029, 12, 3)) == Status.EXPIRED
+    assert certificate_render_pdf(certificate.pk) == "ready"
+    certificate.refresh_from_db()
+    text = squashed(pdf_text((private_media / certificate.pdf_file.name).read_bytes()))
+    assert "有效期至：2029年12月2日" in text
+    page = client_for(None).get(reverse("verify_certificate", args=[certificate.number])).content.decode()
+    assert "2029-12-02" in page and "2029-12-03" not in page
 
 
 def test_surveillance_is_due_12_and_24_months_after_issue_then_recertification() -> None:
@@ -236,7 +266,7 @@ def test_expiry_is_the_nightly_tasks(application, certifier, enterprise_user) ->
     assert (old.status, suspended.status, current.status) == (Status.EXPIRED, Status.EXPIRED, Status.VALID)
     event = old.events.get(kind=CertificateEvent.Kind.STATUS_CHANGED)
     assert event.actor is None
-    assert "2023-03-01" in event.reason
+    assert "2023-02-28" in event.reason, "the last day of validity, the day before the third anniversary"
 
 
 @pytest.mark.django_db

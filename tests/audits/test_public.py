@@ -98,12 +98,43 @@ def test_in_english(certificate) -> None:
     assert "Four stars" in page
 
 
-@pytest.mark.parametrize("kind", ["number", "part of the name"])
-def test_search_by_number_or_holder_name(certificate, kind: str) -> None:
-    query = certificate.number if kind == "number" else certificate.holder_name[2:6]
-    page = Client().get(reverse("verify_search"), {"q": query}).content.decode()
+def test_search_by_part_of_the_holder_name_lists_the_certificates(certificate) -> None:
+    page = Client().get(reverse("verify_search"), {"q": certificate.holder_name[2:6]}).content.decode()
     assert 'id="verify-results"' in page
     assert reverse("verify_certificate", args=[certificate.number]) in page
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda number: number,
+        lambda number: number.lower(),
+        lambda number: f"  {number.lower()} ",
+        lambda number: " ".join(number.split("-")).replace(" ", " - "),
+        lambda number: number.replace("-", "－").replace("C", "Ｃ"),
+    ],
+    ids=["as printed", "lower case", "spaces around", "spaces inside", "full-width"],
+)
+def test_an_exact_number_goes_straight_to_the_certificate(certificate, typed) -> None:
+    response = Client().get(reverse("verify_search"), {"q": typed(certificate.number)}, follow=True)
+    assert response.redirect_chain == [(reverse("verify_certificate", args=[certificate.number]), 302)]
+    page = response.content.decode()
+    assert "该证书有效" in page and certificate.holder_name in page
+
+
+def test_a_number_with_a_digit_too_many_is_not_found(certificate) -> None:
+    response = Client().get(reverse("verify_search"), {"q": certificate.number + "0"})
+    assert response.status_code == 200
+    assert 'id="no-results"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "example"), [("zh-hans", "例如：CSA-{year}-SV-00001"), ("en", "e.g. CSA-{year}-SV-00001")]
+)
+def test_the_search_placeholder_reads_as_an_example(client: Client, language: str, example: str) -> None:
+    client.cookies["certportal_language"] = language
+    page = client.get(reverse("verify_search")).content.decode()
+    assert f'placeholder="{example.format(year=timezone.localdate().year)}"' in page
 
 
 def test_search_without_match_and_too_short(certificate) -> None:
