@@ -81,15 +81,17 @@ def stop_process(process: subprocess.Popen[bytes], *, timeout: float = 15.0) -> 
 
 
 def celery_worker_command(*, beat: bool, concurrency: int = 2, hostname: str = "portal@%h") -> list[str]:
-    from django.conf import settings
+    """A worker (with beat, if asked) of the installation its environment names.
 
+    No `-Q`: the worker takes its installation's queue (and beat its schedule file) from its own
+    settings, so that a parent configured for another installation cannot hand it the wrong one.
+    """
     command = [
         sys.executable, "-m", "celery", "-A", "certportal", "worker",
         "--loglevel=INFO", f"--concurrency={concurrency}", f"--hostname={hostname}",
-        "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
     ]  # fmt: skip
     if beat:
-        command += ["--beat", f"--schedule={Path(settings.VAR_DIR) / 'celerybeat-schedule'}"]
+        command.append("--beat")
     return command
 
 

@@ -66,7 +66,7 @@ def test_runportal_serves_chinese_login_and_stops_what_it_started(tmp_path: Path
         "CERTPORTAL_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
         "REDIS_URL": redis_server,
-        "CELERY_QUEUE": f"runportal-{os.getpid()}",
+        "CERTPORTAL_INSTANCE": f"runportal-{os.getpid()}",
     }
     env.pop("MEDIA_ROOT", None)
     manage = [sys.executable, "manage.py"]
@@ -84,8 +84,7 @@ def test_runportal_serves_chinese_login_and_stops_what_it_started(tmp_path: Path
                 page = fetch(f"http://127.0.0.1:{port}/accounts/login/")
             except OSError:
                 time.sleep(0.5)
-        pattern = f"-Q runportal-{os.getpid()}"
-        worker_running = subprocess.run(["pgrep", "-f", "--", pattern], capture_output=True, text=True).stdout
+        worker_running = " ".join(command for command in processes_of_run(tmp_path).values() if "worker" in command)
     finally:
         portal.send_signal(signal.SIGINT)
         output = portal.communicate(timeout=60)[0].decode()
@@ -95,9 +94,28 @@ def test_runportal_serves_chinese_login_and_stops_what_it_started(tmp_path: Path
     assert f"http://127.0.0.1:{port}/" in output
     assert "demo-enterprise" in output
     assert "stopped celery" in output
-    leftover = subprocess.run(["pgrep", "-f", "--", f"-Q runportal-{os.getpid()}"], capture_output=True, text=True)
-    assert leftover.stdout.strip() == ""
+    assert processes_of_run(tmp_path) == {}
     assert redis_answers_still(redis_server), "a Redis we did not start must keep running"
+
+
+def processes_of_run(var_dir: Path) -> dict[int, str]:
+    """The command lines of the living processes started for one run (they inherit its CERTPORTAL_VAR_DIR)."""
+    marker = f"CERTPORTAL_VAR_DIR={var_dir}".encode()
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker not in (entry / "environ").read_bytes().split(b"\0") or "Z" in _state(entry):
+                continue
+            found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def _state(entry: Path) -> str:
+    return (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
 
 
 def redis_answers_still(url: str) -> bool:

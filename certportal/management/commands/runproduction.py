@@ -25,8 +25,8 @@ def gunicorn_command() -> list[str]:
 
 
 def celery_beat_command() -> list[str]:
-    schedule = Path(settings.VAR_DIR) / "celerybeat-schedule"
-    return [sys.executable, "-m", "celery", "-A", "certportal", "beat", f"--schedule={schedule}", "--loglevel=INFO"]
+    # The schedule file is the installation's own (CELERY_BEAT_SCHEDULE_FILENAME).
+    return [sys.executable, "-m", "celery", "-A", "certportal", "beat", "--loglevel=INFO"]
 
 
 class Command(BaseCommand):
