@@ -3,14 +3,35 @@
 import os
 from typing import Any
 
-from celery import Celery
-from celery.signals import setup_logging, worker_ready
+from celery import Celery, Task
+from celery.signals import before_task_publish, setup_logging, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certportal.settings")
 
-app = Celery("certportal")
+
+class PortalTask(Task):
+    """Every task of the portal: it runs only in a worker of the installation that sent it."""
+
+    def before_start(self, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        from django.conf import settings
+
+        from certportal.lib.instances import task_refuse_if_foreign
+
+        task_refuse_if_foreign(self, instance=settings.CERTPORTAL_INSTANCE)
+
+
+app = Celery("certportal", task_cls=PortalTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@before_task_publish.connect
+def name_the_sending_installation(headers: dict[str, Any], **kwargs: Any) -> None:
+    from django.conf import settings
+
+    from certportal.lib.instances import task_message_stamp
+
+    task_message_stamp(settings.CERTPORTAL_INSTANCE, headers)
 
 
 @setup_logging.connect

@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -80,16 +81,30 @@ def stop_process(process: subprocess.Popen[bytes], *, timeout: float = 15.0) -> 
     process.wait()
 
 
-def celery_worker_command(*, beat: bool, concurrency: int = 2, hostname: str = "portal@%h") -> list[str]:
-    from django.conf import settings
+def stop_requested() -> threading.Event:
+    """An event that the first SIGTERM or SIGINT (Ctrl-C) sets; the ones after it change nothing.
 
+    The signals never raise in the program, so none can cut its shutdown short and leave a worker
+    running: `make` passes a SIGTERM sent to its process group on to its child, which so gets two.
+    """
+    requested = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: requested.set())
+    return requested
+
+
+def celery_worker_command(*, beat: bool, concurrency: int = 2, hostname: str = "portal@%h") -> list[str]:
+    """A worker (with beat, if asked) of the installation its environment names.
+
+    No `-Q`: the worker takes its installation's queue (and beat its schedule file) from its own
+    settings, so that a parent configured for another installation cannot hand it the wrong one.
+    """
     command = [
         sys.executable, "-m", "celery", "-A", "certportal", "worker",
         "--loglevel=INFO", f"--concurrency={concurrency}", f"--hostname={hostname}",
-        "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
     ]  # fmt: skip
     if beat:
-        command += ["--beat", f"--schedule={Path(settings.VAR_DIR) / 'celerybeat-schedule'}"]
+        command.append("--beat")
     return command
 
 

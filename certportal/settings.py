@@ -15,8 +15,10 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 from certportal.lib.env import env_bool, env_int, env_list, env_networks, env_str, read_secret_key
+from certportal.lib.instances import instance_key_prefix, instance_name, instance_queue
 from certportal.lib.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -260,6 +262,13 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "sent-emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "certportal <noreply@certportal.local>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# This installation's name (certportal/lib/instances.py): installations that share one Redis keep
+# their tasks apart by it. Every host of one installation must agree on it: the same checkout folder
+# and database name, or the same CERTPORTAL_INSTANCE.
+CERTPORTAL_INSTANCE = instance_name(
+    env_str("CERTPORTAL_INSTANCE", ""), checkout=BASE_DIR, database=str(DATABASES["default"]["NAME"])
+)
+
 # Celery, with Redis as the broker. A killed worker must not lose a task: late acknowledgement,
 # re-queue on worker loss, one task prefetched at a time.
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -278,6 +287,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600),
     "socket_connect_timeout": 3,
+    # Every key Celery writes (queues, unacknowledged tasks, heartbeats, control) is this installation's.
+    "global_keyprefix": instance_key_prefix(CERTPORTAL_INSTANCE),
 }
 # Publishing must fail fast when Redis is down: the page answers and the sweeper re-sends later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
@@ -298,7 +309,13 @@ CELERY_BEAT_SCHEDULE = {
     "expire-certificates": {"task": "audits.tasks.expire_certificates", "schedule": 3600.0},
     "sweep-form-renditions": {"task": "applications.tasks.sweep_form_renditions", "schedule": 120.0},
 }
-CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "certportal")
+# The installation's one queue; a worker started on any other (`-Q`) refuses to start.
+CELERY_TASK_DEFAULT_QUEUE = instance_queue(CERTPORTAL_INSTANCE)
+CELERY_TASK_QUEUES = [
+    Queue(CELERY_TASK_DEFAULT_QUEUE, Exchange(CELERY_TASK_DEFAULT_QUEUE), routing_key=CELERY_TASK_DEFAULT_QUEUE)
+]
+CELERY_TASK_CREATE_MISSING_QUEUES = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / f"celerybeat-schedule.{CERTPORTAL_INSTANCE}")
 # Thumbnails and previews are drawn in a child process with these limits: a PDF that inflates to
 # gigabytes kills that child, never the worker (certportal.lib.previews).
 PREVIEW_MEMORY_MB = env_int("PREVIEW_MEMORY_MB", 1024)

@@ -1,7 +1,8 @@
 """Personas and shared fixtures.
 
 Tests that need Celery use `celery_worker`: a real worker process on real Redis, reading the test
-database. Each test session uses its own queue so that it never meets another worker.
+database. Each test session is an installation of its own (CERTPORTAL_INSTANCE), with its own queue
+and Redis keys, so that it never meets another session's worker.
 """
 
 from __future__ import annotations
@@ -17,13 +18,25 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from kombu import Exchange, Queue
 
 from certportal import devservers
 from certportal.celery import app as celery_app
+from certportal.lib.instances import instance_key_prefix, instance_queue
 from tests.factories import PASSWORD, EnterpriseUserFactory, UserFactory
 
-TEST_QUEUE = f"test-{uuid.uuid4().hex[:12]}"
-celery_app.conf.task_default_queue = TEST_QUEUE
+TEST_INSTANCE = f"test-{uuid.uuid4().hex[:12]}"
+TEST_QUEUE = instance_queue(TEST_INSTANCE)
+# The settings were read before this file: what derives from the instance's name is set again.
+settings.CERTPORTAL_INSTANCE = TEST_INSTANCE
+celery_app.conf.update(
+    task_default_queue=TEST_QUEUE,
+    task_queues=[Queue(TEST_QUEUE, Exchange(TEST_QUEUE), TEST_QUEUE)],
+    broker_transport_options={
+        **celery_app.conf.broker_transport_options,
+        "global_keyprefix": instance_key_prefix(TEST_INSTANCE),
+    },
+)
 settings.CELERY_TASK_DEFAULT_QUEUE = TEST_QUEUE
 
 
@@ -133,7 +146,7 @@ class WorkerProcess:
         self.env = {
             "DATABASE_URL": worker_database_url(),
             "REDIS_URL": broker_url,
-            "CELERY_QUEUE": TEST_QUEUE,
+            "CERTPORTAL_INSTANCE": TEST_INSTANCE,
             "MEDIA_ROOT": str(media_root),
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(media_root.parent / "sent-emails"),
@@ -142,7 +155,7 @@ class WorkerProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        command = devservers.celery_worker_command(beat=False, concurrency=1, hostname=f"{TEST_QUEUE}@%h")
+        command = devservers.celery_worker_command(beat=False, concurrency=1, hostname=f"{TEST_INSTANCE}@%h")
         self.process = devservers.start_process(command, log_path=self.log_path, env=self.env)
 
     def stop(self) -> None:

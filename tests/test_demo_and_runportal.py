@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -66,7 +68,7 @@ def test_runportal_serves_chinese_login_and_stops_what_it_started(tmp_path: Path
         "CERTPORTAL_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
         "REDIS_URL": redis_server,
-        "CELERY_QUEUE": f"runportal-{os.getpid()}",
+        "CERTPORTAL_INSTANCE": f"runportal-{os.getpid()}",
     }
     env.pop("MEDIA_ROOT", None)
     manage = [sys.executable, "manage.py"]
@@ -84,8 +86,7 @@ def test_runportal_serves_chinese_login_and_stops_what_it_started(tmp_path: Path
                 page = fetch(f"http://127.0.0.1:{port}/accounts/login/")
             except OSError:
                 time.sleep(0.5)
-        pattern = f"-Q runportal-{os.getpid()}"
-        worker_running = subprocess.run(["pgrep", "-f", "--", pattern], capture_output=True, text=True).stdout
+        worker_running = " ".join(command for command in processes_of_run(tmp_path).values() if "worker" in command)
     finally:
         portal.send_signal(signal.SIGINT)
         output = portal.communicate(timeout=60)[0].decode()
@@ -95,9 +96,118 @@ def test_runportal_serves_chinese_login_and_stops_what_it_started(tmp_path: Path
     assert f"http://127.0.0.1:{port}/" in output
     assert "demo-enterprise" in output
     assert "stopped celery" in output
-    leftover = subprocess.run(["pgrep", "-f", "--", f"-Q runportal-{os.getpid()}"], capture_output=True, text=True)
-    assert leftover.stdout.strip() == ""
+    assert processes_of_run(tmp_path) == {}
     assert redis_answers_still(redis_server), "a Redis we did not start must keep running"
+
+
+def portal_environment(var_dir: Path, redis_url: str) -> dict[str, str]:
+    """A portal of its own under var_dir, on the shared Redis, migrated."""
+    env = {
+        **os.environ,
+        "CERTPORTAL_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir / 'portal.sqlite3'}",
+        "REDIS_URL": redis_url,
+    }
+    env.pop("MEDIA_ROOT", None)
+    env.pop("CERTPORTAL_INSTANCE", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    return env
+
+
+def wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def worker_has_reported(database: Path) -> bool:
+    with sqlite3.connect(database) as connection:
+        return bool(connection.execute("SELECT 1 FROM certportal_workerheartbeat").fetchall())
+
+
+@pytest.mark.worker
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["sigterm-to-the-group", "ctrl-c"])
+def test_make_run_stopped_through_its_process_group_leaves_nothing_running(
+    tmp_path: Path, redis_server: str, signum: signal.Signals
+) -> None:
+    """As a supervisor or a script stops `make run` (SIGTERM to the group; make passes it on as well),
+    and as Ctrl-C in a terminal does (SIGINT to the foreground group), even when the signal comes again."""
+    env = portal_environment(tmp_path, redis_server)
+    port = free_port()
+    makefile = tmp_path / "Makefile"
+    makefile.write_text(f"run:\n\t{sys.executable} {ROOT / 'manage.py'} runportal --port {port}\n")
+    log = tmp_path / "make.log"
+    with log.open("wb") as output:
+        make = subprocess.Popen(
+            ["make", "--no-print-directory", "-f", str(makefile), "run"],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        assert wait_for(lambda: worker_has_reported(tmp_path / "portal.sqlite3"), timeout=90), log.read_text()
+        assert wait_for(lambda: bool(_page_or_empty(f"http://127.0.0.1:{port}/accounts/login/")), timeout=60)
+        running = " | ".join(processes_of_run(tmp_path).values())
+        assert "runserver" in running
+        assert "worker" in running
+    finally:
+        # The group that make leads holds make and runportal; the worker and the web server have their own.
+        signal_until_exit(make, signum, seconds=30)
+        stopped = wait_for(lambda: processes_of_run(tmp_path) == {}, timeout=30)
+        leftover = kill_leftovers(tmp_path)
+        make.wait(timeout=10)
+    output = log.read_text()
+    assert stopped, f"left running: {leftover}\n{output}"
+    assert "stopped celery" in output
+    assert "stopped web" in output
+    assert redis_answers_still(redis_server), "a Redis we did not start must keep running"
+
+
+def signal_until_exit(process: subprocess.Popen[bytes], signum: int, *, seconds: float) -> None:
+    """Signal the process's group, and again and again while it stops: as a supervisor that repeats
+    its SIGTERM, or a person who presses Ctrl-C once more because stopping takes a few seconds."""
+    deadline = time.monotonic() + seconds
+    while process.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signum)
+        time.sleep(0.25)
+
+
+def kill_leftovers(var_dir: Path) -> dict[int, str]:
+    """SIGKILL what a failed run left running, so that it does not outlive the test."""
+    leftover = processes_of_run(var_dir)
+    for pid in leftover:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return leftover
+
+
+def _page_or_empty(url: str) -> str:
+    try:
+        return fetch(url)
+    except OSError:
+        return ""
+
+
+def processes_of_run(var_dir: Path) -> dict[int, str]:
+    """The command lines of the living processes started for one run (they inherit its CERTPORTAL_VAR_DIR)."""
+    marker = f"CERTPORTAL_VAR_DIR={var_dir}".encode()
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker not in (entry / "environ").read_bytes().split(b"\0") or "Z" in _state(entry):
+                continue
+            found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def _state(entry: Path) -> str:
+    return (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
 
 
 def redis_answers_still(url: str) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from certportal import devservers
-from tests.conftest import TEST_QUEUE, worker_database_url
+from tests.conftest import TEST_INSTANCE, worker_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,7 +67,7 @@ def test_production_processes_serve_a_healthy_portal(transactional_db, redis_ser
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": worker_database_url(),
         "REDIS_URL": redis_server,
-        "CELERY_QUEUE": TEST_QUEUE,
+        "CERTPORTAL_INSTANCE": TEST_INSTANCE,
         "CERTPORTAL_VAR_DIR": str(tmp_path / "var"),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "GUNICORN_BIND": f"127.0.0.1:{port}",

@@ -61,7 +61,7 @@ class Command(BaseCommand):
             "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{directory / 'bench.sqlite3'}"),
             "MEDIA_ROOT": str(directory / "media"),
             "FILE_UPLOAD_TEMP_DIR": str(directory / "tmp"),
-            "CELERY_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
+            "CERTPORTAL_INSTANCE": f"bench-{uuid.uuid4().hex[:8]}",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "DEBUG": "0",
             "LOG_LEVEL": "WARNING",

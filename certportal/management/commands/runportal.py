@@ -1,12 +1,11 @@
 """Run the whole portal on this machine: Redis (reused or started), a Celery worker with beat, and
-the web server. Ctrl-C stops what this command started, and nothing else."""
+the web server. Ctrl-C or SIGTERM stops what this command started, and nothing else."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ DEMO_USERS = ("demo-enterprise", "demo-consultant", "demo-auditor", "demo-certif
 
 
 class Command(BaseCommand):
-    help = "Start Redis if none answers, a Celery worker and the web server; Ctrl-C stops them."
+    help = "Start Redis if none answers, a Celery worker and the web server; Ctrl-C or SIGTERM stops them."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
@@ -28,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         var_dir = Path(settings.VAR_DIR)
         started: list[tuple[str, subprocess.Popen[bytes]]] = []
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        stop = devservers.stop_requested()
         try:
             if devservers.redis_answers(settings.REDIS_URL):
                 self.stdout.write(f"Using the Redis that answers at {settings.REDIS_URL}")
@@ -44,10 +43,10 @@ class Command(BaseCommand):
             web = devservers.start_process([sys.executable, manage, "runserver", address, "--noreload"])
             started.append(("web", web))
             self._announce(f"http://{address}/")
-            self._watch(started)
-        except KeyboardInterrupt:
-            self.stdout.write("\nStopping…")
+            self._watch(started, stop)
         finally:
+            if stop.is_set():
+                self.stdout.write("\nStopping…")
             for name, process in reversed(started):
                 devservers.stop_process(process)
                 self.stdout.write(f"stopped {name}")
@@ -57,10 +56,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}): {', '.join(DEMO_USERS)}")
         self.stdout.write("Celery log: var/log/celery.log · Press Ctrl-C to stop.\n")
 
-    def _watch(self, started: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
-        while True:
+    def _watch(self, started: list[tuple[str, subprocess.Popen[bytes]]], stop: threading.Event) -> None:
+        while not stop.wait(timeout=1):
             for name, process in started:
                 if process.poll() is not None:
                     self.stderr.write(f"{name} stopped unexpectedly (exit code {process.returncode}); see var/log/")
                     return
-            time.sleep(1)

@@ -7,10 +7,9 @@ the command fails, so that a supervisor restarts the set.
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,8 @@ def gunicorn_command() -> list[str]:
 
 
 def celery_beat_command() -> list[str]:
-    schedule = Path(settings.VAR_DIR) / "celerybeat-schedule"
-    return [sys.executable, "-m", "celery", "-A", "certportal", "beat", f"--schedule={schedule}", "--loglevel=INFO"]
+    # The schedule file is the installation's own (CELERY_BEAT_SCHEDULE_FILENAME).
+    return [sys.executable, "-m", "celery", "-A", "certportal", "beat", "--loglevel=INFO"]
 
 
 class Command(BaseCommand):
@@ -40,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError("Set CERTPORTAL_PRODUCTION=1 and the variables in docs/deployment.md first.")
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)  # beat keeps its schedule there
         started: list[tuple[str, subprocess.Popen[bytes]]] = []
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        stop = devservers.stop_requested()
         failed = False
         try:
             started.append(("web", devservers.start_process(gunicorn_command())))
@@ -48,23 +47,21 @@ class Command(BaseCommand):
             started.append(("worker", devservers.start_process(worker)))
             # Exactly one beat for the whole installation, however many workers run.
             started.append(("beat", devservers.start_process(celery_beat_command())))
-            failed = self._watch(started)
-        except KeyboardInterrupt:
-            self.stdout.write("Stopping…")
+            failed = self._watch(started, stop)
         finally:
-            # A second Ctrl-C or SIGTERM must not cut the shutdown short and leave gunicorn running.
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            if stop.is_set():
+                self.stdout.write("Stopping…")
             for name, process in reversed(started):
                 devservers.stop_process(process, timeout=35)
                 self.stdout.write(f"stopped {name}")
         if failed:
             raise CommandError("A production process stopped unexpectedly; see the log above.")
 
-    def _watch(self, started: list[tuple[str, subprocess.Popen[bytes]]]) -> bool:
-        while True:
+    def _watch(self, started: list[tuple[str, subprocess.Popen[bytes]]], stop: threading.Event) -> bool:
+        """Until a signal asks to stop (False) or one of the processes stops on its own (True)."""
+        while not stop.wait(timeout=1):
             for name, process in started:
                 if process.poll() is not None:
                     self.stderr.write(f"{name} stopped (exit code {process.returncode})")
                     return True
-            time.sleep(1)
+        return False
