@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         var_dir = Path(settings.VAR_DIR)
         started: list[tuple[str, subprocess.Popen[bytes]]] = []
-        stop = devservers.stop_requested()
+        stop = devservers.StopRequest()
         try:
             if devservers.redis_answers(settings.REDIS_URL):
                 self.stdout.write(f"Using the Redis that answers at {settings.REDIS_URL}")
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             self._announce(f"http://{address}/")
             self._watch(started, stop)
         finally:
-            if stop.is_set():
+            if stop.requested:
                 self.stdout.write("\nStopping…")
             for name, process in reversed(started):
                 devservers.stop_process(process)
@@ -56,9 +56,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}): {', '.join(DEMO_USERS)}")
         self.stdout.write("Celery log: var/log/celery.log · Press Ctrl-C to stop.\n")
 
-    def _watch(self, started: list[tuple[str, subprocess.Popen[bytes]]], stop: threading.Event) -> None:
-        while not stop.wait(timeout=1):
+    def _watch(self, started: list[tuple[str, subprocess.Popen[bytes]]], stop: devservers.StopRequest) -> None:
+        while not stop.requested:
             for name, process in started:
                 if process.poll() is not None:
                     self.stderr.write(f"{name} stopped unexpectedly (exit code {process.returncode}); see var/log/")
                     return
+            time.sleep(1)
