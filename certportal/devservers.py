@@ -97,6 +97,13 @@ class StopRequest:
         self.requested = True
 
 
+def local_site_url(host: str, port: int) -> str:
+    """The address that links and QR codes in e-mails and PDFs give for a portal served at host:port."""
+    if host in {"", "0.0.0.0", "::"}:  # every interface: this machine's own address always works
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def celery_worker_command(*, beat: bool, concurrency: int = 2, hostname: str = "portal@%h") -> list[str]:
     """A worker (with beat, if asked) of the installation its environment names.
 
