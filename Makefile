@@ -71,6 +71,8 @@ prepare:
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --no-input -v 0
 
+# Links and QR codes in e-mails and PDFs point at the port the portal runs on, unless SITE_URL is set.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: system-run $(VENV)/.runtime prepare
 	$(PY) manage.py seed_demo --with-pdfs
 	$(PY) manage.py runportal --port $(PORT)

@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -81,16 +80,28 @@ def stop_process(process: subprocess.Popen[bytes], *, timeout: float = 15.0) -> 
     process.wait()
 
 
-def stop_requested() -> threading.Event:
-    """An event that the first SIGTERM or SIGINT (Ctrl-C) sets; the ones after it change nothing.
+class StopRequest:
+    """Set by the first SIGTERM or SIGINT (Ctrl-C); the ones after it change nothing.
 
     The signals never raise in the program, so none can cut its shutdown short and leave a worker
     running: `make` passes a SIGTERM sent to its process group on to its child, which so gets two.
     """
-    requested = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: requested.set())
-    return requested
+
+    def __init__(self) -> None:
+        self.requested = False
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._request)
+
+    def _request(self, signum: int, frame: object) -> None:
+        # Only a flag: a lock taken here (threading.Event.set) may be one the interrupted code holds.
+        self.requested = True
+
+
+def local_site_url(host: str, port: int) -> str:
+    """The address that links and QR codes in e-mails and PDFs give for a portal served at host:port."""
+    if host in {"", "0.0.0.0", "::"}:  # every interface: this machine's own address always works
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def celery_worker_command(*, beat: bool, concurrency: int = 2, hostname: str = "portal@%h") -> list[str]:

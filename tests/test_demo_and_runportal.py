@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from django.conf import settings
@@ -21,6 +26,7 @@ from django.test import Client
 from certportal.accounts.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 @pytest.mark.django_db
@@ -100,8 +106,106 @@ def test_runportal_serves_chinese_login_and_stops_what_it_started(tmp_path: Path
     assert redis_answers_still(redis_server), "a Redis we did not start must keep running"
 
 
+@pytest.mark.worker
+def test_runportal_on_another_port_puts_that_port_in_emails_and_pdfs(tmp_path: Path, redis_server: str) -> None:
+    env = portal_environment(tmp_path, redis_server)
+    env.pop("SITE_URL", None)
+    env |= {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(tmp_path / "sent-emails")}  # fmt: skip
+    # The demo certificates' PDFs are queued now and made by the worker that runportal starts.
+    subprocess.run([sys.executable, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    port = free_port()
+    log = tmp_path / "runportal.log"
+    with log.open("wb") as output:
+        portal = subprocess.Popen(
+            [sys.executable, "manage.py", "runportal", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    site = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_for(lambda: bool(_page_or_empty(f"{site}/accounts/login/")), timeout=90), log.read_text()
+        sign_up(site, email="zhao.li@example.com")
+        email = wait_for_value(lambda: sent_email_to(tmp_path, "zhao.li@example.com"), timeout=60)
+        pdf = wait_for_value(lambda: ready_certificate_pdf(tmp_path), timeout=120)
+    finally:
+        portal.send_signal(signal.SIGINT)
+        portal.wait(timeout=60)
+    assert email is not None, log.read_text()
+    assert f"{site}/accounts/signup/confirm/" in email
+    assert ":8000" not in email
+    assert pdf is not None, log.read_text()
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"{site}/verify/" in "".join(text.split()), "the verification address printed under the QR code"
+    assert f"Links in e-mails and PDFs: {site}" in log.read_text()
+
+
+def sign_up(site: str, *, email: str) -> None:
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with opener.open(f"{site}/accounts/signup/", timeout=10) as response:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())
+    assert token
+    form = {
+        "csrfmiddlewaretoken": token.group(1), "enterprise_name": "杭州测试电器有限公司", "full_name": "赵丽",
+        "email": email, "mobile": "13912345678", "password1": "Zhao-li-2026-secret", "password2": "Zhao-li-2026-secret",
+    }  # fmt: skip
+    with opener.open(f"{site}/accounts/signup/", data=urllib.parse.urlencode(form).encode(), timeout=10) as response:
+        assert response.url.endswith("/accounts/signup/sent/"), response.read().decode()[:2000]
+
+
+def sent_email_to(var_dir: Path, address: str) -> str | None:
+    """The text of the e-mail the worker sent to the address, once it has."""
+    with sqlite3.connect(var_dir / "portal.sqlite3") as connection:
+        row = connection.execute(
+            "SELECT body_text FROM certportal_outgoingemail WHERE status = 'sent' AND \"to\" LIKE ?", [f"%{address}%"]
+        ).fetchone()
+    return row[0] if row else None
+
+
+def ready_certificate_pdf(var_dir: Path) -> Path | None:
+    with sqlite3.connect(var_dir / "portal.sqlite3") as connection:
+        row = connection.execute(
+            "SELECT pdf_file FROM audits_certificate WHERE pdf_status = 'ready' LIMIT 1"
+        ).fetchone()
+    return var_dir / "media" / row[0] if row else None
+
+
+def wait_for_value(produce: Callable[[], T | None], timeout: float) -> T | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = produce()
+        if value:
+            return value
+        time.sleep(0.5)
+    return None
+
+
+def test_make_run_gives_its_port_to_the_links_unless_site_url_is_set(tmp_path: Path) -> None:
+    """The `run` target itself, with a stand-in for Python that notes each command and its SITE_URL."""
+    record = tmp_path / "commands.txt"
+    python = tmp_path / "python"
+    python.write_text('#!/bin/sh\necho "$SITE_URL $*" >> "$RECORD"\n')
+    python.chmod(0o755)
+    make = ["make", "--no-print-directory", "-o", "system-run", "-o", "prepare", "-o", f"{tmp_path}/.runtime",
+            "run", f"VENV={tmp_path}", f"PY={python}"]  # fmt: skip
+    env = {key: value for key, value in os.environ.items() if key not in {"SITE_URL", "PORT"}}
+    env["RECORD"] = str(record)
+
+    subprocess.run([*make, "PORT=8123"], cwd=ROOT, env=env, check=True, capture_output=True)
+    assert record.read_text().splitlines() == [
+        "http://127.0.0.1:8123 manage.py seed_demo --with-pdfs",
+        "http://127.0.0.1:8123 manage.py runportal --port 8123",
+    ]
+    record.unlink()
+    subprocess.run(make, cwd=ROOT, env={**env, "PORT": "8124", "SITE_URL": "https://certportal.example.cn"}, check=True,
+                   capture_output=True)  # fmt: skip
+    assert record.read_text().splitlines() == [
+        "https://certportal.example.cn manage.py seed_demo --with-pdfs",
+        "https://certportal.example.cn manage.py runportal --port 8124",
+    ]
+
+
 def portal_environment(var_dir: Path, redis_url: str) -> dict[str, str]:
-    """A portal of its own under var_dir, on the shared Redis, migrated."""
+    """A portal of its own under var_dir, on the shared Redis, prepared as `make run` prepares it."""
     env = {
         **os.environ,
         "CERTPORTAL_VAR_DIR": str(var_dir),
@@ -111,10 +215,11 @@ def portal_environment(var_dir: Path, redis_url: str) -> dict[str, str]:
     env.pop("MEDIA_ROOT", None)
     env.pop("CERTPORTAL_INSTANCE", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
     return env
 
 
-def wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition: Callable[[], bool], timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -140,10 +245,10 @@ def test_make_run_stopped_through_its_process_group_leaves_nothing_running(
     makefile = tmp_path / "Makefile"
     makefile.write_text(f"run:\n\t{sys.executable} {ROOT / 'manage.py'} runportal --port {port}\n")
     log = tmp_path / "make.log"
-    with log.open("wb") as output:
+    with log.open("wb") as make_output:
         make = subprocess.Popen(
             ["make", "--no-print-directory", "-f", str(makefile), "run"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT, env=env, stdout=make_output, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
         assert wait_for(lambda: worker_has_reported(tmp_path / "portal.sqlite3"), timeout=90), log.read_text()

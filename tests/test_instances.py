@@ -8,7 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +89,10 @@ class Installation:
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()
 
+    def workers(self) -> list[str]:
+        """The workers that beat into this installation's database, by name."""
+        return [str(row[0]).split("@")[0] for row in self.rows("SELECT hostname FROM certportal_workerheartbeat")]
+
     def rows(self, query: str) -> list[tuple[object, ...]]:
         with sqlite3.connect(self.database) as connection:
             return connection.execute(query).fetchall()
@@ -111,7 +115,7 @@ def installation_at(root: Path, redis_url: str) -> Installation:
     return Installation(root=root, env=env)
 
 
-def wait_for(condition, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition: Callable[[], object], timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -133,7 +137,7 @@ def two_installations(redis_server: str, tmp_path_factory: pytest.TempPathFactor
     try:
         for each in (first, second):
             # A worker reports itself alive at start, through its own queue into its own database.
-            ready = wait_for(lambda each=each: each.rows("SELECT hostname FROM certportal_workerheartbeat"))
+            ready = wait_for(each.workers)
             assert ready, each.log()
         yield [first, second]
     finally:
@@ -160,8 +164,8 @@ def test_every_email_of_an_installation_is_sent_by_its_own_worker(two_installati
     assert second.outbox() == []
     assert "email_send" not in second.log()[seen_before:]
     # Each worker beat into its own database only.
-    assert [row[0].split("@")[0] for row in first.rows("SELECT hostname FROM certportal_workerheartbeat")] == ["a"]
-    assert [row[0].split("@")[0] for row in second.rows("SELECT hostname FROM certportal_workerheartbeat")] == ["b"]
+    assert first.workers() == ["a"]
+    assert second.workers() == ["b"]
 
 
 SEND_INTO_OTHER_QUEUE = """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError("Set CERTPORTAL_PRODUCTION=1 and the variables in docs/deployment.md first.")
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)  # beat keeps its schedule there
         started: list[tuple[str, subprocess.Popen[bytes]]] = []
-        stop = devservers.stop_requested()
+        stop = devservers.StopRequest()
         failed = False
         try:
             started.append(("web", devservers.start_process(gunicorn_command())))
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             started.append(("beat", devservers.start_process(celery_beat_command())))
             failed = self._watch(started, stop)
         finally:
-            if stop.is_set():
+            if stop.requested:
                 self.stdout.write("Stopping…")
             for name, process in reversed(started):
                 devservers.stop_process(process, timeout=35)
@@ -57,11 +57,12 @@ class Command(BaseCommand):
         if failed:
             raise CommandError("A production process stopped unexpectedly; see the log above.")
 
-    def _watch(self, started: list[tuple[str, subprocess.Popen[bytes]]], stop: threading.Event) -> bool:
+    def _watch(self, started: list[tuple[str, subprocess.Popen[bytes]]], stop: devservers.StopRequest) -> bool:
         """Until a signal asks to stop (False) or one of the processes stops on its own (True)."""
-        while not stop.wait(timeout=1):
+        while not stop.requested:
             for name, process in started:
                 if process.poll() is not None:
                     self.stderr.write(f"{name} stopped (exit code {process.returncode})")
                     return True
+            time.sleep(1)
         return False
