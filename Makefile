@@ -96,6 +96,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/mypy .
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/djlint templates --check
+	$(VENV)/bin/djlint templates --lint
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
