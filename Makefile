@@ -22,7 +22,7 @@ help:
 	@echo "make prod   - production on this machine: gunicorn, a worker and beat (see docs/deployment.md)"
 	@echo "make test   - set everything up and run the whole test suite (lint, unit, worker, browser)"
 	@echo "make bench  - run the benchmark (results in var/bench/results.json)"
-	@echo "make lint   - ruff check and format check, mypy, the layers (import-linter)"
+	@echo "make lint   - ruff check and format check, mypy, the layers (import-linter), the templates' layout (djlint)"
 	@echo "make messages - update the translation catalogues after changing strings"
 
 define install_debian_packages
@@ -97,10 +97,13 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/djlint templates --check
+	$(VENV)/bin/djlint templates --lint
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint templates --reformat
 
 messages: $(VENV)/.dev
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=$(VENV) --ignore=var --ignore=static/vendor --ignore=tests --no-obsolete
