@@ -29,3 +29,9 @@ def form_label(form_type: str) -> str:
         return str(FormType(form_type).label)
     except ValueError:
         return form_type
+
+
+@register.filter
+def form_versions(forms: list[dict[str, Any]]) -> str:
+    """The forms of a "forms generated" event, as the timeline names them: "name v1、name v2"."""
+    return "、".join(f"{form_label(item['form'])} v{item['version']}" for item in forms)
