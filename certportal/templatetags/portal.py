@@ -11,6 +11,12 @@ register = template.Library()
 
 
 @register.filter
+def squish(value: str) -> str:
+    """Text with its runs of white space made one space (a title laid out over several lines)."""
+    return " ".join(str(value).split())
+
+
+@register.filter
 def masked_mobile(number: str) -> str:
     return mask_mobile(number or "")
 
