@@ -202,6 +202,11 @@ def test_an_images_preview_is_drawn_again_without_its_metadata(
 
 @pytest.fixture
 def small_worker(redis_server, transactional_db, private_media, tmp_path):
+    from certportal.celery import app
+
+    # Jobs earlier tests of this session queued (with no worker then) must not reach this worker:
+    # the test watches its one pool process.
+    app.control.purge()
     worker = WorkerProcess(broker_url=redis_server, media_root=private_media, log_path=tmp_path / "worker.log")
     worker.env["PREVIEW_MEMORY_MB"] = str(CHILD_MEMORY_MB)
     worker.start()
@@ -237,7 +242,7 @@ def test_a_real_worker_survives_a_pdf_bomb_and_draws_the_next_file(
     assert enqueue(evidence_thumbnail, bomb.pk)
     failed = lambda: EvidenceFile.objects.get(pk=bomb.pk).thumbnail_status == Thumb.FAILED  # noqa: E731
     assert wait_for(failed), small_worker.log()
-    assert pool_children(small_worker.process.pid) == pool, "the worker's pool process was not lost"
+    assert pool_children(small_worker.process.pid) == pool, f"the pool process was lost:\n{small_worker.log()}"
     assert EvidenceFile.objects.get(pk=bomb.pk).thumbnail_attempts == 1, "delivered once, not again and again"
     normal = services.evidence_upload(
         requirement=requirement, actor=enterprise_user, upload=upload("合同.pdf", pdf_bytes())
