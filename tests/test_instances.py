@@ -78,8 +78,12 @@ class Installation:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def outbox(self) -> list[str]:
+        """The messages sent: Django's file backend writes each connection's messages to a file named
+        by the time and the backend object's id, so two quick sends may share a file."""
         outbox = self.root / "sent-emails"
-        return [path.read_text() for path in sorted(outbox.iterdir())] if outbox.exists() else []
+        files = [path.read_text() for path in sorted(outbox.iterdir())] if outbox.exists() else []
+        separator = "\n" + "-" * 79 + "\n"
+        return [message for text in files for message in text.split(separator) if message.strip()]
 
     def python(self, script: str, *args: str) -> str:
         result = subprocess.run(
