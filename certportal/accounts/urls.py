@@ -9,7 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        views.LanguageLoginView.as_view(
             template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
         ),
         name="login",

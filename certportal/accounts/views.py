@@ -19,6 +19,15 @@ from certportal.accounts import services, throttle
 from certportal.accounts.forms import AccountSettingsForm
 
 
+class LanguageLoginView(auth_views.LoginView):
+    """The login; the user's own language then follows them to any device."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        _remember_language(response, form.get_user().language)
+        return response
+
+
 class ThrottledPasswordResetView(auth_views.PasswordResetView):
     """Password reset, limited per client and per address like the sign-up."""
 

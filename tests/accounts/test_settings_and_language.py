@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +84,38 @@ def test_the_language_menu_names_each_language_in_itself(client: Client, languag
     assert 'lang="zh-hans">简体中文</option>' in page
     assert 'lang="en">English</option>' in page
     assert "英语" not in page and "Simplified Chinese" not in page
+
+
+def test_login_applies_the_users_saved_language(client: Client) -> None:
+    UserFactory(username="lee", language="en")
+    response = client.post(reverse("accounts:login"), {"username": "lee", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.cookies["certportal_language"].value == "en"
+    page = client.get(response["Location"], follow=True).content.decode()
+    assert '<html lang="en">' in page
+
+
+def test_login_replaces_another_users_language_cookie(client: Client) -> None:
+    UserFactory(username="wang", language="zh-hans")
+    client.cookies["certportal_language"] = "en"
+    response = client.post(reverse("accounts:login"), {"username": "wang", "password": PASSWORD})
+    assert response.cookies["certportal_language"].value == "zh-hans"
+    assert '<html lang="zh-hans">' in client.get(response["Location"], follow=True).content.decode()
+
+
+def test_a_failed_login_leaves_the_language_alone(client: Client) -> None:
+    UserFactory(username="lee", language="en")
+    response = client.post(reverse("accounts:login"), {"username": "lee", "password": "wrong"})
+    assert "certportal_language" not in response.cookies
+    assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_the_menu_change_while_signed_in_is_used_at_the_next_login(client: Client) -> None:
+    user = UserFactory(username="lee", language="zh-hans")
+    client.post(reverse("accounts:login"), {"username": "lee", "password": PASSWORD})
+    client.post(reverse("language_switch"), {"language": "en", "next": "/home/"})
+    user.refresh_from_db()
+    assert user.language == "en"
+    other_device = Client()
+    response = other_device.post(reverse("accounts:login"), {"username": "lee", "password": PASSWORD})
+    assert '<html lang="en">' in other_device.get(response["Location"], follow=True).content.decode()
