@@ -1,6 +1,8 @@
+from typing import Any, TypeVar
+
 from django import forms
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +26,8 @@ from applications.models import (
 )
 from certportal.accounts.models import User
 from certportal.lib.uploads import FAMILY_CHOICES
+
+M = TypeVar("M", bound=Model)
 
 
 class ProductInline(admin.TabularInline):
@@ -63,8 +67,54 @@ class EventInline(admin.TabularInline):
         return False
 
 
+def people_of(application: Application | None) -> QuerySet[User]:
+    """Who prepares an application: its enterprise's users and its consultant (any of them, before
+    the application is known)."""
+    if application is None:
+        return User.objects.filter(role__in=[User.Role.ENTERPRISE, User.Role.CONSULTANT])
+    return User.objects.filter(Q(enterprise_id=application.enterprise_id) | Q(pk=application.consultant_id))
+
+
+class PickerForm(forms.ModelForm):
+    """An admin form whose pickers list only what belongs to the object being changed."""
+
+    def saved(self, model: type[M]) -> M | None:
+        """The object being changed, or None on the add page."""
+        instance = self.instance
+        return instance if isinstance(instance, model) and instance.pk else None
+
+    def limit(self, name: str, queryset: QuerySet[Any]) -> None:
+        field = self.fields.get(name)
+        if isinstance(field, forms.ModelChoiceField):  # many-to-many fields are one too
+            field.queryset = queryset
+
+
+class ApplicationAdminForm(PickerForm):
+    """The scope lists the application's own enterprise's products; the consultant, consultants only."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        application = self.saved(Application)
+        if application is not None:
+            self.limit("scope", Product.objects.filter(enterprise_id=application.enterprise_id).order_by("name", "pk"))
+        elif "scope" in self.fields:
+            self.limit("scope", Product.objects.none())
+            self.fields["scope"].help_text = _(
+                "Save the application first: the scope then lists its enterprise's products."
+            )
+        self.limit("consultant", User.objects.filter(role=User.Role.CONSULTANT).order_by("full_name", "pk"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        enterprise = cleaned.get("enterprise")
+        if any(product.enterprise_id != getattr(enterprise, "pk", None) for product in cleaned.get("scope", [])):
+            self.add_error("scope", _("Every product in the scope must be one of the application's enterprise's."))
+        return cleaned
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
+    form = ApplicationAdminForm
     list_display = ["reference", "enterprise", "status", "consultant", "kind", "created_at", "submitted_at"]
     list_filter = ["status", "kind", "consultant"]
     search_fields = ["reference", "enterprise__name", "enterprise__uscc"]
@@ -99,8 +149,28 @@ class ApplicationEventAdmin(admin.ModelAdmin):
         return False
 
 
+class ConsultantInvitationAdminForm(PickerForm):
+    """Only the application's enterprise's users invite its consultant."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        invitation = self.saved(ConsultantInvitation)
+        if invitation is None:
+            self.limit("invited_by", User.objects.filter(role=User.Role.ENTERPRISE))
+        else:
+            self.limit("invited_by", User.objects.filter(enterprise_id=invitation.application.enterprise_id))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        application, inviter = cleaned.get("application"), cleaned.get("invited_by")
+        if application is not None and inviter is not None and inviter.enterprise_id != application.enterprise_id:
+            self.add_error("invited_by", _("The invitation must come from one of the enterprise's users."))
+        return cleaned
+
+
 @admin.register(ConsultantInvitation)
 class ConsultantInvitationAdmin(admin.ModelAdmin):
+    form = ConsultantInvitationAdminForm
     list_display = ["email", "application", "invited_by", "created_at", "accepted_at"]
     search_fields = ["email", "application__reference"]
     readonly_fields = ["token"]
@@ -179,9 +249,27 @@ class EvidenceRequirementAdmin(admin.ModelAdmin):
     inlines = [EvidenceFileInline]
 
 
+class EvidenceFileAdminForm(PickerForm):
+    """Its pickers list only what belongs to the file's application: its scope's products, the item's
+    other files, the application's people, its consultant (who reviews the evidence)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        evidence = self.saved(EvidenceFile)
+        requirement = evidence.requirement if evidence is not None else None
+        application = requirement.application if requirement is not None else None
+        self.limit("products", Product.objects.filter(applications=application))
+        self.limit("replaces", EvidenceFile.objects.filter(requirement=requirement).exclude(pk=self.instance.pk))
+        self.limit("uploaded_by", people_of(application))
+        reviewer = application.consultant_id if application is not None else None
+        self.limit("reviewed_by", User.objects.filter(pk=reviewer) if reviewer else User.objects.none())
+
+
 @admin.register(EvidenceFile)
 class EvidenceFileAdmin(admin.ModelAdmin):
-    """Read-only: files change through the portal, where every change is on the timeline."""
+    """Files change through the portal, where every change is on the timeline; here they are looked at."""
+
+    form = EvidenceFileAdminForm
 
     list_display = ["original_name", "requirement", "status", "is_current", "size", "uploaded_by", "created_at"]
     list_filter = ["status", "is_current", "family", "thumbnail_status"]
@@ -237,8 +325,24 @@ class EvidenceArchiveAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(
-    PaperShipment,
-    list_display=["application", "courier", "tracking_number", "sent_on", "received_on"],
-    search_fields=["application__reference", "tracking_number"],
-)
+class PaperShipmentAdminForm(PickerForm):
+    """The shipment is recorded by one of the application's people."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        shipment = self.saved(PaperShipment)
+        self.limit("recorded_by", people_of(shipment.application if shipment is not None else None))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        application, recorder = cleaned.get("application"), cleaned.get("recorded_by")
+        if application is not None and recorder is not None and not people_of(application).filter(pk=recorder.pk):
+            self.add_error("recorded_by", _("Choose one of the application's enterprise users or its consultant."))
+        return cleaned
+
+
+@admin.register(PaperShipment)
+class PaperShipmentAdmin(admin.ModelAdmin):
+    form = PaperShipmentAdminForm
+    list_display = ["application", "courier", "tracking_number", "sent_on", "received_on"]
+    search_fields = ["application__reference", "tracking_number"]
