@@ -267,15 +267,18 @@ class EvidenceFileAdminForm(PickerForm):
 
 @admin.register(EvidenceFile)
 class EvidenceFileAdmin(admin.ModelAdmin):
-    """Files change through the portal, where every change is on the timeline; here they are looked at."""
+    """Files come in through the portal's upload check (the admin cannot add one); here their details
+    may be corrected, with pickers limited to the file's own application."""
 
     form = EvidenceFileAdminForm
-
     list_display = ["original_name", "requirement", "status", "is_current", "size", "uploaded_by", "created_at"]
     list_filter = ["status", "is_current", "family", "thumbnail_status"]
     search_fields = ["original_name", "sha256", "requirement__application__reference"]
     list_select_related = ["requirement__application", "requirement__item", "uploaded_by"]
     readonly_fields = ["file", "thumbnail", "preview"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 # --- The application forms: looked at here, changed only through the portal's pages -------------

@@ -45,7 +45,7 @@ class OutgoingEmail(TimeStampedModel):
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    task_id = models.CharField(max_length=255, blank=True)
+    task_id = models.CharField(_("worker task"), max_length=255, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
-    "axes",
+    "certportal.apps.LockoutsConfig",  # django-axes, named for the admin
     "csp",
     "certportal.apps.CertportalConfig",
     "certportal.accounts",

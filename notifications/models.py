@@ -48,7 +48,12 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     application = models.ForeignKey(
-        "applications.Application", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
     )
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
@@ -71,7 +76,9 @@ class Notification(models.Model):
 class EmailPreference(models.Model):
     """A kind of notification this user does not want by e-mail (in-app only). No row: e-mail on."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="email_preferences"
+    )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     email = models.BooleanField(_("also by e-mail"), default=True)
 

@@ -169,7 +169,9 @@ class ApplicationEvent(models.Model):
         PAPER_SENT = "paper_sent", _("Paper copies sent")
         PAPER_RECEIVED = "paper_received", _("Paper copies received")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True
@@ -198,10 +200,14 @@ def invitation_token() -> str:
 class ConsultantInvitation(TimeStampedModel):
     """An enterprise asks a consultant, by e-mail address, to take on its application."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="invitations")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField(_("consultant's e-mail"))
-    token = models.CharField(max_length=64, unique=True, default=invitation_token)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    token = models.CharField(_("invitation key"), max_length=64, unique=True, default=invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.PROTECT, related_name="+"
+    )
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
 
     class Meta:

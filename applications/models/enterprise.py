@@ -103,7 +103,9 @@ class Enterprise(TimeStampedModel):
 class Product(TimeStampedModel):
     """A product the enterprise sells and services: a candidate for an application's scope."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="products")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="products"
+    )
     name = models.CharField(_("product name"), max_length=200)
     model = models.CharField(_("model / category"), max_length=200, blank=True)
     description = models.TextField(_("brief description"), blank=True)
@@ -127,7 +129,9 @@ class ServiceOutlet(TimeStampedModel):
         OWN = "own", _("Own")
         CONTRACTED = "contracted", _("Contracted")
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="outlets")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="outlets"
+    )
     name = models.CharField(_("outlet name"), max_length=200)
     address = models.CharField(_("address"), max_length=300)
     phone = models.CharField(_("telephone"), max_length=30)
@@ -151,7 +155,9 @@ class ServiceManager(TimeStampedModel):
         MALE = "male", _("Male")
         FEMALE = "female", _("Female")
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="managers")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="managers"
+    )
     name = models.CharField(_("name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     id_number = models.CharField(_("resident ID number"), max_length=18)

@@ -97,7 +97,9 @@ class EvidenceRequirement(TimeStampedModel):
         ACCEPTED = "accepted", pgettext_lazy("evidence", "accepted")
         REJECTED = "rejected", _("sent back")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence_requirements")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="evidence_requirements"
+    )
     item = models.ForeignKey(
         EvidenceItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="requirements"
     )
@@ -180,12 +182,12 @@ class EvidenceFile(TimeStampedModel):
         _("thumbnail"), max_length=20, choices=ThumbnailStatus.choices, default=ThumbnailStatus.PENDING
     )
     thumbnail_error = models.TextField(_("thumbnail error"), blank=True)
-    thumbnail_updated_at = models.DateTimeField(default=timezone.now)
+    thumbnail_updated_at = models.DateTimeField(_("thumbnail updated"), default=timezone.now)
     # The larger image the preview page shows (never the uploaded PDF itself); made with the thumbnail.
     preview = models.FileField(_("preview"), max_length=300, upload_to=_no_upload_to, blank=True)
     # The job machine's claim and delivery count (certportal.lib.jobs).
-    thumbnail_task_id = models.CharField(max_length=255, blank=True)
-    thumbnail_attempts = models.PositiveSmallIntegerField(default=0)
+    thumbnail_task_id = models.CharField(_("worker task"), max_length=255, blank=True)
+    thumbnail_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("evidence file")
@@ -220,7 +222,9 @@ class EvidenceArchive(TimeStampedModel):
         READY = "ready", _("ready")
         FAILED = "failed", _("failed")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence_archives")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="evidence_archives"
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -231,8 +235,8 @@ class EvidenceArchive(TimeStampedModel):
     file_count = models.PositiveIntegerField(_("files"), default=0)
     error = models.TextField(_("error"), blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    task_id = models.CharField(max_length=255, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(_("worker task"), max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("evidence archive")

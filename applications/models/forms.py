@@ -50,7 +50,9 @@ class ApplicationForm(TimeStampedModel):
     at the moment a version is generated.
     """
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="forms")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="forms"
+    )
     form_type = models.CharField(_("form"), max_length=20, choices=FormType.choices)
     # The consultant's fields of this form type (fees, service description, remote-audit details…),
     # validated by the form type's Django form before they are saved.
@@ -79,7 +81,9 @@ class ApplicationForm(TimeStampedModel):
 class LawStandardRow(TimeStampedModel):
     """A row of the list of laws, regulations and product quality standards (the consultant's)."""
 
-    form = models.ForeignKey(ApplicationForm, on_delete=models.CASCADE, related_name="law_rows")
+    form = models.ForeignKey(
+        ApplicationForm, verbose_name=_("application form"), on_delete=models.CASCADE, related_name="law_rows"
+    )
     name = models.CharField(_("law, regulation or standard"), max_length=300)
     number = models.CharField(_("number or version"), max_length=100, blank=True)
     issuer = models.CharField(_("issuing body"), max_length=200, blank=True)
@@ -120,7 +124,9 @@ class FormRendition(models.Model):
         CONFIRMED = "confirmed", _("Confirmed by the consultant")
         REJECTED = "rejected", _("Does not match")
 
-    form = models.ForeignKey(ApplicationForm, on_delete=models.CASCADE, related_name="renditions")
+    form = models.ForeignKey(
+        ApplicationForm, verbose_name=_("application form"), on_delete=models.CASCADE, related_name="renditions"
+    )
     version = models.PositiveIntegerField(_("version"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.UNSIGNED)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
@@ -146,8 +152,8 @@ class FormRendition(models.Model):
     finished_at = models.DateTimeField(_("generation finished"), null=True, blank=True)
     # The Celery task that claimed the job: the same task delivered again after its worker died
     # may take the job over at once.
-    task_id = models.CharField(max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(_("worker task"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     scan_review = models.CharField(_("check of the scan"), max_length=20, choices=ScanReview.choices, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -216,7 +222,9 @@ class FormSignature(models.Model):
 class PaperShipment(TimeStampedModel):
     """The paper copies mailed to the certification body (the seed: documents are also mailed)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="shipments")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="shipments"
+    )
     courier = models.CharField(_("courier"), max_length=100)
     tracking_number = models.CharField(_("tracking number"), max_length=100)
     sent_on = models.DateField(_("sent on"))

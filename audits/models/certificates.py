@@ -40,7 +40,9 @@ class CertificationDecision(TimeStampedModel):
         CERTIFIED = "certified", _("Certified")
         REFUSED = "refused", _("Certification refused")
 
-    application = models.OneToOneField("applications.Application", on_delete=models.PROTECT, related_name="decision")
+    application = models.OneToOneField(
+        "applications.Application", verbose_name=_("application"), on_delete=models.PROTECT, related_name="decision"
+    )
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
     certifier = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("certifier"), on_delete=models.PROTECT, related_name="+"
@@ -94,7 +96,12 @@ class Certificate(TimeStampedModel):
         FAILED = "failed", _("Failed")
 
     number = models.CharField(_("certificate number"), max_length=60, unique=True)
-    application = models.OneToOneField("applications.Application", on_delete=models.PROTECT, related_name="certificate")
+    application = models.OneToOneField(
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="certificate",
+    )
     enterprise = models.ForeignKey(
         "applications.Enterprise", verbose_name=_("holder"), on_delete=models.PROTECT, related_name="certificates"
     )
@@ -116,14 +123,14 @@ class Certificate(TimeStampedModel):
     surveillances_done = models.PositiveSmallIntegerField(_("surveillance audits done"), default=0)
     pdf_status = models.CharField(_("PDF"), max_length=20, choices=PdfStatus.choices, default=PdfStatus.PENDING)
     pdf_file = models.FileField(_("PDF file"), max_length=200, blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
-    pdf_size = models.PositiveIntegerField(null=True, blank=True)
-    pdf_error = models.TextField(blank=True)
-    pdf_updated_at = models.DateTimeField(default=timezone.now)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    pdf_size = models.PositiveIntegerField(_("PDF size in bytes"), null=True, blank=True)
+    pdf_error = models.TextField(_("PDF error"), blank=True)
+    pdf_updated_at = models.DateTimeField(_("PDF updated"), default=timezone.now)
     # The Celery task that claimed the rendering: the same task delivered again after its worker was
     # killed takes the job over instead of waiting for the sweeper.
-    pdf_task_id = models.CharField(max_length=255, blank=True)
-    pdf_attempts = models.PositiveSmallIntegerField(default=0)
+    pdf_task_id = models.CharField(_("worker task"), max_length=255, blank=True)
+    pdf_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     objects = CertificateQuerySet.as_manager()
 
@@ -178,7 +185,9 @@ class CertificateEvent(models.Model):
         STATUS_CHANGED = "status_changed", _("Status changed")
         SURVEILLANCE = "surveillance", _("Surveillance audit recorded")
 
-    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
+    certificate = models.ForeignKey(
+        Certificate, verbose_name=_("certificate"), on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True

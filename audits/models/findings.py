@@ -41,7 +41,9 @@ class Finding(TimeStampedModel):
         ANSWERED = "answered", _("Waiting for the auditor's verification")
         CLOSED = "closed", _("Closed: corrective action accepted")
 
-    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="findings")
+    application = models.ForeignKey(
+        "applications.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="findings"
+    )
     audit_round = models.ForeignKey(
         "audits.AuditRound", verbose_name=_("round"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="findings",
@@ -54,17 +56,29 @@ class Finding(TimeStampedModel):
     description = models.TextField(_("description"))
     deadline = models.DateField(_("deadline for the corrective action"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
+    )
     root_cause = models.TextField(_("root cause"), blank=True)
     correction = models.TextField(_("correction"), blank=True)
     corrective_action = models.TextField(_("corrective action"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     verification_note = models.TextField(_("auditor's verification"), blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
 

@@ -48,7 +48,12 @@ class AuditRound(TimeStampedModel):
         CONFIRMED = "confirmed", _("Confirmed by the enterprise")
         CHANGE_REQUESTED = "change_requested", _("The enterprise asks for another time")
 
-    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="audit_rounds")
+    application = models.ForeignKey(
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="audit_rounds",
+    )
     number = models.PositiveSmallIntegerField(_("round"))
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
@@ -71,15 +76,25 @@ class AuditRound(TimeStampedModel):
     )
     response_message = models.TextField(_("the enterprise's message"), blank=True)
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     # The calendar invitation's SEQUENCE: calendars replace the event when it goes up.
-    invitation_sequence = models.PositiveIntegerField(default=0)
+    invitation_sequence = models.PositiveIntegerField(_("calendar invitation sequence"), default=0)
     summary = models.TextField(_("summary of the round"), blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

@@ -104,7 +104,9 @@ class ScoreSheetVersion(TimeStampedModel):
 class Indicator(models.Model):
     """An indicator of GB/T 27922: first level (5.1 售后服务体系...) or second level, which is scored."""
 
-    version = models.ForeignKey(ScoreSheetVersion, on_delete=models.CASCADE, related_name="indicators")
+    version = models.ForeignKey(
+        ScoreSheetVersion, verbose_name=_("score sheet version"), on_delete=models.CASCADE, related_name="indicators"
+    )
     parent = models.ForeignKey(
         "self", verbose_name=_("first-level indicator"), on_delete=models.CASCADE, null=True, blank=True,
         related_name="children",
@@ -139,7 +141,12 @@ class Indicator(models.Model):
 class ScoreSheet(TimeStampedModel):
     """An application's evaluation, on the indicator version it was started with."""
 
-    application = models.OneToOneField("applications.Application", on_delete=models.CASCADE, related_name="score_sheet")
+    application = models.OneToOneField(
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="score_sheet",
+    )
     version = models.ForeignKey(
         ScoreSheetVersion, verbose_name=_("indicator version"), on_delete=models.PROTECT, related_name="sheets"
     )
