@@ -169,6 +169,21 @@ class Certificate(TimeStampedModel):
             and self.surveillance_due_on < (today or timezone.localdate())
         )
 
+    def next_surveillance_due(self, today: datetime.date | None = None) -> datetime.date | None:
+        """The date the next surveillance audit is due by; none for a withdrawn, cancelled or expired
+        certificate, whatever the row still holds."""
+        if self.effective_status(today) not in (self.Status.VALID, self.Status.SUSPENDED):
+            return None
+        return self.surveillance_due_on
+
+    def suspension_lapsed(self, today: datetime.date | None = None) -> bool:
+        """Suspended, and the end date of the suspension has passed without a decision."""
+        return (
+            self.effective_status(today) == self.Status.SUSPENDED
+            and self.suspended_until is not None
+            and self.suspended_until < (today or timezone.localdate())
+        )
+
 
 class CertificateEvent(models.Model):
     """One line of a certificate's history. Append-only."""

@@ -19,7 +19,7 @@ from audits.services.certificates import certificate_number_format
 
 RESULT_LIMIT = 20
 PUBLIC_FIELDS = ("number", "holder_name", "scope", "standard", "star_level", "issued_on", "expires_on", "body_name",
-                 "status", "status_changed_at", "suspended_until")  # fmt: skip
+                 "status", "status_changed_at", "suspended_until", "surveillance_due_on")  # fmt: skip
 
 
 def _limited(request: HttpRequest, group: str, rate: str) -> bool:
