@@ -113,6 +113,8 @@ def certificate_issue(
         issued_on=today,
         expires_on=expiry_date(today),
         body_name=str(settings.CERTIFICATION_BODY_NAME),
+        body_address=str(settings.CERTIFICATION_BODY_ADDRESS),
+        body_approval_number=settings.CERTIFICATION_BODY_APPROVAL_NUMBER,
         surveillance_due_on=surveillance_due_date(today, 0),
         status_reason="",
     )

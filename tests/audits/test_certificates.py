@@ -418,6 +418,34 @@ def test_the_pdf_shows_holder_number_and_star_level(certificate, private_media) 
 
 
 @pytest.mark.django_db
+def test_the_certificate_carries_the_body_its_approval_number_the_service_and_where_to_check_it(
+    certificate, settings, private_media
+) -> None:
+    assert certificate.body_approval_number == settings.CERTIFICATION_BODY_APPROVAL_NUMBER
+    assert certificate.body_address == str(settings.CERTIFICATION_BODY_ADDRESS)
+    products = "、".join(certificate.scope)
+    assert certificate_render_pdf(certificate.pk) == "ready"
+    certificate.refresh_from_db()
+    text = squashed(pdf_text((private_media / certificate.pdf_file.name).read_bytes()))
+    for expected in (f"{products}的售后服务", certificate.holder_address, "批准号", certificate.body_approval_number,
+                     "全国认证认可信息公共服务平台", certificate.surveillance_due_on.strftime("%Y年%-m月%-d日")):  # fmt: skip
+        assert squashed(expected) in text, expected
+    public = squashed(client_for(None).get(reverse("verify_certificate", args=[certificate.number])).content.decode())
+    for expected in (f"{products}的售后服务", certificate.holder_uscc, certificate.body_approval_number, "925.50",
+                     "全国认证认可信息公共服务平台", certificate.surveillance_due_on.isoformat()):  # fmt: skip
+        assert squashed(expected) in public, expected
+
+
+@pytest.mark.django_db
+def test_the_scope_reads_as_a_service_in_english_with_commas(certificate) -> None:
+    from django.utils import translation
+
+    certificate.scope = ["Air conditioners", "Washing machines"]
+    with translation.override("en"):
+        assert certificate.service_scope == "After-sales service of Air conditioners, Washing machines"
+
+
+@pytest.mark.django_db
 def test_the_pdf_is_landscape_a4_on_one_page(certificate, private_media) -> None:
     from pypdf import PdfReader
 
