@@ -18,9 +18,9 @@ from audits.models import Certificate
 from audits.services.certificates import certificate_number_format
 
 RESULT_LIMIT = 20
-PUBLIC_FIELDS = ("number", "holder_name", "scope", "standard", "star_level", "issued_on", "expires_on", "body_name",
-                 "status", "status_changed_at", "suspended_until", "surveillance_due_on", "holder_address", "holder_uscc",
-                 "score", "body_address", "body_approval_number")  # fmt: skip
+PUBLIC_FIELDS = ("number", "holder_name", "holder_address", "holder_uscc", "scope", "standard", "star_level", "score",
+                 "issued_on", "expires_on", "body_name", "body_address", "body_approval_number", "status",
+                 "status_changed_at", "suspended_until", "surveillance_due_on")  # fmt: skip
 
 
 def _limited(request: HttpRequest, group: str, rate: str) -> bool:
