@@ -8,6 +8,7 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.urls import reverse
 
 from audits.models import Certificate
@@ -56,6 +57,7 @@ def certificate_context(certificate: Certificate) -> dict[str, Any]:
         "verify_url": url,
         "qr_code": qr_code_data_uri(url),
         "emblem_star": star_points(50, 52, 26, 10),
+        "national_platform_url": settings.NATIONAL_PLATFORM_URL,
     }
 
 

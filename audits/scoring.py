@@ -10,16 +10,16 @@ The rules, as the standard states them:
 6. veto: 5 or more special deductions fail the evaluation whatever the total.
 
 Rounding: every intermediate value is exact (Decimal, 28 significant digits, nothing rounded on the
-way). The total is rounded half-up to two decimals once, at the end, and kept within 0..1000; the
-star thresholds are compared with that rounded total, which is also what people see. So an exact
-949.995 is shown as 950.00 and earns five stars, while 949.9949 is shown as 949.99 and earns four.
+way). The star level is decided on the exact total (kept within 0..1000). What people see is that
+total cut to two decimals, never rounded up, so a figure shown never suggests a level that was not
+reached: an exact 949.995 is shown as 949.99 and earns four stars, 950 exactly earns five.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 FULL_MARKS = Decimal(1000)
 CENT = Decimal("0.01")
@@ -107,8 +107,13 @@ class ScoreResult:
 
 def format_points(value: Decimal | int) -> str:
     """1000 rather than 1000.00, 97.5 rather than 97.50: at most two decimals, no trailing zeros."""
-    text = f"{Decimal(value):.2f}"
-    return text.rstrip("0").rstrip(".")
+    text = str(truncate_points(Decimal(value)))
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def truncate_points(value: Decimal) -> Decimal:
+    """Two decimals, cut rather than rounded: 949.995 becomes 949.99, never 950.00."""
+    return value.quantize(CENT, rounding=ROUND_DOWN)
 
 
 def evaluate(
@@ -129,7 +134,7 @@ def evaluate(
     applicable = sum((r.max_points for r in results if r.applicable and r.decided), Decimal(0))
     base = earned / applicable * FULL_MARKS if applicable else Decimal(0)
     adjustment = bonuses * thresholds.bonus_points - deductions * thresholds.deduction_points
-    total = min(max(base + adjustment, Decimal(0)), FULL_MARKS).quantize(CENT, rounding=ROUND_HALF_UP)
+    exact_total = min(max(base + adjustment, Decimal(0)), FULL_MARKS)
     vetoed = deductions >= thresholds.veto_deductions
     return ScoreResult(
         indicators=results,
@@ -139,8 +144,8 @@ def evaluate(
         deductions=deductions,
         bonuses=bonuses,
         adjustment=adjustment,
-        total=total,
-        star_level=NOT_CERTIFIED if vetoed else thresholds.star_level(total),
+        total=truncate_points(exact_total),
+        star_level=NOT_CERTIFIED if vetoed else thresholds.star_level(exact_total),
         vetoed=vetoed,
         undecided=tuple(r.code for r in results if not r.decided),
     )

@@ -12,5 +12,6 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_items": nav_items_for(request.user),
         "certification_body_name": settings.CERTIFICATION_BODY_NAME,
+        "certification_body_approval_number": settings.CERTIFICATION_BODY_APPROVAL_NUMBER,
         "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

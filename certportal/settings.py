@@ -327,6 +327,11 @@ REMINDER_AFTER_DAYS = env_int("REMINDER_AFTER_DAYS", 3)
 # The certification body that runs this portal (shown on forms and certificates).
 CERTIFICATION_BODY_NAME = env_str("CERTIFICATION_BODY_NAME", _("Certification body (demo)"))
 CERTIFICATION_BODY_CODE = env_str("CERTIFICATION_BODY_CODE", "CIEC")
+CERTIFICATION_BODY_ADDRESS = env_str("CERTIFICATION_BODY_ADDRESS", _("Address of the certification body (demo)"))
+# The body's approval number from the national regulator (批准号), shown wherever its name is.
+CERTIFICATION_BODY_APPROVAL_NUMBER = env_str("CERTIFICATION_BODY_APPROVAL_NUMBER", "CNCA-R-0000-000")
+# Where anyone can look a certificate up besides this portal: the national platform (全国认证认可信息公共服务平台).
+NATIONAL_PLATFORM_URL = env_str("NATIONAL_PLATFORM_URL", "http://cx.cnca.cn")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Certificate numbers: {year}, {sequence} (per year, never reused) and {body} (CERTIFICATION_BODY_CODE).
 CERTIFICATE_NUMBER_PATTERN = env_str("CERTIFICATE_NUMBER_PATTERN", "CSA-{year}-SV-{sequence:05d}")

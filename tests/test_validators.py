@@ -66,7 +66,25 @@ def test_uscc_messages_say_what_is_wrong() -> None:
     assert error.value.code == "uscc_characters"
 
 
-uscc_bodies = st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17)
+# Two characters (registration authority and entity type), the six-digit division code, nine more.
+uscc_bodies = st.builds(
+    lambda head, division, tail: head + division + tail,
+    st.text(alphabet=USCC_ALPHABET, min_size=2, max_size=2),
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    st.text(alphabet=USCC_ALPHABET, min_size=9, max_size=9),
+)
+
+
+@given(uscc_bodies, st.integers(min_value=2, max_value=7), st.sampled_from("ABCDEFGHJKLMNPQRTUWXY"))
+def test_a_letter_in_the_division_code_is_refused_even_with_a_recomputed_check(
+    body: str, position: int, letter: str
+) -> None:
+    changed = body[:position] + letter + body[position + 1 :]
+    code = changed + uscc_check_character(changed)
+    assert not is_valid_uscc(code)
+    with pytest.raises(ValidationError) as error:
+        validate_uscc(code)
+    assert error.value.code == "uscc_division"
 
 
 @given(uscc_bodies)
@@ -90,6 +108,13 @@ def test_letters_outside_the_alphabet_are_rejected(body: str, position: int, let
 
 
 # --- 居民身份证号码 ----------------------------------------------------------------------------
+
+
+def test_an_id_number_starting_with_0_is_refused_even_with_a_recomputed_check() -> None:
+    body = "01010519491231002"
+    with pytest.raises(ValidationError) as error:
+        validate_id_number(body + id_check_character(body), today=TODAY)
+    assert error.value.code == "id_region"
 
 
 @pytest.mark.parametrize("number", ["11010519491231002X", "440524188001010014"])

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -115,6 +115,8 @@ class Certificate(TimeStampedModel):
     issued_on = models.DateField(_("issue date"))
     expires_on = models.DateField(_("expiry date"))
     body_name = models.CharField(_("issued by"), max_length=200)
+    body_address = models.CharField(_("address of the certification body"), max_length=300, blank=True)
+    body_approval_number = models.CharField(_("approval number of the certification body"), max_length=60, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALID)
     status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
     status_reason = models.TextField(_("reason for the status"), blank=True)
@@ -154,6 +156,12 @@ class Certificate(TimeStampedModel):
     def star_name(self) -> str:
         return str(STAR_NAMES[self.star_level])
 
+    @property
+    def service_scope(self) -> str:
+        """The scope as the service certified: "<products> 的售后服务"."""
+        separator = "、" if (translation.get_language() or "").startswith("zh") else ", "
+        return translation.gettext("After-sales service of %(products)s") % {"products": separator.join(self.scope)}
+
     def effective_status(self, today: datetime.date | None = None) -> str:
         """The status as of today: a certificate past its expiry date is expired even before the
         nightly task has recorded it."""
@@ -174,6 +182,21 @@ class Certificate(TimeStampedModel):
             self.status == self.Status.VALID
             and self.surveillance_due_on is not None
             and self.surveillance_due_on < (today or timezone.localdate())
+        )
+
+    def next_surveillance_due(self, today: datetime.date | None = None) -> datetime.date | None:
+        """The date the next surveillance audit is due by; none for a withdrawn, cancelled or expired
+        certificate, whatever the row still holds."""
+        if self.effective_status(today) not in (self.Status.VALID, self.Status.SUSPENDED):
+            return None
+        return self.surveillance_due_on
+
+    def suspension_lapsed(self, today: datetime.date | None = None) -> bool:
+        """Suspended, and the end date of the suspension has passed without a decision."""
+        return (
+            self.effective_status(today) == self.Status.SUSPENDED
+            and self.suspended_until is not None
+            and self.suspended_until < (today or timezone.localdate())
         )
 
 

@@ -113,6 +113,8 @@ def certificate_issue(
         issued_on=today,
         expires_on=expiry_date(today),
         body_name=str(settings.CERTIFICATION_BODY_NAME),
+        body_address=str(settings.CERTIFICATION_BODY_ADDRESS),
+        body_approval_number=settings.CERTIFICATION_BODY_APPROVAL_NUMBER,
         surveillance_due_on=surveillance_due_date(today, 0),
         status_reason="",
     )
@@ -281,6 +283,19 @@ def certificate_record_surveillance(
     enforce(certificate_record_surveillance_problem(certificate, actor), permitted=_records_surveillance(actor))
     if not certificate.issued_on <= done_on <= timezone.localdate():
         raise ValidationError({"done_on": [_("The date must be between the issue date and today.")]})
+    previous = last_surveillance_date(certificate)
+    if previous is not None and done_on <= previous:
+        raise ValidationError(
+            {
+                "done_on": [
+                    _(
+                        "The previous surveillance audit was completed on %(date)s; this one must be completed "
+                        "on a later day."
+                    )
+                    % {"date": previous.isoformat()}
+                ]
+            }
+        )
     done = certificate.surveillances_done + 1
     with transaction.atomic():
         updated = Certificate.objects.filter(
@@ -301,6 +316,12 @@ def certificate_record_surveillance(
             data={"done_on": done_on.isoformat(), "number": done},
         )
     return certificate
+
+
+def last_surveillance_date(certificate: Certificate) -> datetime.date | None:
+    """The completion date of the latest surveillance audit recorded for the certificate."""
+    dates = certificate.events.filter(kind=CertificateEvent.Kind.SURVEILLANCE).values_list("data__done_on", flat=True)
+    return max((datetime.date.fromisoformat(day) for day in dates if day), default=None)
 
 
 def certificates_expire(today: datetime.date | None = None) -> int:

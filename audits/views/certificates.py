@@ -66,6 +66,7 @@ def _certificate_context(
         "today": timezone.localdate(),
         "verify_url": verify_url(certificate),
         "change_status_problem": services.certificate_change_status_problem(certificate, request.user),
+        "is_certifier": request.user.has_perm("audits.change_certificates"),
         "surveillance_problem": services.certificate_record_surveillance_problem(certificate, request.user),
         "status_form": forms.get("status_form") or CertificateStatusForm(targets=targets),
         "surveillance_form": forms.get("surveillance_form")

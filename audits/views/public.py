@@ -18,8 +18,9 @@ from audits.models import Certificate
 from audits.services.certificates import certificate_number_format
 
 RESULT_LIMIT = 20
-PUBLIC_FIELDS = ("number", "holder_name", "scope", "standard", "star_level", "issued_on", "expires_on", "body_name",
-                 "status", "status_changed_at", "suspended_until")  # fmt: skip
+PUBLIC_FIELDS = ("number", "holder_name", "holder_address", "holder_uscc", "scope", "standard", "star_level", "score",
+                 "issued_on", "expires_on", "body_name", "body_address", "body_approval_number", "status",
+                 "status_changed_at", "suspended_until", "surveillance_due_on")  # fmt: skip
 
 
 def _limited(request: HttpRequest, group: str, rate: str) -> bool:
@@ -69,5 +70,9 @@ def verify_certificate(request: HttpRequest, number: str) -> HttpResponse:
     certificate = Certificate.objects.filter(number__in={typed, typed.upper()}).only(*PUBLIC_FIELDS).first()
     if certificate is None:
         return render(request, "audits/public/verify_unknown.html", {"number": number[:60]}, status=404)
-    context = {"certificate": certificate, "today": timezone.localdate()}
+    context = {
+        "certificate": certificate,
+        "today": timezone.localdate(),
+        "national_platform_url": settings.NATIONAL_PLATFORM_URL,
+    }
     return render(request, "audits/public/verify_certificate.html", context)

@@ -48,7 +48,12 @@ def uscc_check_character(first_17: str) -> str:
 def is_valid_uscc(code: str) -> bool:
     if len(code) != 18 or any(char not in USCC_ALPHABET for char in code):
         return False
-    return uscc_check_character(code[:17]) == code[17]
+    return uscc_division_is_digits(code) and uscc_check_character(code[:17]) == code[17]
+
+
+def uscc_division_is_digits(code: str) -> bool:
+    """Positions 3 to 8 are the administrative-division code (行政区划码): six digits."""
+    return code[2:8].isdigit()
 
 
 def validate_uscc(value: str) -> None:
@@ -66,6 +71,14 @@ def validate_uscc(value: str) -> None:
                 "I, O, S, V and Z. Please copy it again from the business licence."
             ),
             code="uscc_characters",
+        )
+    if not uscc_division_is_digits(code):
+        raise ValidationError(
+            _(
+                "Characters 3 to 8 of a unified social credit code are the administrative-division code "
+                "and are digits only. Please copy it again from the business licence."
+            ),
+            code="uscc_division",
         )
     if not is_valid_uscc(code):
         raise ValidationError(
@@ -117,6 +130,11 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> Non
         raise ValidationError(
             _("A resident ID number is 17 digits followed by a digit or X."),
             code="id_characters",
+        )
+    if number[0] == "0":
+        raise ValidationError(
+            _("A resident ID number starts with its region code, whose first digit is 1 to 9."),
+            code="id_region",
         )
     birth = id_birth_date(number)
     today = today or timezone.localdate()

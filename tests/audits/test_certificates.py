@@ -286,7 +286,8 @@ def test_recording_surveillance_moves_the_due_date(certifier, auditor) -> None:
     certificate = make_certificate(certifier_id=certifier.pk, issued_on=issued)
     assert certificate.surveillance_overdue()
     assert Certificate.objects.surveillance_overdue().get() == certificate
-    services.certificate_record_surveillance(certificate=certificate, actor=auditor, done_on=TODAY(), note="符合")
+    first_done = TODAY() - datetime.timedelta(days=10)
+    services.certificate_record_surveillance(certificate=certificate, actor=auditor, done_on=first_done, note="符合")
     certificate.refresh_from_db()
     assert certificate.surveillances_done == 1
     assert certificate.surveillance_due_on == add_months(issued, 24)
@@ -306,6 +307,74 @@ def test_surveillance_dates_and_who_records_them(certificate, enterprise_user, a
         services.certificate_record_surveillance(
             certificate=certificate, actor=auditor, done_on=TODAY() + datetime.timedelta(days=1)
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days_after_first", [0, -1])
+def test_two_surveillance_audits_cannot_be_completed_on_one_day_or_out_of_order(
+    days_after_first: int, certifier, auditor
+) -> None:
+    certificate = make_certificate(certifier_id=certifier.pk, issued_on=TODAY() - datetime.timedelta(days=400))
+    first = TODAY() - datetime.timedelta(days=5)
+    services.certificate_record_surveillance(certificate=certificate, actor=auditor, done_on=first)
+    certificate.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.certificate_record_surveillance(
+            certificate=certificate, actor=auditor, done_on=first + datetime.timedelta(days=days_after_first)
+        )
+    assert first.isoformat() in str(error.value.message_dict["done_on"])
+    certificate.refresh_from_db()
+    assert certificate.surveillances_done == 1
+    page = client_for(auditor).post(
+        reverse("audits:certificate_surveillance", args=[certificate.pk]), {"done_on": first.isoformat(), "note": ""}
+    )
+    assert page.status_code == 200
+    assert first.isoformat() in squashed(page.content.decode()).split('id="surveillance"')[1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.WITHDRAWN, Status.CANCELLED, Status.EXPIRED])
+def test_a_finished_certificate_shows_no_surveillance_due_date(status: str, certifier) -> None:
+    certificate = make_certificate(certifier_id=certifier.pk, status=status)
+    assert certificate.surveillance_due_on is not None  # the row still holds it
+    assert certificate.next_surveillance_due() is None
+    detail = client_for(certifier).get(reverse("audits:certificate", args=[certificate.pk])).content.decode()
+    due = squashed(detail.split('id="surveillance-due"')[1].split("</dd>")[0])
+    assert certificate.surveillance_due_on.isoformat() not in due
+    assert "无" in due
+    public = client_for(None).get(reverse("verify_certificate", args=[certificate.number])).content.decode()
+    assert certificate.surveillance_due_on.isoformat() not in public
+
+
+@pytest.mark.django_db
+def test_a_certificate_past_expiry_shows_no_due_date_before_the_nightly_task(certifier) -> None:
+    issued = add_months(TODAY(), -37)
+    certificate = make_certificate(certifier_id=certifier.pk, issued_on=issued)
+    assert certificate.status == Status.VALID and certificate.next_surveillance_due() is None
+
+
+@pytest.mark.django_db
+def test_a_lapsed_suspension_never_reads_suspended_until_a_past_date(certifier) -> None:
+    ended = TODAY() - datetime.timedelta(days=3)
+    certificate = make_certificate(certifier_id=certifier.pk, status=Status.SUSPENDED, suspended_until=ended)
+    assert certificate.suspension_lapsed()
+    public = squashed(client_for(None).get(reverse("verify_certificate", args=[certificate.number])).content.decode())
+    assert "暂停期已于" + ended.isoformat() + "结束" in public
+    assert "最长至" + ended.isoformat() not in public
+    detail = client_for(certifier).get(reverse("audits:certificate", args=[certificate.pk])).content.decode()
+    assert "决定" in detail.split('id="suspended-until"')[1].split("</dd>")[0]
+
+
+@pytest.mark.django_db
+def test_a_certifier_sees_why_the_status_cannot_change(certifier, auditor) -> None:
+    certificate = make_certificate(certifier_id=certifier.pk, status=Status.WITHDRAWN)
+    page = client_for(certifier).get(reverse("audits:certificate", args=[certificate.pk])).content.decode()
+    problem = page.split('id="change-status-problem"')[1].split("</p>")[0]
+    assert "撤销" in problem
+    assert (
+        'id="change-status-problem"'
+        not in client_for(auditor).get(reverse("audits:certificate", args=[certificate.pk])).content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -346,6 +415,35 @@ def test_the_pdf_shows_holder_number_and_star_level(certificate, private_media) 
                      certificate.holder_uscc, "925.50", issued):  # fmt: skip
         assert squashed(expected) in text, expected
     assert len(certificate.pdf_sha256) == 64 and certificate.pdf_size == len(content)
+
+
+@pytest.mark.django_db
+def test_the_certificate_carries_the_body_its_approval_number_the_service_and_where_to_check_it(
+    certificate, settings, private_media
+) -> None:
+    assert certificate.body_approval_number == settings.CERTIFICATION_BODY_APPROVAL_NUMBER
+    assert certificate.body_address == str(settings.CERTIFICATION_BODY_ADDRESS)
+    products = "、".join(certificate.scope)
+    assert certificate_render_pdf(certificate.pk) == "ready"
+    certificate.refresh_from_db()
+    text = squashed(pdf_text((private_media / certificate.pdf_file.name).read_bytes()))
+    first_surveillance = certificate.surveillance_due_on.strftime("%Y年%-m月%-d日")
+    for expected in (f"{products}的售后服务", certificate.holder_address, "批准号", certificate.body_approval_number,
+                     "全国认证认可信息公共服务平台", first_surveillance):  # fmt: skip
+        assert squashed(expected) in text, expected
+    public = squashed(client_for(None).get(reverse("verify_certificate", args=[certificate.number])).content.decode())
+    for expected in (f"{products}的售后服务", certificate.holder_uscc, certificate.body_approval_number, "925.50",
+                     "全国认证认可信息公共服务平台", certificate.surveillance_due_on.isoformat()):  # fmt: skip
+        assert squashed(expected) in public, expected
+
+
+@pytest.mark.django_db
+def test_the_scope_reads_as_a_service_in_english_with_commas(certificate) -> None:
+    from django.utils import translation
+
+    certificate.scope = ["Air conditioners", "Washing machines"]
+    with translation.override("en"):
+        assert certificate.service_scope == "After-sales service of Air conditioners, Washing machines"
 
 
 @pytest.mark.django_db

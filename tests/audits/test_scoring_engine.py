@@ -3,6 +3,7 @@ indicators, special items and the veto."""
 
 from __future__ import annotations
 
+from decimal import ROUND_DOWN
 from decimal import Decimal as D
 
 import pytest
@@ -30,13 +31,15 @@ BOUNDARIES = [
     ("699.99", 0, 0, "699.99", 0),
     ("699.9", 0, 0, "699.90", 0),
     ("0", 0, 0, "0.00", 0),
-    # Rounding: half-up to two decimals, then the thresholds on the rounded total.
-    ("949.995", 0, 0, "950.00", 5),
+    # The level is decided on the exact total; the total shown is cut to two decimals, never rounded
+    # up, so it never suggests a level that was not reached.
+    ("949.995", 0, 0, "949.99", 4),
+    ("949.9999", 0, 0, "949.99", 4),
     ("949.9949", 0, 0, "949.99", 4),
-    ("699.995", 0, 0, "700.00", 2),
+    ("699.995", 0, 0, "699.99", 0),
     ("699.9949", 0, 0, "699.99", 0),
-    ("900.125", 0, 0, "900.13", 4),  # half-up, not banker's rounding (which gives 900.12)
-    ("900.135", 0, 0, "900.14", 4),
+    ("900.125", 0, 0, "900.12", 4),
+    ("900.139", 0, 0, "900.13", 4),
     # Special deductions and the bonus move the total across thresholds.
     ("960", 1, 0, "950.00", 5),
     ("959.99", 1, 0, "949.99", 4),
@@ -103,30 +106,30 @@ def test_sampled_indicators_lose_points_in_proportion(samples: int, failed: int,
     entry = IndicatorEntry("5.2.4", D(max_points), sampled=True, samples=samples, failed_samples=failed)
     result = evaluate([entry])
     assert result.indicators[0].earned == earned
-    assert result.total == (earned / D(max_points) * 1000).quantize(D("0.01"))
+    assert result.total == (earned / D(max_points) * 1000).quantize(D("0.01"), rounding=ROUND_DOWN)
 
 
-def test_thirds_are_exact_until_the_final_rounding() -> None:
-    """1 of 3 samples failed on a 100-point indicator: 66.666…, kept exact; 966.666… rounds to 966.67."""
+def test_thirds_are_exact_until_the_total_is_shown() -> None:
+    """1 of 3 samples failed on a 100-point indicator: 66.666…, kept exact; 966.666… is shown as 966.66."""
     entries = [
         IndicatorEntry("5.3.2", D(100), sampled=True, samples=3, failed_samples=1),
         IndicatorEntry("5.1.1", D(900), awarded=D(900)),
     ]
     result = evaluate(entries)
     assert result.earned == D(900) + D(200) / D(3)
-    assert result.total == D("966.67")
+    assert result.total == D("966.66")
 
 
-def test_two_thirds_at_a_threshold_rounds_up_into_it() -> None:
-    """Proportional points plus awarded points whose exact base is 949.996 → 950.00 → five stars."""
+def test_just_below_a_threshold_is_the_level_below_and_never_shows_the_threshold() -> None:
+    """Proportional points plus awarded points whose exact base is 949.996: shown 949.99, four stars."""
     entries = [
         IndicatorEntry("a", D(3), sampled=True, samples=3, failed_samples=1),  # 2 of 3 points
         IndicatorEntry("b", D(997), awarded=D("947.996")),
     ]
     result = evaluate(entries)
     assert result.base == D("949.996")
-    assert result.total == D("950.00")
-    assert result.star_level == 5
+    assert result.total == D("949.99")
+    assert result.star_level == 4
 
 
 def test_a_nonconforming_indicator_loses_its_whole_value() -> None:
