@@ -98,12 +98,13 @@ def entry_keys(rows: Iterable[tuple[int, str, object]]) -> list[list[int]]:
     """The entries as lists of event ids, oldest first, from (id, kind, item) rows in time order.
     Evidence events of one item are folded until an event of another kind comes between."""
     entries: list[list[int]] = []
-    run: dict[object, list[int]] = {}  # the current run of evidence events by item, latest last
+    run: dict[str, list[int]] = {}  # the current run of evidence events by item, latest last
     for pk, kind, item in rows:
-        if kind.startswith(EVIDENCE_PREFIX) and item:
-            pks = run.pop(item, [])  # re-inserted below: the dict stays in the order of latest events
+        # SQLite reads the item code "16" out of the JSON as the number 16, and "0" as 0.
+        if kind.startswith(EVIDENCE_PREFIX) and item is not None and item != "":
+            pks = run.pop(str(item), [])  # re-inserted below: the dict stays in the order of latest events
             pks.append(pk)
-            run[item] = pks
+            run[str(item)] = pks
             continue
         entries += run.values()
         run = {}

@@ -54,6 +54,19 @@ def test_evidence_events_fold_per_item_until_another_event_comes_between() -> No
     assert entry_keys(rows) == [[1], [3], [2, 4], [5], [6], [7]]
 
 
+def test_item_0_is_an_item_like_any_other(application) -> None:
+    """Its code may come out of the JSON as the number 0 (SQLite): it still folds, and breaks no run."""
+    events = add_events(
+        application,
+        [evidence(Kind.EVIDENCE_UPLOADED, "0"), evidence(Kind.EVIDENCE_UPLOADED, "16"),
+         evidence(Kind.EVIDENCE_ACCEPTED, "0"), evidence(Kind.EVIDENCE_ACCEPTED, "16")],
+    )  # fmt: skip
+    first, second, third, fourth = (event.pk for event in events)
+    assert entry_keys([(first, Kind.EVIDENCE_UPLOADED, 0), (third, Kind.EVIDENCE_ACCEPTED, "0")]) == [[first, third]]
+    entries = timeline_page(application).entries
+    assert [[event.pk for event in entry.events] for entry in entries] == [[fourth, second], [third, first]]
+
+
 def test_51_evidence_events_of_one_item_are_one_entry_and_the_others_stay_in_order(application, consultant) -> None:
     item_16 = [evidence(Kind.EVIDENCE_UPLOADED if n % 2 else Kind.EVIDENCE_ACCEPTED, "16", n) for n in range(51)]
     events = add_events(
