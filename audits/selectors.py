@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from applications.models import Application
+from applications.checklist import ItemState, checklist_for
+from applications.models import Application, EvidenceFile, EvidenceItem
+from applications.selectors import has_forms
+from applications.services.forms import FormState, forms_overview
 from audits import scoring
 from audits.models import Certificate, Finding, Indicator, ScoreSheet, SpecialItem
 from certportal.accounts.models import User
@@ -49,3 +53,30 @@ def audit_panel(application: Application, user: User) -> dict[str, Any]:
         "can_see_score": user.has_perm("audits.view_score_sheet", application) and bool(rounds),
         "is_staff": user.is_body_staff,
     }
+
+
+@dataclass
+class ReviewItem:
+    """A checklist item as the review shows it: where it stands and the accepted files to open."""
+
+    state: ItemState
+    accepted: list[EvidenceFile]
+
+
+def review_evidence(application: Application) -> list[ReviewItem]:
+    """The items the enterprise has had to show so far, each with its accepted current files
+    (the checklist's constant number of queries)."""
+    checklist = checklist_for(application)
+    phases = [EvidenceItem.Phase.APPLICATION]
+    if checklist.pre_audit_open:
+        phases.append(EvidenceItem.Phase.PRE_AUDIT)
+    return [
+        ReviewItem(state=state, accepted=[f for f in state.files if f.status == EvidenceFile.Status.ACCEPTED])
+        for state in checklist.items
+        if state.item.phase in phases
+    ]
+
+
+def review_forms(application: Application) -> list[FormState]:
+    """The six forms with their latest signature (signed in the portal or a scan), once they exist."""
+    return forms_overview(application) if has_forms(application) else []

@@ -3,18 +3,16 @@ and the compact summary card on the application page."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from applications import selectors
-from applications.checklist import ItemState, list_separator
+from applications.checklist import ItemState
 from applications.models import Application, EvidenceFile
 
 register = template.Library()
@@ -99,28 +97,3 @@ def family_icon(family: str) -> str:
 def evidence_summary(context: dict[str, Any], application: Application) -> dict[str, Any]:
     """The evidence card on the application page (its reads: applications.selectors)."""
     return selectors.evidence_summary(application, context["request"].user)
-
-
-# More evidence events in a row than this are folded into one line of the timeline.
-FOLD_EVIDENCE_EVENTS_ABOVE = 3
-
-
-@register.filter
-def timeline_groups(events: Any) -> list[dict[str, Any]]:
-    """The timeline with runs of evidence events folded (a checklist makes a hundred of them),
-    so that status changes stay easy to follow; every event is still there, one click away."""
-    groups: list[dict[str, Any]] = []
-    for event in events:
-        evidence = event.kind.startswith("evidence_")
-        if evidence and groups and groups[-1]["evidence"]:
-            groups[-1]["events"].append(event)
-        else:
-            groups.append({"evidence": evidence, "events": [event]})
-    for group in groups:
-        group["folded"] = group["evidence"] and len(group["events"]) > FOLD_EVIDENCE_EVENTS_ABOVE
-        if group["folded"]:
-            counts = Counter(event.get_kind_display() for event in group["events"])
-            group["summary"] = list_separator().join(f"{kind} {count}" for kind, count in counts.items())
-            group["first_date"] = timezone.localtime(group["events"][0].created_at).date()
-            group["last_date"] = timezone.localtime(group["events"][-1].created_at).date()
-    return groups

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import progress, services, workflow
+from applications import progress, services, timeline, workflow
 from applications.access import get_application_for, get_enterprise_for, get_invitation_for
 from applications.forms import ApplicationCreateForm, InviteConsultantForm, ScopeForm, TransitionForm
 from applications.models import Application
@@ -71,7 +71,7 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "application": application,
         "enterprise": enterprise,
         "scope": list(application.scope.all()),
-        "events": application.events.select_related("actor"),
+        "timeline": timeline.requested_page(application, request.GET),
         "actions": actions,
         "can_change": request.user.has_perm("applications.change_application", application),
         "is_member": request.user.has_perm("applications.change_enterprise", enterprise),

@@ -8,12 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from applications import progress
+from applications import progress, timeline
 from applications.models import Application
 from applications.todo import enterprise_todo
 from certportal.lib.http import AuthenticatedHttpRequest
-
-TIMELINE_LENGTH = 30
 
 
 def current_application(enterprise_id: int) -> Application | None:
@@ -34,13 +32,12 @@ def enterprise_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     certificate = (
         getattr(application, "certificate", None) if application.status == Application.Status.CERTIFIED else None
     )
-    events = list(application.events.select_related("actor").order_by("-created_at", "-pk")[:TIMELINE_LENGTH])
     context = {
         "application": application,
         "steps": progress.steps_for(application),
         "waiting_on": progress.Party.LABELS.get(progress.waiting_on(application), ""),
         "todo": enterprise_todo(application),
-        "events": events,
+        "timeline": timeline.requested_page(application, request.GET),
         "certificate": certificate,
         "days_elapsed": application.days_elapsed(),
         "pace": application.pace(),

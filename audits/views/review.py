@@ -8,10 +8,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from applications import timeline
 from applications.access import get_application_for
 from applications.models import Application
 from applications.profile import REQUIRED_FIELDS, field_label, id_numbers_in_full, manager_shortfall
 from applications.services import TransitionError, application_transition
+from audits import selectors
 from audits.access import require
 from audits.forms import ReviewForm
 from certportal.lib.guards import add_errors
@@ -54,7 +56,9 @@ def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "manager_shortfall": manager_shortfall(enterprise),
         "show_id_numbers": id_numbers_in_full(request.user, enterprise),
         "returns": application.events.filter(to_status=Status.RETURNED).select_related("actor"),
-        "events": application.events.select_related("actor"),
+        "evidence": selectors.review_evidence(application),
+        "forms": selectors.review_forms(application),
+        "timeline": timeline.requested_page(application, request.GET),
         "form": form,
         "can_start": application.status == Status.SUBMITTED,
         "can_decide": application.status == Status.UNDER_REVIEW,

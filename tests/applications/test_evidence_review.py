@@ -204,7 +204,7 @@ def test_timeline_shows_item_titles_in_english_for_english_readers(evidence_appl
     assert "No. 16 Repair records" in html
 
 
-def test_long_runs_of_evidence_events_fold_into_one_timeline_line(evidence_application, enterprise_user) -> None:
+def test_an_items_evidence_events_fold_into_one_timeline_line(evidence_application, enterprise_user) -> None:
     services.application_transition(application=evidence_application, actor=enterprise_user, target="info_submitted")
     for number in range(5):
         uploaded(evidence_application, "16", enterprise_user, f"维修记录-{number}.pdf")
@@ -212,10 +212,12 @@ def test_long_runs_of_evidence_events_fold_into_one_timeline_line(evidence_appli
         client_for(enterprise_user).get(reverse("applications:detail", args=[evidence_application.pk])).content.decode()
     )
     timeline = html.split('id="timeline"')[1]
-    group = timeline.split('class="list-group-item event-group"')[1].split("</details>")[0]
-    assert "5 条证据记录" in group and "证据已上传 5" in group
+    before, group = timeline.split('class="list-group-item event-group"')
+    group = group.split("</details>")[0]
+    assert "第 16 项 维修记录单：5 条证据记录" in group and "证据已上传 5" in group
     assert all(f"维修记录-{number}.pdf" in group for number in range(5))
-    assert "基本信息已提交" in timeline.split('class="list-group-item event-group"')[0]  # status changes stay visible
+    assert "基本信息已提交" not in before, "newest first: the item's uploads came after the status change"
+    assert "基本信息已提交" in timeline.split("</details>")[1]  # status changes stay visible
 
 
 def test_a_reason_too_long_is_named_in_the_message_and_nothing_changes(

@@ -106,7 +106,7 @@ def test_the_certificate_when_issued(application, enterprise_user):
 def test_timeline_lists_the_events(application, enterprise_user):
     application.events.create(kind="scope_changed", data={"after": ["空调"]})
     response = client_for(enterprise_user).get(URL)
-    assert response.context["events"][0].kind == "scope_changed"
+    assert response.context["timeline"].entries[0].event.kind == "scope_changed"
 
 
 def test_enterprise_home_is_the_progress_page(application, enterprise_user):

@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
-import pytest
-from django.urls import reverse
+from datetime import timedelta
 
-from applications.models import Application, ApplicationEvent
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Application, ApplicationEvent, EvidenceFile, FormRendition
+from tests.applications.evidence_samples import image_bytes, pdf_bytes
 from tests.conftest import client_for, put_in_status
-from tests.factories import ServiceManagerFactory
+from tests.factories import ServiceManagerFactory, complete_evidence, forms_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -77,10 +83,76 @@ def test_an_earlier_return_is_shown_when_the_application_comes_back(application,
     assert 'id="previous-returns"' in page and "请补充发货单" in page
 
 
-def test_the_review_links_to_the_forms_and_evidence(application, auditor) -> None:
+def content_of(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def stored(name: str, content: bytes) -> str:
+    return default_storage.save(name, ContentFile(content))
+
+
+def test_the_review_shows_the_accepted_evidence_and_the_signed_forms_with_working_links(application, auditor) -> None:
+    complete_evidence(application)
     put_in_status(application, Status.UNDER_REVIEW)
-    page = client_for(auditor).get(reverse("audits:review", args=[application.pk])).content.decode()
-    assert reverse("applications:detail", args=[application.pk]) in page.split('id="forms-and-evidence"')[1]
+    forms_ready(application)
+    repair = EvidenceFile.objects.filter(requirement__application=application, requirement__item__code="16").first()
+    pdf, thumbnail = pdf_bytes(), image_bytes("JPEG")
+    repair.file = stored(f"evidence/{application.pk}/repair.pdf", pdf)
+    repair.thumbnail = repair.preview = stored(f"evidence/{application.pk}/thumbnails/t.jpg", thumbnail)
+    repair.thumbnail_status = EvidenceFile.ThumbnailStatus.READY
+    repair.save()
+    signed = list(FormRendition.objects.filter(form__application=application, kind=FormRendition.Kind.SIGNED))
+    FormRendition.objects.filter(pk__in=[r.pk for r in signed]).update(file=stored("forms/signed.pdf", pdf))
+    client = client_for(auditor)
+    page = client.get(reverse("audits:review", args=[application.pk])).content.decode()
+
+    evidence = page.split('id="evidence"')[1].split("</section>")[0]
+    accepted = EvidenceFile.objects.filter(requirement__application=application, status="accepted", is_current=True)
+    assert accepted.count() > 20
+    for file in accepted:
+        assert reverse("applications:evidence_file", args=[file.pk]) in evidence, file.original_name
+        assert file.original_name in evidence
+    assert 'data-item="16"' in evidence and "第 16 项" in evidence
+    served = {"evidence_file": pdf, "evidence_file_thumbnail": thumbnail, "evidence_file_preview": thumbnail}
+    for name, expected in served.items():
+        url = reverse(f"applications:{name}", args=[repair.pk])
+        assert url in evidence, name
+        assert content_of(client.get(url)) == expected, name
+
+    forms = page.split('id="signed-forms"')[1].split("</section>")[0]
+    assert forms.count('class="list-group-item d-flex flex-wrap justify-content-between gap-2 signed-form"') == 6
+    for rendition in signed:
+        url = reverse("applications:rendition", args=[application.pk, rendition.pk])
+        assert url in forms
+        assert f"第 {rendition.version} 版（已签署）" in forms
+        assert content_of(client.get(url)) == pdf
+    assert forms.count("已签署") >= 12, "each of the six is marked signed, with its signed version"
+
+
+def test_the_review_bounds_the_timeline(application, auditor) -> None:
+    put_in_status(application, Status.UNDER_REVIEW)
+    start = timezone.now() - timedelta(hours=2)
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(application=application, kind="scope_changed", data={"after": [f"产品{n:02d}"]},
+                         created_at=start + timedelta(minutes=n))
+        for n in range(45)
+    )  # fmt: skip
+    client = client_for(auditor)
+    url = reverse("audits:review", args=[application.pk])
+    timeline = client.get(url).content.decode().split('id="timeline"')[1]
+    assert timeline.count('class="list-group-item event"') == 30
+    assert "产品44" in timeline and "产品14" not in timeline
+    assert '?timeline_page=2#timeline"' in timeline
+    older = client.get(url, {"timeline_page": 2}).content.decode().split('id="timeline"')[1]
+    assert older.count('class="list-group-item event"') == 15 and "产品14" in older and "产品15" not in older
+
+
+@pytest.mark.parametrize("persona", ["enterprise_user", "consultant", "certifier"])
+def test_the_review_is_refused_to_everyone_but_the_auditors(request, application, persona) -> None:
+    put_in_status(application, Status.UNDER_REVIEW)
+    response = client_for(request.getfixturevalue(persona)).get(reverse("audits:review", args=[application.pk]))
+    assert response.status_code in (403, 404)
+    assert 'id="evidence"' not in response.content.decode()
 
 
 def test_nothing_to_decide_outside_the_review(application, auditor) -> None:
