@@ -71,6 +71,11 @@ class ItemState:
         return f"{self.accepted}/{self.requirement.copies_required}"
 
     @property
+    def reopened(self) -> bool:
+        """Sent back by the consultant (the item, or one of its current files)."""
+        return self.requirement.is_rejected or bool(self.rejected_files)
+
+    @property
     def reasons(self) -> list[str]:
         """Why the item or its files were sent back, for the enterprise to act on."""
         reasons = [self.requirement.review_reason] if self.requirement.is_rejected else []
@@ -134,6 +139,8 @@ def checklist_for(application: Application) -> Checklist:
             )
             for item in EvidenceItem.objects.filter(active=True)
         ]
+    for requirement in requirements:
+        requirement.application = application  # the guards read it: no query per item
     files_by_requirement: dict[int, list[EvidenceFile]] = defaultdict(list)
     if any(requirement.pk for requirement in requirements):
         files = (

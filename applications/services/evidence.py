@@ -89,8 +89,12 @@ def is_reopened(requirement: EvidenceRequirement) -> bool:
     return requirement.is_rejected or requirement.files.filter(is_current=True, status=FileStatus.REJECTED).exists()
 
 
-def evidence_upload_problem(requirement: EvidenceRequirement, actor: User) -> str | None:
-    """Why this actor cannot add or change files of this item now; None when they can."""
+def evidence_upload_problem(
+    requirement: EvidenceRequirement, actor: User, *, reopened: bool | None = None
+) -> str | None:
+    """Why this actor cannot add or change files of this item now; None when they can.
+
+    A page that already knows whether the item was sent back (the checklist) passes `reopened`."""
     application = requirement.application
     if not actor.has_perm("applications.upload_evidence", application):
         return _("Only the enterprise's users and its consultant can add evidence.")
@@ -101,7 +105,7 @@ def evidence_upload_problem(requirement: EvidenceRequirement, actor: User) -> st
         return _("This item is taken from the basic information; change it there.")
     if application.status in UPLOAD_STATUSES[item.phase]:
         return None
-    if is_reopened(requirement):
+    if is_reopened(requirement) if reopened is None else reopened:
         return None
     if item.phase == Phase.PRE_AUDIT:
         if application.status in (Status.SUBMITTED, Status.UNDER_REVIEW, *UPLOAD_STATUSES[Phase.APPLICATION]):

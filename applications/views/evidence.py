@@ -19,7 +19,8 @@ from applications import services
 from applications.access import get_application_for, get_archive_for, get_evidence_file_for, get_requirement_for
 from applications.checklist import Checklist, ItemState, checklist_for
 from applications.forms import AnswerForm, DocumentDetailsForm, EvidenceReplaceForm, EvidenceUploadForm, ReviewForm
-from applications.models import EvidenceArchive, EvidenceFile, EvidenceItem, EvidenceRequirement
+from applications.models import Application, EvidenceArchive, EvidenceFile, EvidenceItem, EvidenceRequirement
+from certportal.accounts.models import User
 from certportal.lib.files import private_file_response
 from certportal.lib.guards import error_messages, refusal_texts
 from certportal.lib.http import AuthenticatedHttpRequest
@@ -36,6 +37,8 @@ def evidence_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "progress": checklist.progress(),
         "pre_audit_progress": checklist.progress(EvidenceItem.Phase.PRE_AUDIT),
         "can_review": services.evidence_review_problem(application, request.user) is None,
+        "help_for": _checklist_help(application, request.user),
+        "uploadable": _uploadable(checklist, request.user),
         "can_archive": can_archive,
         "archive": (
             EvidenceArchive.objects.filter(application=application, requested_by=request.user).first()
@@ -44,6 +47,31 @@ def evidence_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         ),
     }
     return render(request, "applications/evidence/checklist.html", context)
+
+
+def _checklist_help(application: Application, user: User) -> str:
+    """Whose instructions the checklist shows: the consultant's (how to review), the enterprise's
+    (how to upload), or none (the certification body's staff only read it)."""
+    if user.has_perm("applications.review_evidence", application):
+        return "consultant"
+    if user.is_enterprise_user:
+        return "enterprise"
+    return ""
+
+
+def _uploadable(checklist: Checklist, user: User) -> set[int]:
+    """The items whose upload buttons the checklist offers: the enterprise's incomplete items, where
+    the upload guard lets it add files now. The consultant, who may add files too, reviews from this
+    page and uploads from the item's own page."""
+    if not user.is_enterprise_user:
+        return set()
+    return {
+        state.requirement.pk
+        for state in checklist.items
+        if state.item.takes_files
+        and not state.complete
+        and services.evidence_upload_problem(state.requirement, user, reopened=state.reopened) is None
+    }
 
 
 def _state_of(checklist: Checklist, requirement: EvidenceRequirement) -> tuple[ItemState, Any, Any]:
@@ -77,6 +105,7 @@ def _requirement_page(
         "following": following,
         "upload_problem": upload_problem,
         "is_uploader": request.user.has_perm("applications.upload_evidence", application),
+        "for_enterprise": request.user.is_enterprise_user,
         "can_upload": upload_problem is None and requirement.item.takes_files,
         "can_answer": upload_problem is None and requirement.item.kind == "yes_no",
         "can_review": services.evidence_review_problem(application, request.user) is None,

@@ -330,6 +330,67 @@ def test_pre_audit_documents_open_once_the_body_accepts(evidence_application, en
         )
 
 
+def row_of(html: str, code: str) -> str:
+    return html.split(f'data-item="{code}"')[1].split("</tr>")[0]
+
+
+ENTERPRISE_HELP = "打开某个项目即可上传文件"
+CONSULTANT_HELP = "审核流程"
+
+
+def test_the_enterprise_sees_its_instructions_and_upload_buttons(evidence_application, enterprise_user) -> None:
+    accepted_file(requirement_of(evidence_application, "0"))
+    url = reverse("applications:evidence", args=[evidence_application.pk])
+    html = client_for(enterprise_user).get(url).content.decode()
+    assert 'id="help-enterprise"' in html and ENTERPRISE_HELP in html
+    assert 'id="help-consultant"' not in html and CONSULTANT_HELP not in html
+    item_1 = requirement_of(evidence_application, "1")
+    assert reverse("applications:evidence_requirement", args=[item_1.pk]) + "#upload" in row_of(html, "1")
+    assert "upload-link" not in row_of(html, "0")  # complete: nothing to add
+    assert "upload-link" not in row_of(html, "25")  # taken from the basic information
+    assert "upload-link" in row_of(html, "29")  # the yes/no item takes optional screenshots
+
+
+def test_the_consultant_sees_how_to_review_and_no_upload_buttons(evidence_application, enterprise_user, consultant):
+    sent_back = requirement_of(evidence_application, "24")
+    evidence = services.evidence_upload(
+        requirement=sent_back, actor=enterprise_user, upload=upload("客户培训.pdf", pdf_bytes())
+    )
+    services.evidence_file_reject(evidence=evidence, actor=consultant, reason="缺少客户签字")
+    client = client_for(consultant)
+    html = client.get(reverse("applications:evidence", args=[evidence_application.pk])).content.decode()
+    assert 'id="help-consultant"' in html and CONSULTANT_HELP in html
+    assert 'id="help-enterprise"' not in html and ENTERPRISE_HELP not in html
+    assert "upload-link" not in html
+    item_page = client.get(reverse("applications:evidence_requirement", args=[sent_back.pk])).content.decode()
+    assert "缺少客户签字" in item_page and "请替换相关文件" not in item_page
+    enterprise_page = client_for(enterprise_user).get(reverse("applications:evidence_requirement", args=[sent_back.pk]))
+    assert "请替换相关文件" in enterprise_page.content.decode()
+
+
+def test_body_staff_see_neither_instructions_nor_upload_buttons(evidence_application, auditor) -> None:
+    put_in_status(evidence_application, Status.UNDER_REVIEW)
+    html = client_for(auditor).get(reverse("applications:evidence", args=[evidence_application.pk])).content.decode()
+    assert 'id="items-application"' in html
+    assert "help-enterprise" not in html and "help-consultant" not in html and "upload-link" not in html
+
+
+def test_with_the_body_the_enterprise_is_offered_uploads_only_where_items_were_sent_back(
+    django_assert_max_num_queries, evidence_application, enterprise_user, consultant
+) -> None:
+    put_in_status(evidence_application, Status.UNDER_REVIEW)
+    services.evidence_requirement_reject(
+        requirement=requirement_of(evidence_application, "7"), actor=consultant, reason="培训记录缺少签到表"
+    )
+    client = client_for(enterprise_user)
+    url = reverse("applications:evidence", args=[evidence_application.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12):  # the upload guard asks nothing more per item
+        html = client.get(url).content.decode()
+    offered = re.findall(r'data-item="([^"]+)"(?:(?!</tr>).)*upload-link', html, flags=re.S)
+    assert offered == ["7"]
+
+
 def _application_with_files(count: int, consultant):
     member = EnterpriseUserFactory()
     complete_profile(member.enterprise, seed=7 + count)
