@@ -13,9 +13,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from applications import selectors
+from applications import selectors, services
 from applications.checklist import ItemState, list_separator
 from applications.models import Application, EvidenceFile
+from certportal.accounts.models import User
+from certportal.lib.jobs import JobState
 
 register = template.Library()
 
@@ -124,3 +126,14 @@ def timeline_groups(events: Any) -> list[dict[str, Any]]:
             group["first_date"] = timezone.localtime(group["events"][0].created_at).date()
             group["last_date"] = timezone.localtime(group["events"][-1].created_at).date()
     return groups
+
+
+@register.filter
+def thumbnail_job(evidence: EvidenceFile) -> JobState:
+    """The job state of a file's thumbnail and preview (the card polls while it is waited on)."""
+    return services.evidence_thumbnail_job(evidence)
+
+
+@register.simple_tag
+def thumbnail_may_retry(evidence: EvidenceFile, user: User) -> bool:
+    return services.evidence_thumbnail_retry_problem(evidence, user) is None

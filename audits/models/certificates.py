@@ -120,6 +120,7 @@ class Certificate(TimeStampedModel):
     pdf_size = models.PositiveIntegerField(null=True, blank=True)
     pdf_error = models.TextField(blank=True)
     pdf_updated_at = models.DateTimeField(default=timezone.now)
+    pdf_queued_at = models.DateTimeField(default=timezone.now)  # when the PDF was last asked for
     # The Celery task that claimed the rendering: the same task delivered again after its worker was
     # killed takes the job over instead of waiting for the sweeper.
     pdf_task_id = models.CharField(max_length=255, blank=True)
