@@ -97,7 +97,7 @@ def certificate_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseB
 
 
 @require_POST
-def certificate_pdf_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf_retry_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     certificate = get_certificate_for(request.user, pk)
     try:
         services.certificate_pdf_retry(certificate=certificate, actor=request.user)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from applications import services
 from applications.models import EvidenceArchive, EvidenceFile, FormRendition
 from applications.services import forms as documents
-from tests.applications.test_evidence_previews import first_requirement, stored_evidence
 from tests.applications.evidence_samples import pdf_bytes
+from tests.applications.test_evidence_previews import first_requirement, stored_evidence
 from tests.conftest import client_for, put_in_status
 from tests.factories import forms_prepared
 
@@ -186,9 +186,7 @@ def test_the_body_staff_may_retry_a_thumbnail_once_the_application_reached_them(
     assert EvidenceFile.objects.get(pk=evidence.pk).thumbnail_status == Thumb.PENDING
 
 
-def test_the_thumbnail_status_needs_a_fixed_number_of_queries(
-    evidence, consultant, django_assert_num_queries
-) -> None:
+def test_the_thumbnail_status_needs_a_fixed_number_of_queries(evidence, consultant, django_assert_num_queries) -> None:
     EvidenceFile.objects.filter(pk=evidence.pk).update(thumbnail_status=Thumb.FAILED)
     client = client_for(consultant)
     url = reverse("applications:evidence_file_thumbnail_status", args=[evidence.pk])
