@@ -70,3 +70,6 @@ rules.add_perm("applications.download_evidence_archive", is_assigned_consultant 
 # The application forms: the assigned consultant prepares them, the enterprise's users sign them.
 rules.add_perm("applications.prepare_forms", is_assigned_consultant)
 rules.add_perm("applications.sign_forms", is_member)
+# A failed background job (a form version, a thumbnail, a ZIP) is queued again by the consultant or
+# by the body's staff once the application has reached them.
+rules.add_perm("applications.retry_jobs", is_assigned_consultant | is_body_staff_of_submitted)

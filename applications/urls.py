@@ -38,11 +38,22 @@ urlpatterns = [
     path("evidence/files/<int:pk>/", evidence.evidence_file_download, name="evidence_file"),
     path("evidence/files/<int:pk>/preview/", evidence.evidence_file_preview, name="evidence_file_preview"),
     path("evidence/files/<int:pk>/thumbnail/", evidence.evidence_file_thumbnail, name="evidence_file_thumbnail"),
+    path(
+        "evidence/files/<int:pk>/thumbnail/status/",
+        evidence.evidence_file_thumbnail_status,
+        name="evidence_file_thumbnail_status",
+    ),
+    path(
+        "evidence/files/<int:pk>/thumbnail/retry/",
+        evidence.evidence_file_thumbnail_retry_post,
+        name="evidence_file_thumbnail_retry",
+    ),
     path("evidence/files/<int:pk>/replace/", evidence.evidence_file_replace, name="evidence_file_replace"),
     path("evidence/files/<int:pk>/edit/", evidence.evidence_file_edit, name="evidence_file_edit"),
     path("evidence/files/<int:pk>/withdraw/", evidence.evidence_file_withdraw, name="evidence_file_withdraw"),
     path("evidence/files/<int:pk>/review/", evidence.evidence_file_review, name="evidence_file_review"),
     path("evidence/archives/<int:pk>/", evidence.evidence_archive, name="evidence_archive"),
+    path("evidence/archives/<int:pk>/retry/", evidence.evidence_archive_retry_post, name="evidence_archive_retry"),
     path("evidence/archives/<int:pk>/download/", evidence.evidence_archive_download, name="evidence_archive_download"),
     # The application forms (申请文件).
     path("applications/<int:pk>/forms/", forms.form_list, name="forms"),

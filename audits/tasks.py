@@ -22,6 +22,7 @@ CERTIFICATE_PDF_JOB = jobs.JobKind(
     status="pdf_status",
     working=PdfStatus.RENDERING,
     updated="pdf_updated_at",
+    queued="pdf_queued_at",
     claim="pdf_task_id",
     attempts="pdf_attempts",
     error="pdf_error",

@@ -44,7 +44,7 @@ urlpatterns = [
     path("certificates/<int:pk>/", certificates.certificate_detail, name="certificate"),
     path("certificates/<int:pk>/pdf/", certificates.certificate_pdf, name="certificate_pdf"),
     path("certificates/<int:pk>/pdf/status/", certificates.certificate_pdf_status, name="certificate_pdf_status"),
-    path("certificates/<int:pk>/pdf/retry/", certificates.certificate_pdf_retry, name="certificate_pdf_retry"),
+    path("certificates/<int:pk>/pdf/retry/", certificates.certificate_pdf_retry_post, name="certificate_pdf_retry"),
     path("certificates/<int:pk>/status/", certificates.certificate_status, name="certificate_status"),
     path("certificates/<int:pk>/surveillance/", certificates.certificate_surveillance, name="certificate_surveillance"),
 ]

@@ -184,7 +184,7 @@ def test_a_certificate_issued_while_redis_is_down_gets_its_pdf_from_the_sweeper_
         assert response["Location"] == reverse("audits:certificate", args=[certificate.pk])
         page = client.get(response["Location"])
     assert page.status_code == 200
-    assert "已排队：PDF 即将生成" in page.content.decode()
+    assert "排队中：很快就会开始生成" in page.content.decode()
     assert certificate.pdf_status == PdfStatus.PENDING
     assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {OutgoingEmail.Status.PENDING}
 

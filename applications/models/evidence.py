@@ -183,6 +183,8 @@ class EvidenceFile(TimeStampedModel):
     )
     thumbnail_error = models.TextField(_("thumbnail error"), blank=True)
     thumbnail_updated_at = models.DateTimeField(_("thumbnail updated"), default=timezone.now)
+    # When the thumbnail was last queued: how long its page has waited (the sweep leaves it alone).
+    thumbnail_queued_at = models.DateTimeField(_("thumbnail queued"), default=timezone.now)
     # The larger image the preview page shows (never the uploaded PDF itself); made with the thumbnail.
     preview = models.FileField(_("preview"), max_length=300, upload_to=_no_upload_to, blank=True)
     # The job machine's claim and delivery count (certportal.lib.jobs).
@@ -235,6 +237,7 @@ class EvidenceArchive(TimeStampedModel):
     file_count = models.PositiveIntegerField(_("files"), default=0)
     error = models.TextField(_("error"), blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
     task_id = models.CharField(_("worker task"), max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 

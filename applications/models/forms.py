@@ -150,6 +150,8 @@ class FormRendition(models.Model):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     started_at = models.DateTimeField(_("generation started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("generation finished"), null=True, blank=True)
+    # When the version was last queued (asked for, or tried again): how long its page has waited.
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
     # The Celery task that claimed the job: the same task delivered again after its worker died
     # may take the job over at once.
     task_id = models.CharField(_("worker task"), max_length=64, blank=True)

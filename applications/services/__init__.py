@@ -13,8 +13,11 @@ from applications.services.application import (
 from applications.services.consultants import consultant_assign, consultant_invitation_accept, consultant_invite
 from applications.services.evidence import (
     evidence_answer,
+    evidence_archive_job,
     evidence_archive_problem,
     evidence_archive_request,
+    evidence_archive_retry,
+    evidence_archive_retry_problem,
     evidence_file_accept,
     evidence_file_reject,
     evidence_file_update,
@@ -23,6 +26,9 @@ from applications.services.evidence import (
     evidence_requirement_reject,
     evidence_requirements_ensure,
     evidence_review_problem,
+    evidence_thumbnail_job,
+    evidence_thumbnail_retry,
+    evidence_thumbnail_retry_problem,
     evidence_upload,
     evidence_upload_problem,
     evidence_withdraw,
@@ -45,7 +51,9 @@ from applications.services.forms import (
     paper_shipment_receive_problem,
     paper_shipment_record,
     paper_shipment_record_problem,
+    rendition_job,
     rendition_retry,
+    rendition_retry_problem,
 )
 from applications.services.profile import enterprise_profile_save, profile_item_delete, profile_item_save
 
@@ -63,8 +71,11 @@ __all__ = [
     "enterprise_profile_save",
     "enterprise_seal_save",
     "evidence_answer",
+    "evidence_archive_job",
     "evidence_archive_problem",
     "evidence_archive_request",
+    "evidence_archive_retry",
+    "evidence_archive_retry_problem",
     "evidence_file_accept",
     "evidence_file_reject",
     "evidence_file_update",
@@ -73,6 +84,9 @@ __all__ = [
     "evidence_requirement_reject",
     "evidence_requirements_ensure",
     "evidence_review_problem",
+    "evidence_thumbnail_job",
+    "evidence_thumbnail_retry",
+    "evidence_thumbnail_retry_problem",
     "evidence_upload",
     "evidence_upload_problem",
     "evidence_withdraw",
@@ -93,5 +107,7 @@ __all__ = [
     "paper_shipment_record_problem",
     "profile_item_delete",
     "profile_item_save",
+    "rendition_job",
     "rendition_retry",
+    "rendition_retry_problem",
 ]

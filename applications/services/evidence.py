@@ -35,7 +35,9 @@ from applications.models import (
 )
 from applications.people import enterprise_users, people_of
 from certportal.accounts.models import User
+from certportal.lib import jobs
 from certportal.lib.broker import enqueue_on_commit
+from certportal.lib.guards import enforce
 from certportal.lib.uploads import UploadRefused, upload_store
 from notifications.models import Kind, Notification
 from notifications.services import notify
@@ -468,6 +470,64 @@ def evidence_archive_problem(application: Application, actor: User) -> str | Non
     if not actor.has_perm("applications.download_evidence_archive", application):
         return _("Only the consultant and the certification body's staff can download all the evidence at once.")
     return None
+
+
+def evidence_archive_job(archive: EvidenceArchive) -> jobs.JobState:
+    """What the pages say of a ZIP's job."""
+    from applications.tasks.evidence import ARCHIVE_JOB
+
+    return jobs.job_state(ARCHIVE_JOB, archive)
+
+
+def evidence_thumbnail_job(evidence: EvidenceFile) -> jobs.JobState:
+    """What the pages say of the job making a file's thumbnail and preview."""
+    from applications.tasks.evidence import THUMBNAIL_JOB
+
+    return jobs.job_state(THUMBNAIL_JOB, evidence)
+
+
+def evidence_archive_retry_problem(archive: EvidenceArchive, actor: User) -> str | None:
+    """Why this actor cannot build this ZIP again now; None when they can."""
+    if not actor.has_perm("applications.retry_jobs", archive.application):
+        return _("Only the consultant and the certification body's staff can try this again.")
+    if archive.status != EvidenceArchive.Status.FAILED:
+        return _("Only a ZIP that failed can be built again.")
+    return None
+
+
+def evidence_archive_retry(*, archive: EvidenceArchive, actor: User) -> None:
+    """Queue a failed ZIP again through the job machine (same row, every delivery available again)."""
+    from applications.tasks.evidence import ARCHIVE_JOB, evidence_archive_build
+
+    enforce(
+        evidence_archive_retry_problem(archive, actor),
+        permitted=actor.has_perm("applications.retry_jobs", archive.application),
+    )
+    with transaction.atomic():
+        if jobs.job_retry(ARCHIVE_JOB, archive.pk):
+            enqueue_on_commit(evidence_archive_build, archive.pk)
+
+
+def evidence_thumbnail_retry_problem(evidence: EvidenceFile, actor: User) -> str | None:
+    """Why this actor cannot have the thumbnail and preview of this file made again; None when they can."""
+    if not actor.has_perm("applications.retry_jobs", evidence.requirement.application):
+        return _("Only the consultant and the certification body's staff can try this again.")
+    if evidence.thumbnail_status != EvidenceFile.ThumbnailStatus.FAILED:
+        return _("Only a preview that failed can be made again.")
+    return None
+
+
+def evidence_thumbnail_retry(*, evidence: EvidenceFile, actor: User) -> None:
+    """Queue a failed thumbnail and preview again through the job machine."""
+    from applications.tasks.evidence import THUMBNAIL_JOB, evidence_thumbnail
+
+    enforce(
+        evidence_thumbnail_retry_problem(evidence, actor),
+        permitted=actor.has_perm("applications.retry_jobs", evidence.requirement.application),
+    )
+    with transaction.atomic():
+        if jobs.job_retry(THUMBNAIL_JOB, evidence.pk):
+            enqueue_on_commit(evidence_thumbnail, evidence.pk)
 
 
 @transaction.atomic

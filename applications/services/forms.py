@@ -73,6 +73,7 @@ RENDITION_JOB = jobs.JobKind(
     task_name="applications.tasks.form_render",
     working=RenderStatus.RENDERING,
     claimed_at="started_at",
+    queued="queued_at",
     finished="finished_at",
     scope=~Q(kind=Kind.SCAN),
 )
@@ -189,7 +190,7 @@ class FormState:
 
     @property
     def generating(self) -> bool:
-        return self.latest is not None and self.latest.in_progress
+        return self.latest_job is not None and self.latest_job.waiting
 
     @property
     def needs_generation(self) -> bool:
@@ -221,8 +222,29 @@ class FormState:
         return signature.status == RenderStatus.READY
 
     @property
+    def latest_job(self) -> jobs.JobState | None:
+        return rendition_job(self.latest) if self.latest else None
+
+    @property
+    def signature_job(self) -> jobs.JobState | None:
+        """The job of the signed version (a scan is uploaded, not made: no job)."""
+        signature = self.signature
+        return rendition_job(signature) if signature and signature.kind == Kind.SIGNED else None
+
+    @property
+    def slow(self) -> bool:
+        """A version of this form has been waited on for longer than usual."""
+        return any(rendition_job(r).slow for r in self.renditions if r.kind != Kind.SCAN)
+
+    @property
     def in_progress(self) -> bool:
-        return any(rendition.in_progress for rendition in self.renditions)
+        """A version of this form is still waited on: its page keeps polling."""
+        return any(rendition_job(r).waiting for r in self.renditions if r.kind != Kind.SCAN)
+
+
+def rendition_job(rendition: FormRendition) -> jobs.JobState:
+    """What the pages say of a generated version's job (badges, status cards and counts alike)."""
+    return jobs.job_state(RENDITION_JOB, rendition)
 
 
 def forms_overview(application: Application, *, source: FormSource | None = None) -> list[FormState]:
@@ -371,11 +393,25 @@ def law_row_delete(*, row: LawStandardRow, actor: User) -> None:
     row.delete()
 
 
+def _may_retry(rendition: FormRendition, actor: User) -> bool:
+    application = rendition.form.application
+    if rendition.kind == Kind.SIGNED and _is_signer(actor, application):
+        return True  # the enterprise signed it: the signed version is theirs to ask for again
+    return actor.has_perm("applications.retry_jobs", application)
+
+
+def rendition_retry_problem(rendition: FormRendition, actor: User) -> str | None:
+    """Why this actor cannot queue this version again now; None when they can."""
+    if not _may_retry(rendition, actor):
+        return _("Only the consultant and the certification body's staff can try this again.")
+    if rendition.kind == Kind.SCAN or rendition.status != RenderStatus.FAILED:
+        return _("Only a version that failed can be tried again.")
+    return None
+
+
 def rendition_retry(*, rendition: FormRendition, actor: User) -> None:
     """Queue a failed version again (after the cause, e.g. a missing font, was fixed)."""
-    application = rendition.form.application
-    if not (_is_consultant(actor, application) or (rendition.kind == Kind.SIGNED and _is_signer(actor, application))):
-        raise PermissionDenied(_("You can see this application but not change it."))
+    enforce(rendition_retry_problem(rendition, actor), permitted=_may_retry(rendition, actor))
     with transaction.atomic():
         if jobs.job_retry(RENDITION_JOB, rendition.pk):
             _enqueue_render(rendition)

@@ -44,6 +44,7 @@ THUMBNAIL_JOB = jobs.JobKind(
     status="thumbnail_status",
     working=Thumb.WORKING,
     updated="thumbnail_updated_at",
+    queued="thumbnail_queued_at",
     claim="thumbnail_task_id",
     attempts="thumbnail_attempts",
     error="thumbnail_error",
@@ -53,6 +54,7 @@ ARCHIVE_JOB = jobs.JobKind(
     task_name="applications.tasks.evidence.evidence_archive_build",
     working=ArchiveStatus.BUILDING,
     finished="finished_at",
+    queued="queued_at",
     time_limit=ARCHIVE_TIME_LIMIT,
 )
 

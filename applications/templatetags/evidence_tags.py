@@ -11,9 +11,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from applications import selectors
+from applications import selectors, services
 from applications.checklist import ItemState
 from applications.models import Application, EvidenceFile
+from certportal.accounts.models import User
+from certportal.lib.jobs import JobState
 
 register = template.Library()
 
@@ -97,3 +99,14 @@ def family_icon(family: str) -> str:
 def evidence_summary(context: dict[str, Any], application: Application) -> dict[str, Any]:
     """The evidence card on the application page (its reads: applications.selectors)."""
     return selectors.evidence_summary(application, context["request"].user)
+
+
+@register.filter
+def thumbnail_job(evidence: EvidenceFile) -> JobState:
+    """The job state of a file's thumbnail and preview (the card polls while it is waited on)."""
+    return services.evidence_thumbnail_job(evidence)
+
+
+@register.simple_tag
+def thumbnail_may_retry(evidence: EvidenceFile, user: User) -> bool:
+    return services.evidence_thumbnail_retry_problem(evidence, user) is None

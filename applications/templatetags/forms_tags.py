@@ -1,4 +1,5 @@
-"""The application forms in other pages: the card on the application page, form names in the timeline."""
+"""The application forms in other pages: the card on the application page, form names in the timeline,
+the job state of a version."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from typing import Any
 
 from django import template
 
-from applications import selectors
-from applications.models import Application, FormType
+from applications import selectors, services
+from applications.models import Application, FormRendition, FormType
+from certportal.accounts.models import User
+from certportal.lib.jobs import JobState
 
 register = template.Library()
 
@@ -16,6 +19,17 @@ register = template.Library()
 def forms_card(application: Application) -> dict[str, Any]:
     """The forms card on the application page (its reads: applications.selectors)."""
     return selectors.forms_card(application)
+
+
+@register.filter
+def rendition_job(rendition: FormRendition) -> JobState:
+    """The job state of a generated version, for the badge of a row."""
+    return services.rendition_job(rendition)
+
+
+@register.simple_tag
+def rendition_may_retry(rendition: FormRendition, user: User) -> bool:
+    return services.rendition_retry_problem(rendition, user) is None
 
 
 @register.filter

@@ -350,15 +350,38 @@ def evidence_file_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     evidence = get_evidence_file_for(request.user, pk)
     if not evidence.previewable:
         return private_file_response(request, evidence.file, filename=evidence.original_name)
-    waiting = evidence.thumbnail_status in (EvidenceFile.ThumbnailStatus.PENDING, EvidenceFile.ThumbnailStatus.WORKING)
-    if request.htmx and not waiting:
+    job = services.evidence_thumbnail_job(evidence)
+    if request.htmx and not job.waiting:
         return HttpResponse(headers={"HX-Refresh": "true"})  # the page reloads as the image, or says why not
     if evidence.thumbnail_status == EvidenceFile.ThumbnailStatus.READY and evidence.preview:
         stem = evidence.original_name.rsplit(".", 1)[0]
         return private_file_response(request, evidence.preview, filename=f"{stem}.jpg", inline=True)
-    context = {"evidence": evidence, "application": evidence.requirement.application, "waiting": waiting}
+    context = {
+        "evidence": evidence,
+        "application": evidence.requirement.application,
+        "job": job,
+        "may_retry": job.failed and services.evidence_thumbnail_retry_problem(evidence, request.user) is None,
+    }
     template = "includes/preview_status.html" if request.htmx else "preview.html"
     return render(request, f"applications/evidence/{template}", context)
+
+
+def evidence_file_thumbnail_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A file's thumbnail spot alone: the item page polls it while the thumbnail is being made."""
+    evidence = get_evidence_file_for(request.user, pk)
+    return render(request, "applications/evidence/includes/file_thumbnail.html", {"evidence": evidence})
+
+
+@require_POST
+def evidence_file_thumbnail_retry_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    evidence = get_evidence_file_for(request.user, pk)
+    try:
+        services.evidence_thumbnail_retry(evidence=evidence, actor=request.user)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.info(request, _("Queued again. This page updates by itself when it is ready."))
+    return redirect(reverse("applications:evidence_requirement", args=[evidence.requirement_id]) + "#files")
 
 
 def evidence_file_thumbnail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
@@ -378,10 +401,28 @@ def evidence_archive_request_post(request: AuthenticatedHttpRequest, pk: int) ->
 
 def evidence_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     archive = get_archive_for(request.user, pk)
-    context = {"archive": archive, "application": archive.application}
+    job = services.evidence_archive_job(archive)
+    context = {
+        "archive": archive,
+        "application": archive.application,
+        "job": job,
+        "may_retry": job.failed and services.evidence_archive_retry_problem(archive, request.user) is None,
+    }
     if request.htmx:
         return render(request, "applications/evidence/includes/archive_status.html", context)
     return render(request, "applications/evidence/archive.html", context)
+
+
+@require_POST
+def evidence_archive_retry_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    archive = get_archive_for(request.user, pk)
+    try:
+        services.evidence_archive_retry(archive=archive, actor=request.user)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.info(request, _("Queued again. This page updates by itself when it is ready."))
+    return redirect("applications:evidence_archive", pk=archive.pk)
 
 
 def evidence_archive_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:

@@ -60,6 +60,7 @@ def _table_context(request: AuthenticatedHttpRequest, application: Application) 
         "generated_count": sum(state.generated for state in states),
         "signed_count": sum(state.signed for state in states),
         "in_progress": any(state.in_progress for state in states),
+        "slow": any(state.slow for state in states),
         **_roles(request, application),
     }
 
@@ -316,8 +317,12 @@ def scan_review(request: AuthenticatedHttpRequest, pk: int, rendition_pk: int) -
 @require_POST
 def rendition_retry_post(request: AuthenticatedHttpRequest, pk: int, rendition_pk: int) -> HttpResponse:
     rendition = get_rendition_for(request.user, pk, rendition_pk)
-    services.rendition_retry(rendition=rendition, actor=request.user)
-    messages.info(request, _("Queued again. This page updates by itself when it is ready."))
+    try:
+        services.rendition_retry(rendition=rendition, actor=request.user)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.info(request, _("Queued again. This page updates by itself when it is ready."))
     return redirect("applications:form", pk=pk, form_type=rendition.form.form_type)
 
 

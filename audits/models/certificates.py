@@ -129,6 +129,7 @@ class Certificate(TimeStampedModel):
     pdf_size = models.PositiveIntegerField(_("PDF size in bytes"), null=True, blank=True)
     pdf_error = models.TextField(_("PDF error"), blank=True)
     pdf_updated_at = models.DateTimeField(_("PDF updated"), default=timezone.now)
+    pdf_queued_at = models.DateTimeField(_("PDF queued"), default=timezone.now)  # when the PDF was last asked for
     # The Celery task that claimed the rendering: the same task delivered again after its worker was
     # killed takes the job over instead of waiting for the sweeper.
     pdf_task_id = models.CharField(_("worker task"), max_length=255, blank=True)

@@ -33,6 +33,7 @@ from audits.models.certificates import (
     VALIDITY_YEARS,
 )
 from certportal.accounts.models import User
+from certportal.lib import jobs
 from certportal.lib.broker import enqueue_on_commit
 from certportal.lib.guards import enforce
 from certportal.lib.sequences import sequence_next
@@ -343,12 +344,45 @@ def certificates_expire(today: datetime.date | None = None) -> int:
 # --- The PDF job --------------------------------------------------------------------------------
 
 
+def certificate_pdf_job(certificate: Certificate) -> jobs.JobState:
+    """What the certificate page says of its PDF's job."""
+    from audits.tasks import CERTIFICATE_PDF_JOB
+
+    return jobs.job_state(CERTIFICATE_PDF_JOB, certificate)
+
+
+def certificate_pdf_retry_problem(certificate: Certificate, actor: User) -> str | None:
+    """Why this actor cannot have the certificate's PDF prepared again now; None when they can."""
+    if not actor.has_perm("audits.record_surveillance", certificate):
+        return _("Only the certification body's staff can do this.")
+    if certificate.pdf_status not in (Certificate.PdfStatus.FAILED, Certificate.PdfStatus.READY):
+        return _("The PDF is already being prepared.")
+    return None
+
+
+def certificate_pdf_retry(*, certificate: Certificate, actor: User) -> None:
+    """Staff have the PDF prepared again (it failed, or its layout changed since)."""
+    enforce(
+        certificate_pdf_retry_problem(certificate, actor),
+        permitted=actor.has_perm("audits.record_surveillance", certificate),
+    )
+    with transaction.atomic():
+        certificate_pdf_enqueue(certificate)
+
+
 def certificate_pdf_enqueue(certificate: Certificate) -> None:
     """(Re)render the certificate's PDF: back to pending, and a worker is asked after commit."""
     from audits.tasks import certificate_render_pdf
 
+    now = timezone.now()
     Certificate.objects.filter(pk=certificate.pk).update(
-        pdf_status=Certificate.PdfStatus.PENDING, pdf_error="", pdf_updated_at=timezone.now()
+        pdf_status=Certificate.PdfStatus.PENDING,
+        pdf_error="",
+        pdf_updated_at=now,
+        pdf_queued_at=now,
+        pdf_attempts=0,
+        pdf_task_id="",
     )
     certificate.pdf_status = Certificate.PdfStatus.PENDING
+    certificate.pdf_queued_at = now
     enqueue_on_commit(certificate_render_pdf, certificate.pk)

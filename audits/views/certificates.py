@@ -18,7 +18,7 @@ from audits.forms import CertificateStatusForm, SurveillanceForm
 from audits.models import Certificate
 from audits.pdf import verify_url
 from certportal.lib.files import private_file_response
-from certportal.lib.guards import add_errors
+from certportal.lib.guards import add_errors, error_messages
 from certportal.lib.http import AuthenticatedHttpRequest
 from certportal.lib.validators import search_terms
 
@@ -60,6 +60,7 @@ def _certificate_context(
 ) -> dict[str, object]:
     targets = services.allowed_targets(certificate)
     return {
+        **_pdf_context(request, certificate),
         "certificate": certificate,
         "application": certificate.application,
         "events": certificate.events.select_related("actor"),
@@ -74,10 +75,18 @@ def _certificate_context(
     }
 
 
+def _pdf_context(request: AuthenticatedHttpRequest, certificate: Certificate) -> dict[str, object]:
+    return {
+        "certificate": certificate,
+        "pdf_job": services.certificate_pdf_job(certificate),
+        "pdf_may_retry": services.certificate_pdf_retry_problem(certificate, request.user) is None,
+    }
+
+
 def certificate_pdf_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PDF box alone: the certificate page polls it while the PDF is being prepared."""
     certificate = get_certificate_for(request.user, pk)
-    return render(request, "audits/includes/certificate_pdf.html", {"certificate": certificate})
+    return render(request, "audits/includes/certificate_pdf.html", _pdf_context(request, certificate))
 
 
 def certificate_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
@@ -89,13 +98,13 @@ def certificate_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseB
 
 
 @require_POST
-def certificate_pdf_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf_retry_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     certificate = get_certificate_for(request.user, pk)
-    require(
-        request.user, "audits.record_surveillance", certificate, _("Only the certification body's staff can do this.")
-    )
-    if certificate.pdf_status in (Certificate.PdfStatus.FAILED, Certificate.PdfStatus.READY):
-        services.certificate_pdf_enqueue(certificate)
+    try:
+        services.certificate_pdf_retry(certificate=certificate, actor=request.user)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
         messages.success(request, _("The PDF is being prepared again."))
     return redirect("audits:certificate", pk=pk)
 

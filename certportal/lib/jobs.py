@@ -19,7 +19,7 @@ import importlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import Task, current_app
@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 # A job still pending after this was probably never handed to the broker (it was down).
 STUCK_AFTER = timedelta(minutes=2)
+# A job waited on for longer than this is "taking longer than usual" on its page.
+SLOW_AFTER = timedelta(seconds=60)
 # A job still working this long after the task's hard time limit has lost its worker.
 ABANDON_MARGIN = timedelta(seconds=30)
 # Deliveries of one job before it ends FAILED: a file that kills its worker must not come back for ever.
@@ -45,6 +47,9 @@ ERROR_MAX_LENGTH = 2000
 READY = "ready"
 FAILED = "failed"
 SKIPPED = "skipped"
+# What a page shows of a job (JobState.state): READY and FAILED as above, or one of these.
+QUEUED = "queued"
+PREPARING = "preparing"
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class JobKind:
     failed: str = "failed"
     updated: str = "updated_at"
     claimed_at: str = ""  # when the claim was taken (default: `updated`)
+    queued: str = ""  # when the job was last asked for: the page's clock (the sweep never touches it)
     claim: str = "task_id"
     attempts: str = "attempts"
     error: str = "error"
@@ -166,10 +172,51 @@ def job_release(kind: JobKind, pk: int, *, claim: str, error: BaseException) -> 
 def job_retry(kind: JobKind, pk: int) -> bool:
     """A FAILED job queued again by a person (after its cause was fixed): pending, with every
     delivery available again. The caller sends the task after commit."""
-    values: dict[str, Any] = {kind.status: kind.pending, kind.error: "", kind.claim: "", kind.updated: timezone.now()}
+    now = timezone.now()
+    values: dict[str, Any] = {kind.status: kind.pending, kind.error: "", kind.claim: "", kind.updated: now}
+    if kind.queued:
+        values[kind.queued] = now
     if kind.attempts:
         values[kind.attempts] = 0
     return bool(kind.rows().filter(**{"pk": pk, kind.status: kind.failed}).update(**values))
+
+
+@dataclass(frozen=True)
+class JobState:
+    """What a page says of one job: QUEUED, PREPARING, READY or FAILED; `slow` when it has been
+    waited on for longer than SLOW_AFTER; `error` (for staff) when it failed. Every spot that shows
+    a job (a badge, a status card, a count above a table) reads this, so they cannot disagree."""
+
+    state: str
+    slow: bool = False
+    error: str = ""
+
+    @property
+    def waiting(self) -> bool:
+        """Still to be done: the page keeps polling."""
+        return self.state in (QUEUED, PREPARING)
+
+    @property
+    def ready(self) -> bool:
+        return self.state == READY
+
+    @property
+    def failed(self) -> bool:
+        return self.state == FAILED
+
+
+def job_state(kind: JobKind, row: models.Model, *, now: datetime | None = None) -> JobState:
+    """The state of the job `row` holds. Statuses other than pending, working and failed (ready, or
+    'nothing to make' such as no preview for a kind of file) are done: READY."""
+    status = getattr(row, kind.status)
+    if status == kind.failed:
+        return JobState(FAILED, error=getattr(row, kind.error))
+    if status not in (kind.pending, kind.working):
+        return JobState(READY)
+    state = QUEUED if status == kind.pending else PREPARING
+    since = getattr(row, kind.queued or (kind.claimed_field if state == PREPARING else kind.updated))
+    slow = since is not None and (now or timezone.now()) - since > SLOW_AFTER
+    return JobState(state, slow=slow)
 
 
 def job_run(

@@ -152,7 +152,7 @@ def test_a_pdfs_preview_is_an_image_of_its_pages_never_the_pdf_itself(
     waiting = client.get(url)
     assert waiting["Content-Type"].startswith("text/html")
     html = waiting.content.decode()
-    assert "正在生成预览" in html and 'hx-trigger="every 2s"' in html
+    assert "排队中：很快就会开始生成" in html and 'hx-trigger="every 2s"' in html
     assert client.get(url, HTTP_HX_REQUEST="true").content.decode().startswith('<div id="preview-status"')
     evidence_thumbnail(evidence.pk)
     assert client.get(url, HTTP_HX_REQUEST="true")["HX-Refresh"] == "true", "the waiting page reloads"

@@ -177,7 +177,7 @@ def test_archive_page_polls_while_the_zip_is_built(evidence_application, consult
     archive = EvidenceArchive.objects.get()
     assert response["Location"] == reverse("applications:evidence_archive", args=[archive.pk])
     page = client.get(response["Location"]).content.decode()
-    assert 'hx-trigger="every 2s"' in page and "正在生成压缩包" in page
+    assert 'hx-trigger="every 2s"' in page and "排队中：很快就会开始生成" in page
     partial = client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert partial.startswith('<div id="archive-status"')
     assert client.get(reverse("applications:evidence_archive_download", args=[archive.pk])).status_code == 404

@@ -78,7 +78,7 @@ def test_from_submitted_to_a_verified_four_star_certificate(page: Page, shot, ap
     page.get_by_role("button", name="记录决定").click()
     certificate = Certificate.objects.get()
     expect(page.get_by_text(f"证书 {certificate.number} 已颁发")).to_be_visible()
-    expect(page.locator("#certificate-pdf")).to_contain_text("已排队")
+    expect(page.locator("#certificate-pdf")).to_contain_text("排队中")
     assert certificate_render_pdf(certificate.pk) == "ready"
     expect(page.locator("#download-pdf")).to_be_visible()  # the box polls until the PDF is ready
     shot("certificate")
