@@ -8,6 +8,7 @@ from django import template
 
 from applications import selectors
 from applications.models import Application, FormType
+from certportal.lib.text import join_list
 
 register = template.Library()
 
@@ -34,4 +35,4 @@ def form_label(form_type: str) -> str:
 @register.filter
 def form_versions(forms: list[dict[str, Any]]) -> str:
     """The forms of a "forms generated" event, as the timeline names them: "name v1、name v2"."""
-    return "、".join(f"{form_label(item['form'])} v{item['version']}" for item in forms)
+    return join_list(f"{form_label(item['form'])} v{item['version']}" for item in forms)
