@@ -55,9 +55,7 @@ def enterprise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             services.enterprise_profile_save(enterprise=enterprise, actor=request.user, changes=changes)
             missing = profile_problems(enterprise)
             if missing:
-                messages.info(
-                    request, _("Saved. Still to fill in: %(missing)s.") % {"missing": join_list(missing)}
-                )
+                messages.info(request, _("Saved. Still to fill in: %(missing)s.") % {"missing": join_list(missing)})
             else:
                 messages.success(request, _("Saved. The basic information is complete."))
             return redirect("applications:enterprise", pk=enterprise.pk)

@@ -314,7 +314,7 @@ def test_rejected_items_come_first_with_their_reasons(evidence_application, ente
 def test_pre_audit_documents_open_once_the_body_accepts(evidence_application, enterprise_user) -> None:
     url = reverse("applications:evidence", args=[evidence_application.pk])
     client = client_for(enterprise_user)
-    assert "以下资料在认证机构受理申请后开放" in client.get(url).content.decode()
+    assert "以下资料在发证机构受理申请后开放" in client.get(url).content.decode()
     tax = requirement_of(evidence_application, "P2")
     with pytest.raises(ValidationError, match="受理申请后"):
         services.evidence_upload(requirement=tax, actor=enterprise_user, upload=upload("纳税申报表.pdf", pdf_bytes()))

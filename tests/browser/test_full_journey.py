@@ -318,7 +318,7 @@ def test_the_whole_certification_in_the_browser(
     expect(page.get_by_text("已开始评审")).to_be_visible()
     page.locator("#id_comment").fill("材料齐全，予以受理。")
     page.get_by_role("button", name="评审通过").click()
-    expect(page.get_by_text("已受理。下一步：安排三次视频审厂。")).to_be_visible()
+    expect(page.get_by_text("已受理。下一步：安排三次远程审核。")).to_be_visible()
     shot("accepted")
     log_out(page)
 
@@ -335,8 +335,8 @@ def test_the_whole_certification_in_the_browser(
     # --- Three video audits, then the score sheet to four stars ------------------------------------
     log_in(page, auditor.username, PASSWORD)
     page.goto(reverse("applications:detail", args=[application.pk]))
-    page.get_by_role("button", name="开始远程审厂").click()
-    expect(page.locator(".status-badge")).to_have_text("远程审厂")
+    page.get_by_role("button", name="开始远程审核").click()
+    expect(page.locator(".status-badge")).to_have_text("远程审核")
     now = timezone.now().replace(second=0, microsecond=0)
     for number in (1, 2, 3):
         start = now - datetime.timedelta(hours=4 * (4 - number), minutes=20)
@@ -345,7 +345,7 @@ def test_the_whole_certification_in_the_browser(
     expect(page.locator(".round-card", has_text="完成")).to_have_count(3)
     shot("audits-done")
     page.goto(reverse("applications:detail", args=[application.pk]))
-    page.get_by_role("button", name="完成审厂").click()
+    page.get_by_role("button", name="完成审核").click()
     expect(page.locator(".status-badge")).to_have_text("评定")
     page.get_by_role("link", name="评分表").click()
     score(page, application)
