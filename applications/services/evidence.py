@@ -498,6 +498,8 @@ def _missing_message(application: Application, phase: str) -> str | None:
         return None
     numbers = list_separator().join(item_label(state.item.code) for state in missing)
     if phase == Phase.PRE_AUDIT:
+        # Their codes (P1…) mean nothing on their own: each is named.
+        numbers = list_separator().join(f"{state.item.code} {state.item.title}" for state in missing)
         return ngettext(
             "The pre-audit documents are not complete: %(count)s item still missing (%(items)s).",
             "The pre-audit documents are not complete: %(count)s items still missing (%(items)s).",
