@@ -21,10 +21,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import translation
 
 from applications.models import ServiceManager
 from certportal.lib.text import join_clauses, join_list
+from tests.conftest import client_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -52,7 +54,7 @@ BARE_MAILBOX = re.compile(r"(?<!电子)邮箱")
 
 
 def chinese_texts() -> list[tuple[str, str]]:
-    texts = []
+    texts: list[tuple[str, str]] = []
     for entry in polib.pofile(str(CATALOGUE)):
         texts.extend((entry.msgid, text) for text in [entry.msgstr, *entry.msgstr_plural.values()] if text)
     return texts
@@ -131,6 +133,7 @@ def test_selects_say_please_choose_and_gender_is_male_or_female() -> None:
             fields = ["gender"]
 
     field = ManagerForm.base_fields["gender"]
+    assert isinstance(field, forms.ChoiceField)
     field.required = False  # the model's blank choice only shows on an optional select
     field.choices = [("", "---------"), *ServiceManager.Gender.choices]
     with translation.override("zh-hans"):
@@ -140,3 +143,14 @@ def test_selects_say_please_choose_and_gender_is_male_or_female() -> None:
         assert "---------" not in html
     with translation.override("en"):
         assert '<option value="" selected>Please choose</option>' in str(ManagerForm()["gender"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "named"), [("products", "添加产品"), ("outlets", "添加服务网点"), ("managers", "添加售后服务管理师")]
+)
+def test_the_breadcrumb_names_what_is_added(enterprise_user, kind: str, named: str) -> None:
+    url = reverse("applications:profile_item_add", args=[enterprise_user.enterprise.pk, kind])
+    page = client_for(enterprise_user).get(url).content.decode()
+    crumb = page[page.index('<li class="breadcrumb-item active"') :].split("</li>")[0]
+    assert named in crumb
