@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applications.models import (
     Application,
@@ -24,6 +24,7 @@ from applications.models import (
     Product,
 )
 from applications.profile import field_label
+from certportal.lib.text import list_separator
 
 Status = Application.Status
 Phase = EvidenceItem.Phase
@@ -41,10 +42,6 @@ PRE_AUDIT_STATUSES = (
     Status.NOT_CERTIFIED,
 )
 CONTACT_FIELDS = ("website", "service_hotline", "contact_person")
-
-
-def list_separator() -> str:
-    return ", " if (get_language() or "").startswith("en") else "、"
 
 
 @dataclass

@@ -55,7 +55,7 @@ COMPLETE_STATUSES = (
     Status.NOT_CERTIFIED,
 )
 PRE_AUDIT_DONE = (Status.REMOTE_AUDIT, Status.EVALUATION, Status.DECISION, Status.CERTIFIED, Status.NOT_CERTIFIED)
-RETURN_REASON = "认证机构审查意见：销售合同请补充近一年内签订的合同。"
+RETURN_REASON = "发证机构审查意见：销售合同请补充近一年内签订的合同。"
 CERTIFICATE_REASON = "证书已过有效期，请上传在有效期内的证书。"
 
 

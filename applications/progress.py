@@ -42,7 +42,7 @@ WAITING_ON: dict[str, str] = {
     Status.WITHDRAWN: Party.NOBODY,
 }
 
-# The seed's steps: 信息表 → 申请文件 → 发证机构评审 → 审厂准备 → 三次远程审厂 → 证书.
+# The seed's steps: 信息表 → 申请文件 → 发证机构评审 → 审核准备 → 三次远程审核 → 证书.
 STEPS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     (_("Basic information"), (Status.DRAFT,)),
     (_("Application documents"), (Status.INFO_SUBMITTED, Status.FORMS_PREPARATION, Status.AWAITING_SIGNATURE)),

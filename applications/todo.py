@@ -15,6 +15,7 @@ from applications.models import Application, EvidenceFile, EvidenceRequirement
 from applications.profile import profile_problems
 from applications.services.forms import forms_overview
 from audits import interface as audits
+from certportal.lib.text import join_list
 
 Status = Application.Status
 
@@ -57,7 +58,7 @@ def _basic_information(application: Application) -> Todo:
         return Todo(
             "basic_info",
             _("Complete the basic information"),
-            "、".join(map(str, problems)),
+            join_list(problems),
             reverse("applications:enterprise", args=[application.enterprise_id]),
         )
     return Todo(

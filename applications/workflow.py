@@ -24,6 +24,7 @@ from applications.profile import profile_problems
 from applications.services.evidence import evidence_is_complete, pre_audit_documents_are_complete
 from applications.services.forms import application_forms_ensure, forms_are_generated, forms_are_signed
 from audits import interface as audits
+from certportal.lib.text import join_list
 from notifications.models import Kind
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class Transition:
 def profile_is_complete(application: Application, actor: User) -> str | Promise | None:
     problems = profile_problems(application.enterprise)
     if problems:
-        return _("The basic information is not complete: %(missing)s.") % {"missing": "、".join(map(str, problems))}
+        return _("The basic information is not complete: %(missing)s.") % {"missing": join_list(problems)}
     return None
 
 

@@ -184,7 +184,7 @@ def seed_decision(application: Application, auditor: User, certifier: User) -> N
     SpecialItem.objects.create(sheet=sheet, kind=SpecialItem.Kind.BONUS, reason="获得省级售后服务示范单位称号。",
                                created_by=auditor)  # fmt: skip
     ScoreSheet.objects.filter(pk=sheet.pk).update(
-        recommendation="三次视频审厂均已完成，严重不符合已整改并验证通过。建议按评分授予四星级证书。"
+        recommendation="三次远程审核均已完成，严重不符合已整改并验证通过。建议按评分授予四星级证书。"
     )
 
 
@@ -196,7 +196,7 @@ def seed_certified(application: Application, auditor: User, certifier: User, rat
     close_finding(finding, auditor, answered=True)
     sheet = services.score_sheet_ensure(application)
     score_sheet(sheet, auditor, rate=Decimal(rate))
-    ScoreSheet.objects.filter(pk=sheet.pk).update(recommendation="三次视频审厂均已完成，建议按评分授予证书。")
+    ScoreSheet.objects.filter(pk=sheet.pk).update(recommendation="三次远程审核均已完成，建议按评分授予证书。")
     decided_at = application.closed_at or timezone.now()
     issue_certificate(application, certifier, decided_at=decided_at)
 

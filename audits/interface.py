@@ -19,6 +19,7 @@ from applications.models import Application
 from audits import scoring
 from audits.models import AuditRound, Finding, IndicatorScore, ScoreSheet
 from audits.setup import audit_setup
+from certportal.lib.text import join_list
 
 if TYPE_CHECKING:
     from certportal.accounts.models import User
@@ -52,7 +53,7 @@ def rounds_are_done(application: Application, actor: User) -> str | Promise | No
         return _("The three video audits have not been planned yet.")
     pending = [str(audit_round.name) for audit_round in rounds if not audit_round.is_done]
     if pending:
-        return _("The video audits are not all done yet: %(rounds)s.") % {"rounds": "、".join(pending)}
+        return _("The video audits are not all done yet: %(rounds)s.") % {"rounds": join_list(pending)}
     return None
 
 
@@ -65,7 +66,7 @@ def score_sheet_is_complete(application: Application, actor: User) -> str | Prom
     if result.undecided:
         return _("%(count)s indicators of the score sheet are not scored yet: %(codes)s.") % {
             "count": len(result.undecided),
-            "codes": "、".join(result.undecided),
+            "codes": join_list(result.undecided),
         }
     if not result.complete:
         return _("At least one indicator must apply to the enterprise.")
@@ -106,7 +107,7 @@ def open_serious_findings_problem(application: Application, actor: User) -> str 
         return _(
             "Serious nonconformities are still open (%(codes)s): their corrective actions must be verified "
             "before the application can be certified."
-        ) % {"codes": "、".join(codes)}
+        ) % {"codes": join_list(codes)}
     return None
 
 

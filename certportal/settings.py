@@ -240,6 +240,8 @@ EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 40_000_000)
 EVIDENCE_ARCHIVE_KEEP_DAYS = env_int("EVIDENCE_ARCHIVE_KEEP_DAYS", 7)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
+# Selects offer "请选择" / "Please choose" as their empty choice.
+FORM_RENDERER = "certportal.lib.form_renderer.PortalFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

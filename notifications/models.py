@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -41,7 +42,9 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
 
 class Notification(models.Model):
-    """One message to one person, written in their language when it was sent."""
+    """One message to one person. `title` and `body` are in the language they had when it was sent
+    (what the e-mail said); `texts` holds the message in every portal language, so the bell shows it
+    in the language the reader uses now."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
@@ -57,6 +60,7 @@ class Notification(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
+    texts = models.JSONField(_("text in each language"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -71,6 +75,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (rows without that language: the one they were sent in)."""
+        return self._text(0, self.title)
+
+    @property
+    def shown_body(self) -> str:
+        return self._text(1, self.body)
+
+    def _text(self, index: int, sent: str) -> str:
+        texts = self.texts.get(translation.get_language() or settings.LANGUAGE_CODE)
+        return texts[index] if texts else sent
 
 
 class EmailPreference(models.Model):

@@ -164,16 +164,18 @@ def _create(
     if application is not None:
         values.setdefault("reference", application.reference)
         values.setdefault("enterprise", application.enterprise.name)
+    texts = {code: _texts(kind, values, code) for code, _name in settings.LANGUAGES}
+    title, body = texts.get(user.language) or _texts(kind, values, user.language)
+    return Notification.objects.create(
+        recipient=user, kind=kind, application=application, title=title, body=body, texts=texts, url=url
+    )
+
+
+def _texts(kind: str, values: dict[str, Any], language: str) -> tuple[str, str]:
+    """Title and text of a kind in one language; lazy values (labels) resolve in that language too."""
     title, body = MESSAGES[kind]
-    with translation.override(user.language):
-        return Notification.objects.create(
-            recipient=user,
-            kind=kind,
-            application=application,
-            title=str(title) % values,
-            body=str(body) % values,
-            url=url,
-        )
+    with translation.override(language):
+        return str(title) % values, str(body) % values
 
 
 def _queue_email(user: User, notification: Notification) -> None:

@@ -137,9 +137,9 @@ def new_account(**fields: object) -> dict[str, object]:
 
 def test_the_staff_form_explains_each_role_and_admin_access_in_chinese(superuser) -> None:
     page = client_for(superuser).get(USER_ADD).content.decode()
-    for text in ["审核员（认证机构人员）", "认证决定人员（认证机构人员）", "咨询老师：", "企业用户：", "后台访问"]:
+    for text in ["审核员（发证机构人员）", "认证决定人员（发证机构人员）", "咨询老师：", "企业用户：", "后台访问"]:
         assert text in page, text
-    assert "视频审厂" in page and "只供管理门户的人员" in page
+    assert "远程审核" in page and "只供管理门户的人员" in page
 
 
 def test_the_staff_form_explains_the_roles_in_english(superuser) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Enterprise
@@ -22,11 +24,19 @@ class ScopeField(forms.ModelMultipleChoiceField):
         )
 
 
+def _star_label(stars: int) -> str:
+    return gettext("%(stars)s stars") % {"stars": stars}
+
+
+# Lazy, so that the label follows the reader's language rather than the one active at import.
+_stars = lazy(_star_label, str)
+
+
 class ApplicationCreateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Application type"), choices=Application.Kind.choices)
     desired_star_level = forms.TypedChoiceField(
         label=_("Desired star level (optional)"),
-        choices=[("", "—"), *[(n, _("%(stars)s stars") % {"stars": n}) for n in (5, 4, 3, 2)]],
+        choices=[("", _("Please choose")), *[(n, _stars(n)) for n in (5, 4, 3, 2)]],
         coerce=int,
         empty_value=None,
         required=False,

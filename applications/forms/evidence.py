@@ -125,7 +125,9 @@ class ReviewForm(forms.Form):
     """Accept, or send back with a reason (picked from the common ones, free text, or both)."""
 
     decision = forms.ChoiceField(choices=[("accept", pgettext_lazy("review", "Accept")), ("reject", _("Send back"))])
-    reason_choice = forms.ChoiceField(label=_("Common reason"), choices=[("", "—"), *COMMON_REASONS], required=False)
+    reason_choice = forms.ChoiceField(
+        label=_("Common reason"), choices=[("", _("Please choose")), *COMMON_REASONS], required=False
+    )
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

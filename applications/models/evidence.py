@@ -6,13 +6,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from applications.models.application import Application
 from applications.models.enterprise import Product
 from certportal.lib.uploads import DEFAULT_FAMILIES
 from certportal.models import TimeStampedModel
+
+
+def item_label(code: str) -> str:
+    """The item's number as people say it: 第 2 项 / No. 2; pre-audit codes (P1…) as they are."""
+    return gettext("No. %(code)s") % {"code": code} if str(code).isdigit() else str(code)
 
 
 def _default_families() -> list[str]:

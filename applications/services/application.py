@@ -164,7 +164,7 @@ def transition_notice_send(*, event: ApplicationEvent, notice: workflow.Notice) 
         recipients=_audience(event.application, notice.audience),
         application=event.application,
         url=reverse("applications:detail", args=[event.application_id]),
-        context={"comment": event.comment or "—", "decision": event.get_to_status_display()},
+        context={"comment": event.comment or "—", "decision": Application.Status(event.to_status).label},
         exclude=event.actor,
     )
 

@@ -33,6 +33,7 @@ from applications.models import (
     EvidenceRequirement,
     Product,
 )
+from applications.models.evidence import item_label
 from applications.people import enterprise_users, people_of
 from certportal.accounts.models import User
 from certportal.lib import jobs
@@ -426,14 +427,14 @@ def evidence_requirement_reject(*, requirement: EvidenceRequirement, actor: User
 
 def _after_rejection(requirement: EvidenceRequirement, actor: User, reason: str) -> None:
     """The enterprise is told which item to redo, and why."""
-    application = requirement.application
+    application, item = requirement.application, requirement.item
     notify(
         kind=Kind.EVIDENCE_REJECTED,
         recipients=enterprise_users(application),
         application=application,
         url=reverse("applications:evidence_requirement", args=[requirement.pk]),
         # Lazy: the item's title is read in each recipient's language.
-        context={"item": lazy(lambda: f"{requirement.item.code} {requirement.item.title}", str)(), "reason": reason},
+        context={"item": lazy(lambda: f"{item_label(item.code)} {item.title}", str)(), "reason": reason},
         exclude=actor,
     )
 
@@ -559,16 +560,18 @@ def _missing_message(application: Application, phase: str) -> str | None:
     missing = checklist_for(application).incomplete(phase)
     if not missing:
         return None
-    numbers = list_separator().join(state.item.code for state in missing)
+    numbers = list_separator().join(item_label(state.item.code) for state in missing)
     if phase == Phase.PRE_AUDIT:
+        # Their codes (P1…) mean nothing on their own: each is named.
+        numbers = list_separator().join(f"{state.item.code} {state.item.title}" for state in missing)
         return ngettext(
             "The pre-audit documents are not complete: %(count)s item still missing (%(items)s).",
             "The pre-audit documents are not complete: %(count)s items still missing (%(items)s).",
             len(missing),
         ) % {"count": len(missing), "items": numbers}
     return ngettext(
-        "The evidence checklist is not complete: %(count)s item still missing (No. %(items)s).",
-        "The evidence checklist is not complete: %(count)s items still missing (No. %(items)s).",
+        "The evidence checklist is not complete: %(count)s item still missing (%(items)s).",
+        "The evidence checklist is not complete: %(count)s items still missing (%(items)s).",
         len(missing),
     ) % {"count": len(missing), "items": numbers}
 

@@ -34,6 +34,7 @@ from applications.models import (
 )
 from applications.models.forms import form_code
 from applications.profile import field_label
+from certportal.lib.text import join_list
 
 # The forms are Chinese documents for a Chinese certification body.
 FORM_LANGUAGE = "zh-hans"
@@ -239,7 +240,7 @@ def _basic_info(source: FormSource) -> dict[str, Any]:
 
 
 def default_service_description(source: FormSource) -> str:
-    products = "、".join(product.name for product in source.scope)
+    products = join_list(product.name for product in source.scope)
     return _(
         "After-sales service for %(products)s: delivery and installation, commissioning, repair and maintenance, "
         "technical support, customer training, return visits and complaint handling."
@@ -305,7 +306,7 @@ def _laws(source: FormSource) -> dict[str, Any]:
                 "name": row.name,
                 "number": row.number,
                 "issuer": row.issuer,
-                "products": "、".join(product.name for product in products) or _("All products in the scope"),
+                "products": join_list(product.name for product in products) or _("All products in the scope"),
             }
         )
     return {"rows": rows}
@@ -346,7 +347,7 @@ def default_remote_reason() -> str:
 def default_remote_scope(source: FormSource) -> str:
     sites = [source.enterprise.service_address, *(outlet.name for outlet in source.outlets)]
     return _("%(sites)s: after-sales service management, service records, staff interviews, service premises.") % {
-        "sites": "、".join(site for site in sites if site)
+        "sites": join_list(site for site in sites if site)
     }
 
 

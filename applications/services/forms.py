@@ -51,6 +51,7 @@ from certportal.lib import images, jobs
 from certportal.lib.broker import enqueue_on_commit
 from certportal.lib.files import generated_name
 from certportal.lib.guards import enforce
+from certportal.lib.text import join_clauses, join_list
 from certportal.lib.uploads import StoredUpload, UploadRefused, upload_store
 
 logger = logging.getLogger(__name__)
@@ -740,7 +741,7 @@ def forms_are_generated(application: Application, actor: User) -> str | Promise 
     """Before the forms go out for signature, each of the six is generated with the current data."""
     missing = [state.label for state in forms_overview(application) if not state.generated]
     if missing:
-        return _("Generate these forms with the current data first: %(forms)s.") % {"forms": "、".join(missing)}
+        return _("Generate these forms with the current data first: %(forms)s.") % {"forms": join_list(missing)}
     return None
 
 
@@ -773,9 +774,9 @@ def forms_are_signed(application: Application, actor: User) -> str | Promise | N
             % {"forms": _labels(not_ready)}
         )
     if problems:
-        return _("The forms are not all signed. %(problems)s.") % {"problems": "；".join(problems)}
+        return _("The forms are not all signed. %(problems)s.") % {"problems": join_clauses(problems)}
     return None
 
 
 def _labels(states: list[FormState]) -> str:
-    return "、".join(state.label for state in states)
+    return join_list(state.label for state in states)

@@ -29,6 +29,7 @@ from certportal.lib import jobs
 from certportal.lib.files import generated_name, sha256_of
 from certportal.lib.previews import previews_render
 from certportal.lib.spreadsheets import csv_writer
+from certportal.lib.text import join_list
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ def _manifest_row(evidence: EvidenceFile, path: str) -> list[str]:
         evidence.original_name,
         evidence.sha256,
         str(evidence.size),
-        "、".join(str(product) for product in evidence.products.all()),
+        join_list(evidence.products.all()),
         evidence.document_date.isoformat() if evidence.document_date else "",
         when(evidence.created_at).strftime("%Y-%m-%d %H:%M"),
         evidence.uploaded_by.display_name,

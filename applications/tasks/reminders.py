@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from applications import people
@@ -17,6 +18,7 @@ from applications.models import Application, EvidenceRequirement
 from applications.progress import Party, waiting_on
 from audits import interface as audits
 from certportal.accounts.models import User
+from certportal.lib.text import join_clauses
 from notifications.models import Kind, Notification
 from notifications.services import notify
 
@@ -63,20 +65,23 @@ def enterprise_items_open_since(cutoff: datetime) -> set[int]:
 
 
 def _remind(user: User, applications: list[Application]) -> None:
-    with translation.override(user.language):
-        lines = [
-            _("%(reference)s (%(enterprise)s): %(status)s, day %(days)s")
-            % {
-                "reference": application.reference,
-                "enterprise": application.enterprise.name,
-                "status": application.get_status_display(),
-                "days": application.days_elapsed(),
-            }
-            for application in applications
-        ]
     notify(
         kind=Kind.REMINDER,
         recipients=[user],
         url=reverse("home"),
-        context={"count": len(applications), "summary": "；".join(lines)},
+        context={"count": len(applications), "summary": lazy(_summary, str)(applications)},
+    )
+
+
+def _summary(applications: list[Application]) -> str:
+    """One clause per application, in the language the notification is being written in."""
+    return join_clauses(
+        _("%(reference)s (%(enterprise)s): %(status)s, day %(days)s")
+        % {
+            "reference": application.reference,
+            "enterprise": application.enterprise.name,
+            "status": application.get_status_display(),
+            "days": application.days_elapsed(),
+        }
+        for application in applications
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from applications import selectors, services
 from applications.checklist import ItemState
-from applications.models import Application, EvidenceFile
+from applications.models import Application, EvidenceFile, evidence
 from certportal.accounts.models import User
 from certportal.lib.jobs import JobState
 
@@ -57,7 +57,7 @@ def item_status_label(status: str) -> str:
 @register.filter
 def item_label(code: str) -> str:
     """The item's number as people say it: 第 2 项 / No. 2; pre-audit codes (P1…) as they are."""
-    return _("No. %(code)s") % {"code": code} if str(code).isdigit() else str(code)
+    return evidence.item_label(code)
 
 
 @register.filter

@@ -11,6 +11,7 @@ from applications import selectors, services
 from applications.models import Application, FormRendition, FormType
 from certportal.accounts.models import User
 from certportal.lib.jobs import JobState
+from certportal.lib.text import join_list
 
 register = template.Library()
 
@@ -48,4 +49,4 @@ def form_label(form_type: str) -> str:
 @register.filter
 def form_versions(forms: list[dict[str, Any]]) -> str:
     """The forms of a "forms generated" event, as the timeline names them: "name v1、name v2"."""
-    return "、".join(f"{form_label(item['form'])} v{item['version']}" for item in forms)
+    return join_list(f"{form_label(item['form'])} v{item['version']}" for item in forms)

@@ -32,6 +32,7 @@ from certportal.lib.files import private_file_response
 from certportal.lib.guards import error_messages
 from certportal.lib.http import AuthenticatedHttpRequest
 from certportal.lib.images import ImageProblem
+from certportal.lib.text import join_list
 
 Status = Application.Status
 
@@ -110,7 +111,7 @@ def _report_generation(request: AuthenticatedHttpRequest, result: GenerationResu
         messages.success(
             request,
             _("Generating %(forms)s. This page updates by itself when they are ready.")
-            % {"forms": "、".join(str(r.form.get_form_type_display()) for r in result.queued)},
+            % {"forms": join_list(r.form.get_form_type_display() for r in result.queued)},
         )
     elif result.unchanged and not result.skipped:
         messages.info(request, _("Nothing changed since the last generation; the current versions stay."))
@@ -118,7 +119,7 @@ def _report_generation(request: AuthenticatedHttpRequest, result: GenerationResu
         messages.warning(
             request,
             _("%(form)s was not generated: fill in %(missing)s first.")
-            % {"form": label, "missing": "、".join(missing)},
+            % {"form": label, "missing": join_list(missing)},
         )
 
 
@@ -259,7 +260,7 @@ def _report_signed(request: AuthenticatedHttpRequest, application: Application, 
         messages.success(
             request,
             _("%(form)s is signed. Still to sign: %(remaining)s.")
-            % {"form": form.get_form_type_display(), "remaining": "、".join(remaining)},
+            % {"form": form.get_form_type_display(), "remaining": join_list(remaining)},
         )
     else:
         messages.success(

@@ -20,6 +20,7 @@ from applications.models import Application, Enterprise, Product, ServiceManager
 from applications.profile import id_numbers_in_full, manager_shortfall, profile_problems
 from certportal.lib.guards import error_messages
 from certportal.lib.http import AuthenticatedHttpRequest
+from certportal.lib.text import join_list
 
 
 def my_enterprise(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -54,9 +55,7 @@ def enterprise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             services.enterprise_profile_save(enterprise=enterprise, actor=request.user, changes=changes)
             missing = profile_problems(enterprise)
             if missing:
-                messages.info(
-                    request, _("Saved. Still to fill in: %(missing)s.") % {"missing": "、".join(map(str, missing))}
-                )
+                messages.info(request, _("Saved. Still to fill in: %(missing)s.") % {"missing": join_list(missing)})
             else:
                 messages.success(request, _("Saved. The basic information is complete."))
             return redirect("applications:enterprise", pk=enterprise.pk)

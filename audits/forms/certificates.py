@@ -31,7 +31,7 @@ class CertificateStatusForm(forms.Form):
         choices = [(target, Certificate.Status(target).label) for target in targets]
         target = self.fields["target"]
         assert isinstance(target, forms.ChoiceField)
-        target.choices = [("", "—"), *choices]
+        target.choices = [("", _("Please choose")), *choices]
 
 
 class SurveillanceForm(forms.Form):

@@ -6,7 +6,9 @@ from audits.indicators import create_default_version
 
 
 def create_default(apps, schema_editor):
-    create_default_version(apps.get_model("audits", "ScoreSheetVersion"), apps.get_model("audits", "Indicator"))
+    create_default_version(
+        apps.get_model("audits", "ScoreSheetVersion"), apps.get_model("audits", "Indicator"), english=False
+    )
 
 
 class Migration(migrations.Migration):

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from certportal.lib.text import join_list
 from certportal.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -160,8 +161,7 @@ class Certificate(TimeStampedModel):
     @property
     def service_scope(self) -> str:
         """The scope as the service certified: "<products> 的售后服务"."""
-        separator = "、" if (translation.get_language() or "").startswith("zh") else ", "
-        return translation.gettext("After-sales service of %(products)s") % {"products": separator.join(self.scope)}
+        return translation.gettext("After-sales service of %(products)s") % {"products": join_list(self.scope)}
 
     def effective_status(self, today: datetime.date | None = None) -> str:
         """The status as of today: a certificate past its expiry date is expired even before the

@@ -1,4 +1,4 @@
-"""The three remote audit rounds (首次、第二次、第三次视频审厂), their interviews and check-in photos."""
+"""The three remote audit rounds (首次、第二次、第三次远程审核), their interviews and check-in photos."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +117,14 @@ class AuditRound(TimeStampedModel):
     @property
     def name(self) -> str | Promise:
         return ROUND_NAMES.get(self.number, str(self.number))
+
+    @property
+    def shown_agenda(self) -> list[str]:
+        """The agenda in the reader's language: the default items are stored in the portal's main
+        language, so they are given in the active one; items the auditor wrote stay as written."""
+        with translation.override(settings.LANGUAGE_CODE):
+            defaults = {str(item): item for item in DEFAULT_AGENDA}
+        return [str(defaults.get(item, item)) for item in self.agenda]
 
     @property
     def is_scheduled(self) -> bool:

@@ -41,6 +41,7 @@ class ScoreSheetVersion(TimeStampedModel):
 
     number = models.PositiveSmallIntegerField(_("version"), unique=True)
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     notes = models.TextField(_("what changed"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     five_star_min = models.DecimalField(_("minimum for five stars"), default=Decimal(950), **POINTS)
@@ -62,6 +63,11 @@ class ScoreSheetVersion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"v{self.number} {self.title}"
+
+    @property
+    def label(self) -> str:
+        """The title in the reader's language."""
+        return _in_language(self.title, self.title_en)
 
     @property
     def is_published(self) -> bool:
@@ -101,6 +107,11 @@ class ScoreSheetVersion(TimeStampedModel):
         return problems
 
 
+def _in_language(chinese: str, english: str) -> str:
+    """English readers get the English text when there is one; everyone else the Chinese."""
+    return english if english and (translation.get_language() or "").startswith("en") else chinese
+
+
 class Indicator(models.Model):
     """An indicator of GB/T 27922: first level (5.1 售后服务体系...) or second level, which is scored."""
 
@@ -119,6 +130,7 @@ class Indicator(models.Model):
         _("sampled"), default=False, help_text=_("Scored by samples: points are lost in proportion to failed samples.")
     )
     guidance = models.TextField(_("what the auditor checks"), blank=True)
+    guidance_en = models.TextField(_("what the auditor checks (English)"), blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -133,9 +145,12 @@ class Indicator(models.Model):
     @property
     def label(self) -> str:
         """The name in the reader's language (the Chinese name is the standard's)."""
-        if (translation.get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return _in_language(self.name, self.name_en)
+
+    @property
+    def audit_point(self) -> str:
+        """What the auditor checks, in the reader's language."""
+        return _in_language(self.guidance, self.guidance_en)
 
 
 class ScoreSheet(TimeStampedModel):

@@ -89,7 +89,7 @@ def _description(audit_round: AuditRound) -> str:
         lines.append(_line(_("Meeting number and password"), audit_round.meeting_code))
     if audit_round.agenda:
         lines.append(_line(_("Agenda"), ""))
-        lines.extend(f"{number}. {item}" for number, item in enumerate(audit_round.agenda, start=1))
+        lines.extend(f"{number}. {item}" for number, item in enumerate(audit_round.shown_agenda, start=1))
     lines.append(_line(_("Details and your answer"), round_url(audit_round)))
     return "\n".join(lines)
 

@@ -44,6 +44,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from certportal.lib import images
 from certportal.lib.files import generated_name, sha256_of
+from certportal.lib.text import join_list
 
 MAX_NAME_LENGTH = 180
 MAGIC_BYTES = 8192
@@ -151,7 +152,7 @@ def max_upload_bytes() -> int:
 
 
 def families_label(keys: Iterable[str]) -> str:
-    return "、".join(str(FAMILIES[key].label) for key in keys if key in FAMILIES)
+    return join_list(FAMILIES[key].label for key in keys if key in FAMILIES)
 
 
 def accept_attribute(keys: Iterable[str]) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
 from django.utils.translation import gettext
 
+from certportal.lib.text import join_list, list_separator
 from certportal.lib.validators import mask_mobile
 
 register = template.Library()
@@ -14,6 +17,18 @@ register = template.Library()
 def squish(value: str) -> str:
     """Text with its runs of white space made one space (a title laid out over several lines)."""
     return " ".join(str(value).split())
+
+
+@register.filter(name="join_list")
+def join_list_filter(items: Iterable[object]) -> str:
+    """{{ names|join_list }}: 甲、乙 in Chinese, "a, b" in English."""
+    return join_list(items)
+
+
+@register.simple_tag(name="list_separator")
+def list_separator_tag() -> str:
+    """Between the items of a list written out in a loop."""
+    return list_separator()
 
 
 @register.filter

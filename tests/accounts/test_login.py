@@ -37,7 +37,7 @@ def test_wrong_password_says_so_in_chinese(client: Client) -> None:
     UserFactory(username="wang")
     response = log_in(client, "wang", "wrong")
     assert response.status_code == 200
-    assert "用户名（或邮箱）与密码不匹配" in response.content.decode()
+    assert "用户名（或电子邮箱）与密码不匹配" in response.content.decode()
 
 
 def test_login_page_is_chinese(client: Client) -> None:

@@ -480,7 +480,7 @@ def test_uploads_close_once_with_the_body_except_for_items_sent_back(
     requirement = requirement_of(evidence_application, "3")
     put_in_status(evidence_application, "submitted")
     requirement.application.refresh_from_db()
-    with pytest.raises(ValidationError, match="已提交认证机构"):
+    with pytest.raises(ValidationError, match="已提交发证机构"):
         services.evidence_upload(requirement=requirement, actor=enterprise_user, upload=upload("投标.pdf", pdf_bytes()))
     services.evidence_requirement_reject(
         requirement=requirement, actor=consultant, reason="请补充投标文件的售后承诺部分"

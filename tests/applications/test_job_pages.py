@@ -26,7 +26,7 @@ Status = FormRendition.Status
 POLLS = 'hx-trigger="every 2s"'
 SLOW = "这次比平时花的时间更长"
 RETRY = 'class="job-retry"'
-TOLD = "咨询老师和认证机构的工作人员会在其页面上看到此情况"
+TOLD = "咨询老师和发证机构的工作人员会在其页面上看到此情况"
 
 
 @pytest.fixture

@@ -112,7 +112,7 @@ def test_manager_with_wrong_gender_for_the_id_number_is_refused(enterprise_user)
     }  # fmt: skip
     page = client_for(enterprise_user).post(url, data).content.decode()
     assert 'id="error_1_id_gender"' in page
-    assert "男性" in page
+    assert "该身份证号码对应的性别为男" in page
     assert 'value="李建国"' in page
     assert not ServiceManager.objects.exists()
 

@@ -123,12 +123,12 @@ def test_an_address_with_an_account_gets_no_second_account_but_a_notice(client: 
     response = sign_up(client)
     assert response.url == reverse("signup:sent")
     page = client.get(response.url).content.decode()
-    assert "该邮箱已注册" not in page
+    assert "该电子邮箱已注册" not in page
     assert Enterprise.objects.filter(name=GOOD["enterprise_name"]).count() == 0
     assert User.objects.get() == existing
     notice = OutgoingEmail.objects.get()
     assert notice.to == ["zhang.san@example.com"]
-    assert "有人尝试用您的邮箱注册" in notice.subject
+    assert "有人尝试用您的电子邮箱注册" in notice.subject
     assert "http://127.0.0.1:8000/accounts/login/" in notice.body_text
     assert "http://127.0.0.1:8000/accounts/password/reset/" in notice.body_text
     assert "/accounts/signup/confirm/" not in notice.body_text

@@ -68,7 +68,7 @@ def test_a_failed_pdf_offers_staff_a_retry_and_tells_the_others(certificate, aud
     assert 'class="job-retry"' in box and "OSError: disk full" in box
     box = pdf_box(enterprise_user, certificate)
     assert 'data-job-state="failed"' in box and "job-retry" not in box and "OSError" not in box
-    assert "认证机构的工作人员会在其页面上看到此情况" in box
+    assert "发证机构的工作人员会在其页面上看到此情况" in box
 
 
 def test_staff_retry_queues_the_pdf_again(certificate, auditor, sent) -> None:

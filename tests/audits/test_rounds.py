@@ -82,7 +82,7 @@ def test_scheduling_sends_each_participant_an_invitation_with_a_calendar_file(
     emails = {e.to[0]: e for e in OutgoingEmail.objects.all()}
     assert set(emails) == {auditor.email, other_auditor.email, enterprise_user.email, consultant.email}
     assert emails[enterprise_user.email].subject.startswith("Invitation: First video audit")
-    assert emails[consultant.email].subject.startswith("审核邀请：首次视频审厂")
+    assert emails[consultant.email].subject.startswith("审核邀请：首次远程审核")
     attachment = emails[consultant.email].attachments[0]
     assert attachment["filename"] == "invitation.ics"
     assert attachment["mimetype"] == "text/calendar"
@@ -150,7 +150,7 @@ def test_round_two_cannot_start_before_round_one_ends(application, auditor) -> N
         services.round_schedule(
             audit_round=second, actor=auditor, plan=plan(auditor, start=start + datetime.timedelta(hours=2))
         )
-    assert "首次视频审厂" in str(error.value.error_dict["starts_at"])
+    assert "首次远程审核" in str(error.value.error_dict["starts_at"])
     day = datetime.timedelta(days=1)
     services.round_schedule(audit_round=third, actor=auditor, plan=plan(auditor, start=start + 5 * day))
     with pytest.raises(ValidationError) as error:
@@ -241,7 +241,7 @@ def test_round_n_plus_one_cannot_be_done_before_round_n(application, auditor) ->
     schedule_directly(second, auditor, start=past + datetime.timedelta(days=1))
     add_photos(first, auditor)
     add_photos(second, auditor)
-    with pytest.raises(ValidationError, match="首次视频审厂"):
+    with pytest.raises(ValidationError, match="首次远程审核"):
         services.round_complete(audit_round=second, actor=auditor)
     services.round_complete(audit_round=first, actor=auditor)
     services.round_complete(audit_round=second, actor=auditor)
@@ -281,7 +281,7 @@ def test_rounds_are_done_only_during_the_remote_audits(application, auditor) -> 
 
 def test_finishing_the_audits_needs_all_three_rounds_done(application, auditor) -> None:
     rounds = in_audits(application)
-    with pytest.raises(application_services.TransitionError, match="首次视频审厂、第二次视频审厂、第三次视频审厂"):
+    with pytest.raises(application_services.TransitionError, match="首次远程审核、第二次远程审核、第三次远程审核"):
         application_services.application_transition(application=application, actor=auditor, target=Status.EVALUATION)
     finish_rounds(application, auditor)
     application_services.application_transition(application=application, actor=auditor, target=Status.EVALUATION)

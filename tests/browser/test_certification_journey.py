@@ -40,20 +40,20 @@ def test_from_submitted_to_a_verified_four_star_certificate(page: Page, shot, ap
     page.locator("#id_comment").fill("材料齐全，予以受理。")
     shot("review")
     page.get_by_role("button", name="评审通过").click()
-    expect(page.get_by_text("已受理。下一步：安排三次视频审厂。")).to_be_visible()
+    expect(page.get_by_text("已受理。下一步：安排三次远程审核。")).to_be_visible()
     expect(page.locator(".round-card")).to_have_count(3)
     shot("audit-planning")
 
     # The remote audits: three rounds, each in the recent past so that it can be marked done.
     page.goto(f"/applications/{application.pk}/")
-    page.get_by_role("button", name="开始远程审厂").click()
-    expect(page.locator(".status-badge")).to_have_text("远程审厂")
+    page.get_by_role("button", name="开始远程审核").click()
+    expect(page.locator(".status-badge")).to_have_text("远程审核")
     now = timezone.now().replace(second=0, microsecond=0)
     for number in (1, 2, 3):
         start = now - datetime.timedelta(hours=4 * (4 - number), minutes=20)
         run_round(page, application, number, start, shot)
     page.goto(f"/applications/{application.pk}/")
-    page.get_by_role("button", name="完成审厂").click()
+    page.get_by_role("button", name="完成审核").click()
     expect(page.locator(".status-badge")).to_have_text("评定")
 
     # Scoring: every change saves and the total follows.

@@ -124,7 +124,7 @@ def test_auditor_lands_on_the_certification_body_dashboard(page: Page, shot) -> 
     expect(page.get_by_role("heading", name="发证机构工作台")).to_be_visible()
     expect(page.locator("#block-review")).to_contain_text(made[0].reference)
     expect(page.locator("#block-decisions")).to_contain_text(made[2].reference)
-    expect(page.locator(f"#block-agenda [data-day='{today.isoformat()}']")).to_contain_text("首次视频审厂")
+    expect(page.locator(f"#block-agenda [data-day='{today.isoformat()}']")).to_contain_text("首次远程审核")
     expect(page.locator("#block-surveillance")).to_contain_text("CSA-2026-SV-00900")
     page.wait_for_function("document.getElementById('certificate-chart').getAttribute('style') !== null")
     shot("body-dashboard")

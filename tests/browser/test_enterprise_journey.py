@@ -50,7 +50,7 @@ def test_demo_enterprise_completes_profile_and_starts_an_application(page: Page,
     expect(page.locator("#manager-warning")).to_be_visible()
     shot("profile-complete")
 
-    page.get_by_role("link", name="添加管理师").click()
+    page.get_by_role("link", name="添加售后服务管理师").click()
     page.locator("#id_name").fill("陈晓红")
     page.locator("#id_gender").select_option("female")
     page.locator("#id_id_number").fill(VALID_ID_FEMALE.lower())

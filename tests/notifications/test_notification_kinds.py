@@ -97,7 +97,7 @@ def test_audit_invitation_under_the_bell_with_the_ics_by_email(
     notices = told(Kind.AUDIT_SCHEDULED)
     assert set(notices) == {enterprise_user.pk, consultant.pk}  # the auditor gets the e-mail only
     assert auditor.email in emailed_to()
-    assert "首次视频审厂" in notices[enterprise_user.pk].title
+    assert "首次远程审核" in notices[enterprise_user.pk].title
     # The consultant chose the bell only for this kind: no e-mail for them.
     assert consultant.email not in emailed_to()
     invitation = OutgoingEmail.objects.get(to=[enterprise_user.email])

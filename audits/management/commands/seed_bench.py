@@ -354,7 +354,7 @@ class Command(BaseCommand):
                     score=900,
                     issued_on=today - datetime.timedelta(days=300),
                     expires_on=today + datetime.timedelta(days=795),
-                    body_name="基准认证机构",
+                    body_name="基准发证机构",
                     status=("valid", "valid", "valid", "suspended", "withdrawn")[index % 5],
                     surveillance_due_on=today + datetime.timedelta(days=index % 120 - 30),
                 )
