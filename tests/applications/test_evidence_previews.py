@@ -228,6 +228,20 @@ def pool_children(pid: int) -> list[int]:
     return sorted(int(child) for child in found)
 
 
+def settled_pool(pid: int, timeout: float = 60.0) -> list[int]:
+    """The worker's pool processes once two readings half a second apart agree (a pool that is still
+    starting up may show none, or a process about to be replaced)."""
+    deadline = time.monotonic() + timeout
+    previous: list[int] = []
+    while time.monotonic() < deadline:
+        current = pool_children(pid)
+        if current and current == previous:
+            return current
+        previous = current
+        time.sleep(0.5)
+    return []
+
+
 @pytest.mark.worker
 def test_a_real_worker_survives_a_pdf_bomb_and_draws_the_next_file(
     small_worker, evidence_items, application, enterprise_user
@@ -237,8 +251,8 @@ def test_a_real_worker_survives_a_pdf_bomb_and_draws_the_next_file(
     services.evidence_requirements_ensure(application)
     requirement = first_requirement(application)
     bomb = stored_evidence(requirement, enterprise_user, "炸弹.pdf", bomb_pdf())
-    assert wait_for(lambda: pool_children(small_worker.process.pid)), small_worker.log()
-    pool = pool_children(small_worker.process.pid)
+    pool = settled_pool(small_worker.process.pid)
+    assert pool, small_worker.log()
     assert enqueue(evidence_thumbnail, bomb.pk)
     failed = lambda: EvidenceFile.objects.get(pk=bomb.pk).thumbnail_status == Thumb.FAILED  # noqa: E731
     assert wait_for(failed), small_worker.log()

@@ -39,7 +39,7 @@ def in_viewport(page: Page, selector: str) -> bool:
     return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= HEIGHT and box["height"] > 0
 
 
-def test_checklist_fits_a_phone_for_the_enterprise_and_the_consultant(phone: Page, request) -> None:
+def test_checklist_fits_a_phone_for_the_enterprise_and_the_consultant(phone: Page, request, evidence_items) -> None:
     call_command("seed_demo")
     application = Application.objects.get(status=Application.Status.FORMS_PREPARATION)
     url = reverse("applications:evidence", args=[application.pk])
