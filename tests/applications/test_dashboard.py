@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from applications import dashboard
+from applications.checklist import checklist_for
 from applications.models import Application, ApplicationEvent, EvidenceFile, EvidenceRequirement
 from applications.models.forms import FormRendition
 from audits import services as audit_services
@@ -65,8 +66,10 @@ def test_columns_of_a_new_application(application, consultant):
     row = rows_by_reference(response)[application.reference]
     shown = row["application"]
     assert shown.enterprise.name == application.enterprise.name
-    # A new application has its checklist from the start: 26 of its items need files.
-    assert (shown.evidence_accepted, shown.evidence_required) == (0, 26)
+    # A new application has its checklist from the start: the 30 application-phase items, as the
+    # checklist counts them.
+    assert shown.evidence_required == 30
+    assert (shown.evidence_accepted, shown.evidence_required) == checklist_for(application).progress()[:2]
     assert shown.forms_signed == 0
     assert shown.next_audit_at is None
     assert shown.open_findings == 0
@@ -97,29 +100,33 @@ def test_columns_of_a_new_application(application, consultant):
 )
 def test_stage_and_waiting_on_at_each_stage(application, consultant, status, party):
     put_in_status(application, status)
-    response = client_for(consultant).get(URL)
+    response = client_for(consultant).get(URL, {"stage": "all"})
     row = rows_by_reference(response)[application.reference]
     assert row["application"].status == status
     assert row["application"].waiting_on == party
     assert f'data-status="{status}"' in response.content.decode()
 
 
-def test_evidence_progress_counts_accepted_file_items(application, consultant):
+def test_evidence_progress_counts_complete_items_as_the_checklist_does(application, consultant):
     complete_evidence(application)
-    requirements = EvidenceRequirement.objects.filter(application=application, item__phase="application",
-                                                      item__kind="files")  # fmt: skip
-    required = requirements.count()
-    # One item sent back, one with its accepted file sent back, one accepted as a whole with no file.
-    first, second, third = requirements.order_by("item__position")[:3]
+    files = EvidenceRequirement.objects.filter(application=application, item__phase="application", item__kind="files")
+    total = EvidenceRequirement.objects.filter(application=application, item__phase="application").count()
+    # One item sent back, one with its accepted file sent back, one accepted as a whole with no
+    # file (still short of its copy), one per-product item whose files cover no product.
+    first, second, third = files.filter(per_product=False).order_by("item__position")[:3]
+    per_product = files.filter(per_product=True).first()
     EvidenceRequirement.objects.filter(pk=first.pk).update(review_status="rejected")
     EvidenceFile.objects.filter(requirement=second).update(status="rejected")
     EvidenceFile.objects.filter(requirement=third).update(is_current=False)
     EvidenceRequirement.objects.filter(pk=third.pk).update(review_status="accepted")
+    for evidence in EvidenceFile.objects.filter(requirement=per_product):
+        evidence.products.clear()
     row = rows_by_reference(client_for(consultant).get(URL))[application.reference]
-    assert required > 20
-    assert row["application"].evidence_required == required
-    assert row["application"].evidence_accepted == required - 2
-    assert row["evidence_percent"] == round(100 * (required - 2) / required)
+    assert total == 30
+    assert row["application"].evidence_required == total
+    assert row["application"].evidence_accepted == total - 4
+    assert checklist_for(application).progress()[:2] == (total - 4, total)
+    assert row["evidence_percent"] == round(100 * (total - 4) / total)
 
 
 def test_forms_signed_counts_signed_versions_and_confirmed_scans(application, consultant):
@@ -189,8 +196,10 @@ def test_filters_by_stage_and_waiting_on(consultant):
     assert set(rows_by_reference(client.get(URL, {"waiting": "consultant"}))) == {returned.reference}
     assert set(rows_by_reference(client.get(URL, {"waiting": "enterprise"}))) == {draft.reference}
     assert set(rows_by_reference(client.get(URL, {"waiting": "body"}))) == {submitted.reference}
-    # Unknown values are ignored: the whole list.
-    assert len(rows_by_reference(client.get(URL, {"stage": "nonsense", "waiting": "x", "sort": "password"}))) == 4
+    assert set(rows_by_reference(client.get(URL, {"stage": "closed"}))) == {certified.reference}
+    assert len(rows_by_reference(client.get(URL, {"stage": "all"}))) == 4
+    # Unknown values are ignored: the default list, the open applications.
+    assert len(rows_by_reference(client.get(URL, {"stage": "nonsense", "waiting": "x", "sort": "password"}))) == 3
 
 
 def test_search_by_enterprise_name_uscc_or_reference(consultant):
@@ -270,7 +279,7 @@ def test_csv_export_has_the_filtered_rows(consultant):
     reference, name, uscc, stage, accepted, required, forms, next_audit, _started, days, pace = lines[1][:11]
     assert (reference, name, uscc) == (submitted.reference, submitted.enterprise.name, submitted.enterprise.uscc)
     assert stage == submitted.get_status_display()
-    assert (accepted, required, forms, next_audit, days) == ("0", "26", "0", "", "25")
+    assert (accepted, required, forms, next_audit, days) == ("0", "30", "0", "", "25")
     assert pace == "有风险"
     assert lines[1][-1] == "发证机构"
 
