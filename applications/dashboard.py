@@ -33,6 +33,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.checklist import evidence_counts
 from applications.models import (
@@ -58,7 +59,7 @@ PACES: dict[str, Promise] = {
     "late": _("Late"),
 }
 # The pace column of a closed application (not a filter choice).
-CLOSED_PACE = _("Closed")
+CLOSED_PACE = pgettext_lazy("pace", "Closed")
 
 
 def pace_label(pace: str) -> Promise:
