@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -365,3 +366,71 @@ def test_applications_without_a_planned_audit_sort_last_both_ways(consultant):
     client = client_for(consultant)
     for sort in ("next_audit", "-next_audit"):
         assert list(rows_by_reference(client.get(URL, {"sort": sort}))) == [planned.reference, unplanned.reference]
+
+
+# --- Open applications first, closed ones never at risk -------------------------------------------
+
+
+def test_the_dashboard_opens_on_the_open_applications(consultant):
+    draft, certified = make_applications(consultant, 2)
+    put_in_status(certified, Status.CERTIFIED)
+    client = client_for(consultant)
+    response = client.get(URL)
+    assert set(rows_by_reference(response)) == {draft.reference}
+    assert response.context["filters"].stage == "open"
+    page = response.content.decode()
+    # The closed ones are one choice away, and the choice is kept in links (export, sorting).
+    assert '<option value="closed">' in page
+    assert set(rows_by_reference(client.get(URL, {"stage": "closed"}))) == {certified.reference}
+    assert "stage=closed" in client.get(URL, {"stage": "closed"}).content.decode()
+    assert "stage=open" not in page
+    # With only closed applications left, the empty list says so and links to them.
+    put_in_status(draft, Status.WITHDRAWN)
+    empty = client.get(URL).content.decode()
+    assert 'id="dashboard-show-closed"' in empty
+    assert "没有进行中的申请" in empty
+
+
+@pytest.mark.parametrize("status", Application.CLOSED_STATUSES)
+def test_a_closed_application_is_never_at_risk_or_late(application, consultant, status):
+    started_days_ago(application, 60)
+    Application.objects.filter(pk=application.pk).update(closed_at=timezone.now())
+    put_in_status(application, status)
+    client = client_for(consultant)
+    summary = client.get(URL).context["summary"]
+    assert (summary.at_risk, summary.late, summary.open_count) == (0, 0, 0)
+    row = rows_by_reference(client.get(URL, {"stage": "all"}))[application.reference]
+    assert row["days"] == 60
+    assert row["pace"] == "closed"
+    assert str(row["pace_label"]) == "已结束"
+    assert row["application"].waiting_on == ""
+    export = streamed_body(client.get(reverse("applications:dashboard_export", args=["csv"]), {"stage": "all"}))
+    assert "已结束" in export.decode("utf-8-sig")
+    assert "已超期" not in export.decode("utf-8-sig")
+    # The same application open and 60 days old is late.
+    put_in_status(application, Status.SUBMITTED)
+    assert client.get(URL).context["summary"].late == 1
+
+
+def test_rows_carry_their_column_names_for_the_phone_layout(application, consultant):
+    """On phones the rows are cards (the CSS block "dashboard on phones" in portal.css): each cell
+    names its column, and the reference cell never wraps."""
+    page = client_for(consultant).get(URL).content.decode()
+    assert 'class="col-reference text-nowrap" data-label="申请编号"' in page
+    for label in ("企业", "阶段", "证据", "等待"):
+        assert f'data-label="{label}' in page
+    css = (settings.BASE_DIR / "static" / "css" / "portal.css").read_text()
+    block = css[css.index("/* dashboard on phones */") :]
+    assert "@media (max-width: 575.98px)" in block
+    assert "content: attr(data-label)" in block
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"waiting": "consultant"}, {"stage": "all", "sort": "waiting"}, {"stage": "closed"}]
+)
+def test_constant_number_of_queries_with_the_new_filters(consultant, evidence_items, django_assert_max_num_queries,
+                                                         params):  # fmt: skip
+    _busy_applications(consultant, 4)
+    client = client_for(consultant)
+    with django_assert_max_num_queries(12):
+        assert client.get(URL, params).status_code == 200
