@@ -31,7 +31,7 @@ def send_daily_reminders() -> int:
     )
     with_old_items = enterprise_items_open_since(cutoff)
     for application in applications:
-        party = application.party  # type: ignore[attr-defined]  # the annotation above
+        party = application.party
         stale = application.status_changed_at < cutoff
         if (party == Party.ENTERPRISE and stale) or application.pk in with_old_items:
             for member in people.enterprise_users(application):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -25,7 +26,7 @@ Status = Application.Status
 DASHBOARD = reverse("applications:dashboard")
 
 
-def dashboard_row(consultant, application: Application) -> Application:
+def dashboard_row(consultant, application: Application) -> Any:
     response = client_for(consultant).get(DASHBOARD, {"stage": "all", "q": application.reference})
     (row,) = response.context["rows"]
     return row["application"]
@@ -184,7 +185,7 @@ def _signed(application: Application, scan: str = "") -> None:
 
 
 # (name, set-up, who the application waits on)
-WAITING_CASES: list[tuple[str, Callable[[Application], None], str]] = [
+WAITING_CASES: list[tuple[str, Callable[[Application], object], str]] = [
     ("draft", lambda a: None, Party.ENTERPRISE),
     ("info submitted", lambda a: put_in_status(a, Status.INFO_SUBMITTED), Party.CONSULTANT),
     ("forms being prepared", lambda a: put_in_status(a, Status.FORMS_PREPARATION), Party.CONSULTANT),
