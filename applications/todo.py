@@ -140,21 +140,21 @@ def has_enterprise_todo() -> Q:
     own = OuterRef("pk")
     return ~Q(status__in=Application.CLOSED_STATUSES) & (
         Q(status__in=[Status.DRAFT, Status.AUDIT_PREPARATION])
-        | Exists(
-            EvidenceRequirement.objects.filter(application=own, review_status=EvidenceRequirement.ReviewStatus.REJECTED)
-        )
-        | files_of(EvidenceFile.Status.REJECTED)
+        | files_of(EvidenceFile.Status.REJECTED, or_item_rejected=True)
         | (Q(status=Status.AWAITING_SIGNATURE) & Q(LessThan(_forms_done_count(), Value(len(FormType.values)))))
         | Exists(audits.rounds_to_confirm().filter(application=own))
         | Exists(audits.findings_to_answer().filter(application=own))
     )
 
 
-def files_of(status: str) -> Exists:
-    """The outer application has current files in this status. Through its requirements, so that
-    the database walks the application's own items rather than every file in that status."""
-    files = EvidenceFile.objects.filter(requirement=OuterRef("pk"), is_current=True, status=status)
-    return Exists(EvidenceRequirement.objects.filter(application=OuterRef("pk")).filter(Exists(files)))
+def files_of(status: str, *, or_item_rejected: bool = False) -> Exists:
+    """The outer application has current files in this status (or, asked for, an item sent back as a
+    whole). Through its requirements, so that the database walks the application's own items
+    rather than every file in that status."""
+    condition = Q(Exists(EvidenceFile.objects.filter(requirement=OuterRef("pk"), is_current=True, status=status)))
+    if or_item_rejected:
+        condition = Q(review_status=EvidenceRequirement.ReviewStatus.REJECTED) | condition
+    return Exists(EvidenceRequirement.objects.filter(application=OuterRef("pk")).filter(condition))
 
 
 def _forms_done_count() -> Coalesce:
