@@ -3,6 +3,11 @@ is complete; for the whole checklist, the progress and what to do next.
 
 Everything is computed from five queries whatever the number of items and files (requirements,
 files, their products, the scope, the profile counts), so the checklist page stays fast.
+
+Whether an item is complete is decided once, in SQL (`requirement_complete`): the checklist takes
+it from there, and so do the evidence figures of the consultant's dashboard and the enterprise's
+progress page (`evidence_counts`, `evidence_progress`), so every page shows the same "done of total"
+for the same application. The messages of what is missing are worked out here, item by item.
 """
 
 from __future__ import annotations
@@ -10,7 +15,21 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,7 +41,10 @@ from applications.models import (
     EvidenceItem,
     EvidenceRequirement,
     Product,
+    ServiceManager,
+    ServiceOutlet,
 )
+from applications.models.enterprise import MANAGER_PERCENT_REQUIRED
 from applications.profile import field_label
 from certportal.lib.text import list_separator
 
@@ -42,6 +64,115 @@ PRE_AUDIT_STATUSES = (
     Status.NOT_CERTIFIED,
 )
 CONTACT_FIELDS = ("website", "service_hotline", "contact_person")
+
+
+# --- Whether an item is complete, in SQL (one definition for every page) ---------------------------
+
+
+def _files_complete() -> Case:
+    """Not sent back as a whole, the question answered (yes/no item), enough accepted copies, and
+    every product of the scope covered when the item asks for it. A CASE, so that the database
+    stops at the first test that fails and runs the subqueries only for the items that need them."""
+    accepted = (
+        EvidenceFile.objects.filter(requirement=OuterRef("pk"), is_current=True, status=FileStatus.ACCEPTED)
+        .order_by()
+        .values("requirement")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    covering = EvidenceFile.products.through.objects.filter(
+        evidencefile__requirement=OuterRef(OuterRef("pk")),
+        evidencefile__is_current=True,
+        evidencefile__status=FileStatus.ACCEPTED,
+        product=OuterRef("product"),
+    )
+    uncovered = Application.scope.through.objects.filter(application=OuterRef("application")).exclude(Exists(covering))
+    return Case(
+        When(review_status=EvidenceRequirement.ReviewStatus.REJECTED, then=Value(False)),
+        When(item__kind=Kind.YES_NO, answer__isnull=True, then=Value(False)),
+        When(
+            LessThan(Coalesce(Subquery(accepted, output_field=IntegerField()), Value(0)), F("copies_required")),
+            then=Value(False),
+        ),
+        When(per_product=True, then=~Exists(uncovered)),
+        default=Value(True),
+        output_field=BooleanField(),
+    )
+
+
+def _profile_complete() -> Case:
+    """The items taken from the basic information: the contact fields filled in, at least one
+    outlet, enough after-sales service managers (clause 5.1.2.2, as Enterprise.managers_required)."""
+    enterprise = "application__enterprise__"
+    empty_contact = Q(**{f"{enterprise}{CONTACT_FIELDS[0]}": ""})
+    for name in CONTACT_FIELDS[1:]:
+        empty_contact |= Q(**{f"{enterprise}{name}": ""})
+    managers = (
+        ServiceManager.objects.filter(enterprise=OuterRef("application__enterprise"))
+        .order_by()
+        .values("enterprise")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    manager_count = Coalesce(Subquery(managers, output_field=IntegerField()), Value(0))
+    staff = Coalesce(F(f"{enterprise}headcount_service_management"), Value(0))
+    # max(1, ceil(staff × 10%)) managers: at least one, and managers × 100 ≥ staff × 10 (a whole count
+    # reaches the ceiling of a fraction exactly when it reaches the fraction), in whole numbers.
+    enough_managers = Q(GreaterThanOrEqual(manager_count, Value(1))) & Q(
+        GreaterThanOrEqual(manager_count * Value(100), staff * Value(MANAGER_PERCENT_REQUIRED))
+    )
+    outlets = Exists(ServiceOutlet.objects.filter(enterprise=OuterRef("application__enterprise")))
+    return Case(
+        When(Q(item__profile_source=Source.CONTACT) & empty_contact, then=Value(False)),
+        When(item__profile_source=Source.OUTLETS, then=outlets),
+        When(Q(item__profile_source=Source.MANAGERS) & ~enough_managers, then=Value(False)),
+        default=Value(True),
+        output_field=BooleanField(),
+    )
+
+
+def requirement_complete() -> Case:
+    """Whether the item is complete, as an annotation on EvidenceRequirement rows."""
+    return Case(
+        When(item__kind__in=[Kind.PROFILE_DATA, Kind.STRUCTURED_LIST], then=_profile_complete()),
+        default=_files_complete(),
+        output_field=BooleanField(),
+    )
+
+
+def _requirement_count(complete: bool) -> Coalesce:
+    """A correlated count of the outer application's application-phase items (the complete ones only)."""
+    requirements = EvidenceRequirement.objects.filter(application=OuterRef("pk"), item__phase=Phase.APPLICATION)
+    if complete:
+        requirements = requirements.alias(complete=requirement_complete()).filter(complete=True)
+    counted = requirements.order_by().values("application").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def evidence_counts() -> dict[str, Coalesce]:
+    """Annotations for an Application queryset: `evidence_required` (the application-phase items of
+    its checklist) and `evidence_accepted` (those complete). One pair of subqueries per row."""
+    return {"evidence_required": _requirement_count(complete=False), "evidence_accepted": _requirement_count(True)}
+
+
+@dataclass(frozen=True)
+class EvidenceProgress:
+    """Application-phase items complete, of all of them; the same figures on every page."""
+
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def evidence_progress(application: Application) -> EvidenceProgress:
+    """The application's evidence progress (one query)."""
+    counts = Application.objects.filter(pk=application.pk).annotate(**evidence_counts())
+    # The names are the annotations just made, which the type checker does not follow.
+    done, total = counts.values_list("evidence_accepted", "evidence_required").get()  # type: ignore[misc]
+    return EvidenceProgress(done=done, total=total)
 
 
 @dataclass
@@ -123,9 +254,10 @@ class Checklist:
 
 def checklist_for(application: Application) -> Checklist:
     """The whole checklist of one application, with a constant number of queries."""
-    requirements = list(
+    requirements: list[EvidenceRequirement] = list(
         EvidenceRequirement.objects.filter(application=application)
         .select_related("item")
+        .annotate(is_complete=requirement_complete())
         .order_by("item__phase", "item__position")
     )
     if not requirements:
@@ -183,7 +315,7 @@ def _state(
     state = ItemState(requirement=requirement, item=item)
     if item.from_profile:
         state.missing, state.fix_url = _profile_gaps(item, facts)
-        state.complete = not state.missing
+        state.complete = _complete(requirement, default=not state.missing)
         state.status = "complete" if state.complete else "todo"
         return state
     state.files = [f for f in files if f.is_current and f.status != FileStatus.WITHDRAWN]
@@ -196,7 +328,7 @@ def _state(
         covered = {product.pk for evidence in accepted for product in evidence.products.all()}
         state.uncovered = [product for product in scope if product.pk not in covered]
     state.missing = _file_gaps(state)
-    state.complete = not state.missing and not requirement.is_rejected
+    state.complete = _complete(requirement, default=not state.missing and not requirement.is_rejected)
     if state.complete:
         state.status = "complete"
     elif state.pending:
@@ -206,6 +338,13 @@ def _state(
     else:
         state.status = "todo"
     return state
+
+
+def _complete(requirement: EvidenceRequirement, *, default: bool) -> bool:
+    """Saved requirements carry the SQL answer (the one the dashboards count); the stand-in
+    requirements of an application without a checklist have only the gaps found here."""
+    complete: bool | None = getattr(requirement, "is_complete", None)
+    return default if complete is None else complete
 
 
 def _file_gaps(state: ItemState) -> list[str]:

@@ -2,9 +2,12 @@
 and who must move next. Every column is an SQL annotation, so a page costs the same few queries
 whether the consultant follows three applications or ten thousand.
 
-Days elapsed count from the day the application was started (its creation), as on the application
-page; the seed's 20–40-day target gives the pace: on track up to 20 days, at risk after 20, late
-after 40. Closed applications stop the clock at the day they closed.
+The dashboard opens on the open applications; "all" and "closed" are a choice away. Days elapsed
+count from the day the application was started (its creation), as on the application page; the
+seed's 20–40-day target gives the pace of open applications: on track up to 20 days, at risk after
+20, late after 40. Closed applications stop the clock at the day they closed and have no pace.
+Evidence progress and "waiting on" are the portal's one definition of each
+(`checklist.evidence_counts`, `progress.waiting_on_expression`).
 """
 
 from __future__ import annotations
@@ -14,8 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     DateTimeField,
     F,
@@ -27,24 +28,23 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from applications.checklist import evidence_counts
 from applications.models import (
     Application,
     ApplicationEvent,
     EvidenceFile,
-    EvidenceItem,
-    EvidenceRequirement,
     FormRendition,
 )
 from applications.models.application import TARGET_DAYS_MAX, TARGET_DAYS_MIN, ApplicationQuerySet
 from applications.models.forms import FormType
-from applications.progress import WAITING_ON, Party
+from applications.progress import Party, waiting_on_expression
 from audits import interface as audits
 from certportal.accounts.models import User
 from certportal.lib.validators import search_terms
@@ -58,6 +58,12 @@ PACES: dict[str, Promise] = {
     "at_risk": _("At risk"),
     "late": _("Late"),
 }
+# The pace column of a closed application (not a filter choice).
+CLOSED_PACE = pgettext_lazy("pace", "Closed")
+
+
+def pace_label(pace: str) -> Promise:
+    return PACES.get(pace, CLOSED_PACE)
 
 
 def _count(queryset: QuerySet[Any], field: str = "application") -> Coalesce:
@@ -66,52 +72,12 @@ def _count(queryset: QuerySet[Any], field: str = "application") -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _file_items() -> QuerySet[EvidenceRequirement]:
-    """The application-phase requirements that ask for files (the evidence progress bar)."""
-    return EvidenceRequirement.objects.filter(item__phase=EvidenceItem.Phase.APPLICATION, item__kind="files")
-
-
-def _accepted_items() -> QuerySet[EvidenceRequirement]:
-    """Accepted as a whole by the consultant, or (not sent back and) enough copies accepted.
-    Per-product coverage is judged on the checklist page itself."""
-    accepted_files = (
-        EvidenceFile.objects.filter(requirement=OuterRef("pk"), is_current=True, status=EvidenceFile.Status.ACCEPTED)
-        .order_by()
-        .values("requirement")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return (
-        _file_items()
-        .annotate(accepted_files=Coalesce(Subquery(accepted_files, output_field=IntegerField()), Value(0)))
-        .filter(
-            Q(review_status=EvidenceRequirement.ReviewStatus.ACCEPTED)
-            | (
-                ~Q(review_status=EvidenceRequirement.ReviewStatus.REJECTED)
-                & Q(accepted_files__gte=F("copies_required"))
-            )
-        )
-    )
-
-
 def _signed_forms() -> QuerySet[FormRendition]:
     """Forms with a signature: a signed version ready, or a scan the consultant confirmed."""
     return FormRendition.objects.filter(
         Q(kind=FormRendition.Kind.SIGNED, status=FormRendition.Status.READY)
         | Q(kind=FormRendition.Kind.SCAN, scan_review=FormRendition.ScanReview.CONFIRMED)
     )
-
-
-def waiting_on_expression() -> Case:
-    return Case(
-        *[When(status=status, then=Value(party)) for status, party in WAITING_ON.items() if party],
-        default=Value(Party.NOBODY),
-        output_field=CharField(),
-    )
-
-
-def statuses_waiting_on(party: str) -> list[str]:
-    return [status for status, waiting in WAITING_ON.items() if waiting == party]
 
 
 def start_of_day(day: datetime.date) -> datetime.datetime:
@@ -150,8 +116,7 @@ def annotate_rows(applications: QuerySet[Application]) -> QuerySet[Application]:
         .values("n")
     )
     return applications.select_related("enterprise").annotate(
-        evidence_required=_count(_file_items()),
-        evidence_accepted=_count(_accepted_items()),
+        **evidence_counts(),
         forms_signed=Coalesce(Subquery(signed, output_field=IntegerField()), Value(0)),
         next_audit_at=Subquery(next_round, output_field=DateTimeField()),
         open_findings=_count(audits.open_findings()),
@@ -177,9 +142,14 @@ SORTS: dict[str, tuple[str, ...]] = {
 DEFAULT_SORT = "-days"
 
 
+# Stage choices besides the workflow states; the dashboard opens on the open applications.
+STAGE_GROUPS = ("open", "closed", "all")
+DEFAULT_STAGE = "open"
+
+
 @dataclass(frozen=True)
 class Filters:
-    stage: str = ""
+    stage: str = DEFAULT_STAGE
     waiting: str = ""
     pace: str = ""
     query: str = ""
@@ -188,12 +158,12 @@ class Filters:
     @classmethod
     def from_params(cls, params: dict[str, str]) -> Filters:
         """Unknown values are ignored rather than refused: a stale bookmark still shows the list."""
-        stage = params.get("stage", "")
+        stage = params.get("stage") or DEFAULT_STAGE
         waiting = params.get("waiting", "")
         pace = params.get("pace", "")
         sort = params.get("sort", DEFAULT_SORT)
         return cls(
-            stage=stage if stage == "open" or stage in Status.values else "",
+            stage=stage if stage in STAGE_GROUPS or stage in Status.values else DEFAULT_STAGE,
             waiting=waiting if waiting in Party.LABELS else "",
             pace=pace if pace in PACES else "",
             query=search_terms(params.get("q", "")),
@@ -202,7 +172,14 @@ class Filters:
 
     def as_params(self) -> dict[str, str]:
         values = {"stage": self.stage, "waiting": self.waiting, "pace": self.pace, "q": self.query, "sort": self.sort}
+        if values["stage"] == DEFAULT_STAGE:
+            del values["stage"]
         return {key: value for key, value in values.items() if value}
+
+    @property
+    def narrowed(self) -> bool:
+        """Anything chosen beyond the default view of the open applications."""
+        return bool(self.as_params().keys() - {"sort"})
 
 
 def consultant_applications(user: User) -> ApplicationQuerySet:
@@ -210,17 +187,21 @@ def consultant_applications(user: User) -> ApplicationQuerySet:
     return Application.objects.visible_to(user)
 
 
-def filtered(applications: ApplicationQuerySet, filters: Filters) -> ApplicationQuerySet:
+def filtered(applications: QuerySet[Application], filters: Filters) -> QuerySet[Application]:
+    """`applications` carry the dashboard's annotations (`waiting_on` among them)."""
     if filters.stage == "open":
-        applications = applications.open()
-    elif filters.stage:
+        applications = applications.exclude(status__in=Application.CLOSED_STATUSES)
+    elif filters.stage == "closed":
+        applications = applications.filter(status__in=Application.CLOSED_STATUSES)
+    elif filters.stage != "all":
         applications = applications.filter(status=filters.stage)
     if filters.waiting:
-        applications = applications.filter(status__in=statuses_waiting_on(filters.waiting))
+        # `waiting_on` is the annotation of annotate_rows(), which the type checker does not follow.
+        applications = applications.filter(waiting_on=filters.waiting)  # type: ignore[misc]
     if filters.pace:
         # The pace of open applications (closed ones have stopped the clock).
         at_risk_before, late_before = pace_bounds()
-        applications = applications.open().filter(
+        applications = applications.exclude(status__in=Application.CLOSED_STATUSES).filter(
             {
                 "on_track": Q(created_at__gte=at_risk_before),
                 "at_risk": Q(created_at__lt=at_risk_before, created_at__gte=late_before),
@@ -239,7 +220,7 @@ def filtered(applications: ApplicationQuerySet, filters: Filters) -> Application
 
 def rows(user: User, filters: Filters) -> QuerySet[Application]:
     """The filtered, annotated and sorted rows of the dashboard."""
-    applications = annotate_rows(filtered(consultant_applications(user), filters))
+    applications = filtered(annotate_rows(consultant_applications(user)), filters)
     key = filters.sort.lstrip("-")
     ordering = SORTS[key]
     if key == "evidence":

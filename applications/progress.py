@@ -1,12 +1,15 @@
 """Where an application stands, in the words of the people following it: the seed's six steps and
-who the next move waits on."""
+who the next move waits on, derived from who really has something to do (the enterprise's to-do
+list, the consultant's reviews, the certification body's queues)."""
 
 from __future__ import annotations
 
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application
+from applications.models import Application, ApplicationForm, EvidenceFile, FormRendition
+from applications.todo import files_of, has_enterprise_todo
 
 Status = Application.Status
 
@@ -24,23 +27,49 @@ class Party:
     }
 
 
-# Who must act next in each state (later features refine this with their own open items).
-WAITING_ON: dict[str, str] = {
-    Status.DRAFT: Party.ENTERPRISE,
-    Status.INFO_SUBMITTED: Party.CONSULTANT,
-    Status.FORMS_PREPARATION: Party.CONSULTANT,
-    Status.AWAITING_SIGNATURE: Party.ENTERPRISE,
-    Status.SUBMITTED: Party.BODY,
-    Status.UNDER_REVIEW: Party.BODY,
-    Status.RETURNED: Party.CONSULTANT,
-    Status.AUDIT_PREPARATION: Party.ENTERPRISE,
-    Status.REMOTE_AUDIT: Party.BODY,
-    Status.EVALUATION: Party.BODY,
-    Status.DECISION: Party.BODY,
-    Status.CERTIFIED: Party.NOBODY,
-    Status.NOT_CERTIFIED: Party.NOBODY,
-    Status.WITHDRAWN: Party.NOBODY,
-}
+# The states whose next move is the consultant's (preparing, or reworking what the body returned;
+# while awaiting signature, once the enterprise has signed, checking scans and submitting) and the
+# body's (its review, audit, evaluation and decision queues).
+CONSULTANT_STATUSES = (Status.INFO_SUBMITTED, Status.FORMS_PREPARATION, Status.RETURNED, Status.AWAITING_SIGNATURE)
+BODY_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.REMOTE_AUDIT, Status.EVALUATION, Status.DECISION)
+
+
+def _consultant_has_work() -> Q:
+    """The consultant's state, or files waiting for their review, or scans waiting for their check."""
+    waiting_scans = FormRendition.objects.filter(
+        form=OuterRef("pk"),
+        kind=FormRendition.Kind.SCAN,
+        scan_review=FormRendition.ScanReview.WAITING,
+        status=FormRendition.Status.READY,
+    )
+    # Through the application's six forms (see files_of).
+    scans = Exists(ApplicationForm.objects.filter(application=OuterRef("pk")).filter(Exists(waiting_scans)))
+    return Q(status__in=CONSULTANT_STATUSES) | files_of(EvidenceFile.Status.PENDING) | scans
+
+
+def waiting_on_expression() -> Case:
+    """Who the next move waits on, for Application rows: nobody once closed; the enterprise while
+    its to-do list has something; else the consultant when they have something to prepare, review
+    or check; else the certification body when the application is in one of its queues."""
+    return Case(
+        When(status__in=Application.CLOSED_STATUSES, then=Value(Party.NOBODY)),
+        When(has_enterprise_todo(), then=Value(Party.ENTERPRISE)),
+        When(_consultant_has_work(), then=Value(Party.CONSULTANT)),
+        When(status__in=BODY_STATUSES, then=Value(Party.BODY)),
+        default=Value(Party.NOBODY),
+        output_field=CharField(),
+    )
+
+
+def waiting_on(application: Application) -> str:
+    """Who the application waits on (one query), as the dashboards show it."""
+    return (
+        Application.objects.filter(pk=application.pk)
+        .annotate(waiting=waiting_on_expression())
+        .values_list("waiting", flat=True)
+        .get()
+    )
+
 
 # The seed's steps: 信息表 → 申请文件 → 发证机构评审 → 审核准备 → 三次远程审核 → 证书.
 STEPS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
@@ -51,10 +80,6 @@ STEPS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     (_("Three remote video audits"), (Status.REMOTE_AUDIT, Status.EVALUATION, Status.DECISION)),
     (_("Certificate"), (Status.CERTIFIED, Status.NOT_CERTIFIED)),
 )
-
-
-def waiting_on(application: Application) -> str:
-    return WAITING_ON.get(application.status, Party.NOBODY)
 
 
 def current_step(status: str) -> int:

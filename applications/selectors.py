@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from applications.checklist import checklist_for
-from applications.models import Application, EvidenceItem
+from applications.models import Application, Enterprise, EvidenceItem
+from applications.services.application import application_start_problem
 from applications.services.forms import forms_overview
 from certportal.accounts.models import User
 
@@ -42,3 +43,12 @@ def forms_card(application: Application) -> dict[str, Any]:
 
 def has_forms(application: Application) -> bool:
     return application.status not in WITHOUT_FORMS and application.forms.exists()
+
+
+def start_offer(enterprise: Enterprise, user: User) -> dict[str, Any]:
+    """What a page offers for starting an application: the button when the guard allows it, else
+    (while one is open) a link to that application."""
+    return {
+        "start_problem": application_start_problem(enterprise, user),
+        "open_application": Application.objects.filter(enterprise=enterprise).open().first(),
+    }

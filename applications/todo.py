@@ -1,17 +1,21 @@
 """What an enterprise must do next on its application: a short list of concrete actions, each with
-the page where it is done."""
+the page where it is done; and the same question in SQL (`has_enterprise_todo`), which the
+"waiting on" of every page derives from, so that it never contradicts this list."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application, EvidenceFile, EvidenceRequirement
+from applications.models import Application, ApplicationForm, EvidenceFile, EvidenceRequirement, FormRendition
+from applications.models.forms import FormType
 from applications.profile import profile_problems
 from applications.services.forms import forms_overview
 from audits import interface as audits
@@ -125,3 +129,58 @@ def _findings_to_answer(application: Application) -> list[Todo]:
         )
         for finding in findings
     ]
+
+
+# --- The same list, as a condition on Application rows ---------------------------------------------
+
+
+def has_enterprise_todo() -> Q:
+    """True for the applications whose enterprise_todo() is not empty, item kind by item kind.
+    (A signature made before the data changed counts as done here; the list itself compares
+    the form's data with the signed copy.)"""
+    own = OuterRef("pk")
+    return ~Q(status__in=Application.CLOSED_STATUSES) & (
+        Q(status__in=[Status.DRAFT, Status.AUDIT_PREPARATION])
+        | files_of(EvidenceFile.Status.REJECTED, or_item_rejected=True)
+        | (Q(status=Status.AWAITING_SIGNATURE) & Q(LessThan(_forms_done_count(), Value(len(FormType.values)))))
+        | Exists(audits.rounds_to_confirm().filter(application=own))
+        | Exists(audits.findings_to_answer().filter(application=own))
+    )
+
+
+def files_of(status: str, *, or_item_rejected: bool = False) -> Exists:
+    """The outer application has current files in this status (or, asked for, an item sent back as a
+    whole). Through its requirements, so that the database walks the application's own items
+    rather than every file in that status."""
+    condition = Q(Exists(EvidenceFile.objects.filter(requirement=OuterRef("pk"), is_current=True, status=status)))
+    if or_item_rejected:
+        condition = Q(review_status=EvidenceRequirement.ReviewStatus.REJECTED) | condition
+    return Exists(EvidenceRequirement.objects.filter(application=OuterRef("pk")).filter(condition))
+
+
+def _forms_done_count() -> Coalesce:
+    """How many of the outer application's forms ask nothing more of the enterprise: their latest
+    signature (a scan sent back aside) is a signed version ready, or a scan confirmed or waiting for
+    the consultant's check (FormState.signed and scan_waiting)."""
+    kind, review = FormRendition.Kind, FormRendition.ScanReview
+    done = Q(kind=kind.SIGNED, status=FormRendition.Status.READY) | Q(
+        kind=kind.SCAN, scan_review__in=[review.CONFIRMED, review.WAITING]
+    )
+    latest_signature = (
+        FormRendition.objects.filter(form=OuterRef("pk"))
+        .exclude(kind=kind.UNSIGNED)
+        .exclude(scan_review=review.REJECTED)
+        .order_by("-version")
+        .annotate(done=Case(When(done, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .values("done")[:1]
+    )
+    forms = (
+        ApplicationForm.objects.filter(application=OuterRef("pk"))
+        .annotate(done=Subquery(latest_signature, output_field=IntegerField()))
+        .filter(done=1)
+        .order_by()
+        .values("application")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(forms, output_field=IntegerField()), Value(0))

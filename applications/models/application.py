@@ -127,7 +127,10 @@ class Application(TimeStampedModel):
         return (end - timezone.localdate(self.created_at)).days
 
     def pace(self, today: datetime.date | None = None) -> str:
-        """'on_track' up to 20 days, 'at_risk' up to 40, 'late' beyond (the seed's 20–40-day target)."""
+        """'on_track' up to 20 days, 'at_risk' up to 40, 'late' beyond (the seed's 20–40-day target);
+        'closed' once closed: a finished application is never at risk or late."""
+        if self.is_closed:
+            return "closed"
         days = self.days_elapsed(today)
         if days <= TARGET_DAYS_MIN:
             return "on_track"

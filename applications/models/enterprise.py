@@ -3,7 +3,6 @@ and after-sales service managers."""
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -15,8 +14,9 @@ from certportal.models import TimeStampedModel
 if TYPE_CHECKING:
     from certportal.accounts.models import User
 
-# Clause 5.1.2.2: managers number at least 10% of the service-management staff.
-MANAGER_SHARE_REQUIRED = 0.10
+# Clause 5.1.2.2: managers number at least 10% of the service-management staff (whole numbers only:
+# 30 staff need 3 managers, never the 4 that float arithmetic's 30 × 0.1 = 3.0000000000000004 gives).
+MANAGER_PERCENT_REQUIRED = 10
 
 
 class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
@@ -97,7 +97,7 @@ class Enterprise(TimeStampedModel):
         """How many 售后服务管理师 clause 5.1.2.2 asks for (10% of service-management staff)."""
         if not self.headcount_service_management:
             return 0
-        return math.ceil(self.headcount_service_management * MANAGER_SHARE_REQUIRED)
+        return -(-self.headcount_service_management * MANAGER_PERCENT_REQUIRED // 100)
 
 
 class Product(TimeStampedModel):

@@ -8,6 +8,7 @@ from applications.services.application import (
     application_create,
     application_reference,
     application_set_scope,
+    application_start_problem,
     application_transition,
 )
 from applications.services.consultants import consultant_assign, consultant_invitation_accept, consultant_invite
@@ -64,6 +65,7 @@ __all__ = [
     "application_forms_ensure",
     "application_reference",
     "application_set_scope",
+    "application_start_problem",
     "application_transition",
     "consultant_assign",
     "consultant_invitation_accept",

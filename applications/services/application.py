@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from applications import people, workflow
 from applications.models import Application, ApplicationEvent, Enterprise, Product
 from applications.services.evidence import evidence_requirements_ensure
-from applications.services.profile import require_member
 from certportal.accounts.models import User
+from certportal.lib.guards import enforce
 from certportal.lib.sequences import sequence_next
 from notifications.services import notify
 
@@ -39,6 +39,16 @@ def application_reference(year: int) -> str:
     return f"SA-{year}-{sequence_next(name='application', year=year):05d}"
 
 
+def application_start_problem(enterprise: Enterprise, actor: User) -> str | None:
+    """Why this actor cannot start an application for this enterprise now; None when they can.
+    Only one application may be open at a time."""
+    if not actor.has_perm("applications.change_enterprise", enterprise):
+        return _("Only the enterprise's own users can start an application.")
+    if Application.objects.filter(enterprise=enterprise).open().exists():
+        return _("Your enterprise already has an open application; finish or withdraw it first.")
+    return None
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -49,10 +59,11 @@ def application_create(
     desired_star_level: int | None = None,
 ) -> Application:
     """Start an application with its product scope. Only one may be open at a time."""
-    require_member(actor, enterprise)
+    enforce(
+        application_start_problem(enterprise, actor),
+        permitted=actor.has_perm("applications.change_enterprise", enterprise),
+    )
     products = _own_products(enterprise, scope)
-    if Application.objects.filter(enterprise=enterprise).open().exists():
-        raise ValidationError(_("Your enterprise already has an open application; finish or withdraw it first."))
     try:
         with transaction.atomic():
             application = Application.objects.create(

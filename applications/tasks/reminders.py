@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from applications import people
 from applications.models import Application, EvidenceRequirement
-from applications.progress import Party, waiting_on
+from applications.progress import Party, waiting_on_expression
 from audits import interface as audits
 from certportal.accounts.models import User
 from certportal.lib.text import join_clauses
@@ -28,10 +28,12 @@ def send_daily_reminders() -> int:
     """At most one reminder per person per day; returns how many were sent."""
     cutoff = timezone.now() - timedelta(days=settings.REMINDER_AFTER_DAYS)
     waiting: dict[int, list[Application]] = defaultdict(list)
-    applications = Application.objects.open().select_related("enterprise", "consultant")
+    applications = (
+        Application.objects.open().select_related("enterprise", "consultant").annotate(party=waiting_on_expression())
+    )
     with_old_items = enterprise_items_open_since(cutoff)
     for application in applications:
-        party = waiting_on(application)
+        party = application.party
         stale = application.status_changed_at < cutoff
         if (party == Party.ENTERPRISE and stale) or application.pk in with_old_items:
             for member in people.enterprise_users(application):

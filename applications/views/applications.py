@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import progress, services, timeline, workflow
+from applications import progress, selectors, services, timeline, workflow
 from applications.access import get_application_for, get_enterprise_for, get_invitation_for
 from applications.forms import ApplicationCreateForm, InviteConsultantForm, ScopeForm, TransitionForm
 from applications.models import Application
@@ -25,7 +25,12 @@ def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("enterprise", "consultant")
         .order_by("-created_at")[:200]
     )
-    return render(request, "applications/application_list.html", {"applications": applications})
+    context: dict[str, object] = {"applications": applications}
+    if request.user.is_enterprise_user:
+        assert request.user.enterprise_id is not None  # the database requires it of enterprise users
+        enterprise = get_enterprise_for(request.user, request.user.enterprise_id)
+        context.update(selectors.start_offer(enterprise, request.user))
+    return render(request, "applications/application_list.html", context)
 
 
 def application_new_page(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -35,7 +40,7 @@ def application_new_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     enterprise = get_enterprise_for(request.user, request.user.enterprise_id, write=True)
     open_application = Application.objects.filter(enterprise=enterprise).open().first()
     if open_application:
-        messages.info(request, _("Your enterprise already has an open application."))
+        messages.info(request, services.application_start_problem(enterprise, request.user) or "")
         return redirect("applications:detail", pk=open_application.pk)
     form = ApplicationCreateForm(request.POST or None, enterprise=enterprise)
     if request.method == "POST" and form.is_valid():

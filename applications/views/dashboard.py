@@ -51,10 +51,13 @@ def consultant_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "title": _("Applications per stage"),
         },
         "stages": Application.Status.choices,
+        "any_application": sum(count for _status, _label, count in summary.stage_counts) > 0,
         "parties": Party.LABELS.items(),
         "paces": PACES.items(),
         "form_count": FORM_COUNT,
         "columns": _columns(filters),
+        # Each cell's column name, shown beside its value when the rows are cards (phones).
+        "labels": dict(_column_labels()),
     }
     return render(request, "applications/dashboard.html", context)
 
@@ -94,7 +97,7 @@ def _row(application: Application, today: datetime.date) -> dict[str, Any]:
         "evidence_percent": round(100 * accepted / required) if required else 0,
         "days": application.days_elapsed(today),
         "pace": application.pace(today),
-        "pace_label": PACES[application.pace(today)],
+        "pace_label": dashboard.pace_label(application.pace(today)),
         "waiting_label": Party.LABELS.get(application.waiting_on, ""),  # type: ignore[attr-defined]
     }
 
@@ -133,7 +136,7 @@ def _export_values(application: Application, today: datetime.date) -> list[Any]:
         local(application.next_audit_at),  # type: ignore[attr-defined]
         timezone.localdate(application.created_at).isoformat(),
         application.days_elapsed(today),
-        str(PACES[application.pace(today)]),
+        str(dashboard.pace_label(application.pace(today))),
         application.open_findings,  # type: ignore[attr-defined]
         local(application.last_activity_at),  # type: ignore[attr-defined]
         str(Party.LABELS.get(application.waiting_on, "")),  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import services
+from applications import selectors, services
 from applications.access import get_enterprise_for
 from applications.forms import EnterpriseProfileForm, ManagerForm, OutletForm, ProductForm
 from applications.models import Application, Enterprise, Product, ServiceManager, ServiceOutlet
@@ -42,6 +42,7 @@ def enterprise_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "manager_shortfall": manager_shortfall(enterprise, len(managers)),
         "show_id_numbers": id_numbers_in_full(request.user, enterprise),
         "applications": Application.objects.visible_to(request.user).filter(enterprise=enterprise),
+        **selectors.start_offer(enterprise, request.user),
     }
     return render(request, "applications/enterprise_detail.html", context)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from applications import progress, timeline
+from applications.checklist import evidence_progress
 from applications.models import Application
 from applications.todo import enterprise_todo
 from certportal.lib.http import AuthenticatedHttpRequest
@@ -37,6 +38,7 @@ def enterprise_progress(request: AuthenticatedHttpRequest) -> HttpResponse:
         "steps": progress.steps_for(application),
         "waiting_on": progress.Party.LABELS.get(progress.waiting_on(application), ""),
         "todo": enterprise_todo(application),
+        "evidence": evidence_progress(application),
         "timeline": timeline.requested_page(application, request.GET),
         "certificate": certificate,
         "days_elapsed": application.days_elapsed(),

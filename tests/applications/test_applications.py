@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from applications import services
@@ -55,6 +55,39 @@ def test_only_one_open_application_per_enterprise(application, enterprise_user) 
         services.application_create(enterprise=application.enterprise, actor=enterprise_user, scope=[product])
     response = client_for(enterprise_user).get(reverse("applications:create"))
     assert response["Location"] == reverse("applications:detail", args=[application.pk])
+
+
+@pytest.mark.parametrize("page", ["list", "enterprise"])
+def test_starting_an_application_is_offered_only_while_none_is_open(application, enterprise_user, page) -> None:
+    url = reverse("applications:list") if page == "list" else reverse("applications:enterprise",
+                                                                      args=[application.enterprise_id])  # fmt: skip
+    client = client_for(enterprise_user)
+    problem = services.application_start_problem(application.enterprise, enterprise_user)
+    assert problem == "贵企业已有一个进行中的申请，请先完成或撤回该申请。"
+    content = client.get(url).content.decode()
+    assert 'id="start-application"' not in content
+    assert reverse("applications:create") not in content
+    # Instead, a link to the application that is open.
+    link = re.search(r'<a[^>]*id="open-application"[^>]*>(.*?)</a>', content, re.S)
+    assert link is not None
+    assert reverse("applications:detail", args=[application.pk]) in link.group(0)
+    assert application.reference in link.group(1)
+    put_in_status(application, "withdrawn")
+    assert services.application_start_problem(application.enterprise, enterprise_user) is None
+    content = client.get(url).content.decode()
+    assert 'id="start-application"' in content
+    assert 'id="open-application"' not in content
+
+
+def test_only_the_enterprise_may_start_its_application(enterprise_user, other_enterprise_user, consultant) -> None:
+    enterprise = enterprise_user.enterprise
+    product = ProductFactory(enterprise=enterprise)
+    for outsider in (other_enterprise_user, consultant):
+        assert services.application_start_problem(enterprise, outsider) == "只有本企业的用户可以发起认证申请。"
+        with pytest.raises(PermissionDenied):
+            services.application_create(enterprise=enterprise, actor=outsider, scope=[product])
+    content = client_for(consultant).get(reverse("applications:enterprise", args=[enterprise.pk])).content.decode()
+    assert 'id="start-application"' not in content
 
 
 def test_a_new_application_after_the_last_one_closed(application, enterprise_user) -> None:

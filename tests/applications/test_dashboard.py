@@ -9,11 +9,13 @@ import io
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from applications import dashboard
+from applications.checklist import checklist_for
 from applications.models import Application, ApplicationEvent, EvidenceFile, EvidenceRequirement
 from applications.models.forms import FormRendition
 from audits import services as audit_services
@@ -65,8 +67,10 @@ def test_columns_of_a_new_application(application, consultant):
     row = rows_by_reference(response)[application.reference]
     shown = row["application"]
     assert shown.enterprise.name == application.enterprise.name
-    # A new application has its checklist from the start: 26 of its items need files.
-    assert (shown.evidence_accepted, shown.evidence_required) == (0, 26)
+    # A new application has its checklist from the start: the 30 application-phase items, as the
+    # checklist counts them.
+    assert shown.evidence_required == 30
+    assert (shown.evidence_accepted, shown.evidence_required) == checklist_for(application).progress()[:2]
     assert shown.forms_signed == 0
     assert shown.next_audit_at is None
     assert shown.open_findings == 0
@@ -97,29 +101,33 @@ def test_columns_of_a_new_application(application, consultant):
 )
 def test_stage_and_waiting_on_at_each_stage(application, consultant, status, party):
     put_in_status(application, status)
-    response = client_for(consultant).get(URL)
+    response = client_for(consultant).get(URL, {"stage": "all"})
     row = rows_by_reference(response)[application.reference]
     assert row["application"].status == status
     assert row["application"].waiting_on == party
     assert f'data-status="{status}"' in response.content.decode()
 
 
-def test_evidence_progress_counts_accepted_file_items(application, consultant):
+def test_evidence_progress_counts_complete_items_as_the_checklist_does(application, consultant):
     complete_evidence(application)
-    requirements = EvidenceRequirement.objects.filter(application=application, item__phase="application",
-                                                      item__kind="files")  # fmt: skip
-    required = requirements.count()
-    # One item sent back, one with its accepted file sent back, one accepted as a whole with no file.
-    first, second, third = requirements.order_by("item__position")[:3]
+    files = EvidenceRequirement.objects.filter(application=application, item__phase="application", item__kind="files")
+    total = EvidenceRequirement.objects.filter(application=application, item__phase="application").count()
+    # One item sent back, one with its accepted file sent back, one accepted as a whole with no
+    # file (still short of its copy), one per-product item whose files cover no product.
+    first, second, third = files.filter(per_product=False).order_by("item__position")[:3]
+    per_product = files.filter(per_product=True).first()
     EvidenceRequirement.objects.filter(pk=first.pk).update(review_status="rejected")
     EvidenceFile.objects.filter(requirement=second).update(status="rejected")
     EvidenceFile.objects.filter(requirement=third).update(is_current=False)
     EvidenceRequirement.objects.filter(pk=third.pk).update(review_status="accepted")
+    for evidence in EvidenceFile.objects.filter(requirement=per_product):
+        evidence.products.clear()
     row = rows_by_reference(client_for(consultant).get(URL))[application.reference]
-    assert required > 20
-    assert row["application"].evidence_required == required
-    assert row["application"].evidence_accepted == required - 2
-    assert row["evidence_percent"] == round(100 * (required - 2) / required)
+    assert total == 30
+    assert row["application"].evidence_required == total
+    assert row["application"].evidence_accepted == total - 4
+    assert checklist_for(application).progress()[:2] == (total - 4, total)
+    assert row["evidence_percent"] == round(100 * (total - 4) / total)
 
 
 def test_forms_signed_counts_signed_versions_and_confirmed_scans(application, consultant):
@@ -189,8 +197,10 @@ def test_filters_by_stage_and_waiting_on(consultant):
     assert set(rows_by_reference(client.get(URL, {"waiting": "consultant"}))) == {returned.reference}
     assert set(rows_by_reference(client.get(URL, {"waiting": "enterprise"}))) == {draft.reference}
     assert set(rows_by_reference(client.get(URL, {"waiting": "body"}))) == {submitted.reference}
-    # Unknown values are ignored: the whole list.
-    assert len(rows_by_reference(client.get(URL, {"stage": "nonsense", "waiting": "x", "sort": "password"}))) == 4
+    assert set(rows_by_reference(client.get(URL, {"stage": "closed"}))) == {certified.reference}
+    assert len(rows_by_reference(client.get(URL, {"stage": "all"}))) == 4
+    # Unknown values are ignored: the default list, the open applications.
+    assert len(rows_by_reference(client.get(URL, {"stage": "nonsense", "waiting": "x", "sort": "password"}))) == 3
 
 
 def test_search_by_enterprise_name_uscc_or_reference(consultant):
@@ -270,7 +280,7 @@ def test_csv_export_has_the_filtered_rows(consultant):
     reference, name, uscc, stage, accepted, required, forms, next_audit, _started, days, pace = lines[1][:11]
     assert (reference, name, uscc) == (submitted.reference, submitted.enterprise.name, submitted.enterprise.uscc)
     assert stage == submitted.get_status_display()
-    assert (accepted, required, forms, next_audit, days) == ("0", "26", "0", "", "25")
+    assert (accepted, required, forms, next_audit, days) == ("0", "30", "0", "", "25")
     assert pace == "有风险"
     assert lines[1][-1] == "发证机构"
 
@@ -356,3 +366,71 @@ def test_applications_without_a_planned_audit_sort_last_both_ways(consultant):
     client = client_for(consultant)
     for sort in ("next_audit", "-next_audit"):
         assert list(rows_by_reference(client.get(URL, {"sort": sort}))) == [planned.reference, unplanned.reference]
+
+
+# --- Open applications first, closed ones never at risk -------------------------------------------
+
+
+def test_the_dashboard_opens_on_the_open_applications(consultant):
+    draft, certified = make_applications(consultant, 2)
+    put_in_status(certified, Status.CERTIFIED)
+    client = client_for(consultant)
+    response = client.get(URL)
+    assert set(rows_by_reference(response)) == {draft.reference}
+    assert response.context["filters"].stage == "open"
+    page = response.content.decode()
+    # The closed ones are one choice away, and the choice is kept in links (export, sorting).
+    assert '<option value="closed">' in page
+    assert set(rows_by_reference(client.get(URL, {"stage": "closed"}))) == {certified.reference}
+    assert "stage=closed" in client.get(URL, {"stage": "closed"}).content.decode()
+    assert "stage=open" not in page
+    # With only closed applications left, the empty list says so and links to them.
+    put_in_status(draft, Status.WITHDRAWN)
+    empty = client.get(URL).content.decode()
+    assert 'id="dashboard-show-closed"' in empty
+    assert "没有进行中的申请" in empty
+
+
+@pytest.mark.parametrize("status", Application.CLOSED_STATUSES)
+def test_a_closed_application_is_never_at_risk_or_late(application, consultant, status):
+    started_days_ago(application, 60)
+    Application.objects.filter(pk=application.pk).update(closed_at=timezone.now())
+    put_in_status(application, status)
+    client = client_for(consultant)
+    summary = client.get(URL).context["summary"]
+    assert (summary.at_risk, summary.late, summary.open_count) == (0, 0, 0)
+    row = rows_by_reference(client.get(URL, {"stage": "all"}))[application.reference]
+    assert row["days"] == 60
+    assert row["pace"] == "closed"
+    assert str(row["pace_label"]) == "已结束"
+    assert row["application"].waiting_on == ""
+    export = streamed_body(client.get(reverse("applications:dashboard_export", args=["csv"]), {"stage": "all"}))
+    assert "已结束" in export.decode("utf-8-sig")
+    assert "已超期" not in export.decode("utf-8-sig")
+    # The same application open and 60 days old is late.
+    put_in_status(application, Status.SUBMITTED)
+    assert client.get(URL).context["summary"].late == 1
+
+
+def test_rows_carry_their_column_names_for_the_phone_layout(application, consultant):
+    """On phones the rows are cards (the CSS block "dashboard on phones" in portal.css): each cell
+    names its column, and the reference cell never wraps."""
+    page = client_for(consultant).get(URL).content.decode()
+    assert 'class="col-reference text-nowrap" data-label="申请编号"' in page
+    for label in ("企业", "阶段", "证据", "等待"):
+        assert f'data-label="{label}' in page
+    css = (settings.BASE_DIR / "static" / "css" / "portal.css").read_text()
+    block = css[css.index("/* dashboard on phones */") :]
+    assert "@media (max-width: 575.98px)" in block
+    assert "content: attr(data-label)" in block
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"waiting": "consultant"}, {"stage": "all", "sort": "waiting"}, {"stage": "closed"}]
+)
+def test_constant_number_of_queries_with_the_new_filters(consultant, evidence_items, django_assert_max_num_queries,
+                                                         params):  # fmt: skip
+    _busy_applications(consultant, 4)
+    client = client_for(consultant)
+    with django_assert_max_num_queries(12):
+        assert client.get(URL, params).status_code == 200

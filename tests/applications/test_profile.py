@@ -133,6 +133,12 @@ def test_duplicate_product_is_refused_with_a_message(enterprise_user) -> None:
     assert Product.objects.filter(enterprise=enterprise).count() == 1
 
 
+@pytest.mark.parametrize(("staff", "required"), [(0, 0), (1, 1), (10, 1), (11, 2), (29, 3), (30, 3), (31, 4), (70, 7)])
+def test_one_manager_per_ten_staff_in_whole_numbers(staff: int, required: int) -> None:
+    """Ten per cent, rounded up, in whole numbers: 30 × 0.1 in floating point would ask for 4."""
+    assert Enterprise(headcount_service_management=staff).managers_required == required
+
+
 def test_manager_ratio_warning_until_fixed(enterprise_user) -> None:
     enterprise = complete_profile(enterprise_user.enterprise)
     enterprise.headcount_service_management = 15

@@ -46,7 +46,7 @@ def test_consultant_filters_and_searches_the_dashboard(page: Page, shot) -> None
     page.locator("#filter-stage").select_option("submitted")  # applies at once
     expect(page.locator("#dashboard-table tbody tr")).to_have_count(2)
     expect(page.locator("#dashboard-count")).to_contain_text("2")
-    page.locator("#filter-stage").select_option("")
+    page.locator("#filter-stage").select_option("open")
     page.locator("#filter-waiting").select_option("consultant")
     expect(page.locator("#dashboard-table tbody tr")).to_have_count(1)
     expect(page.locator("#dashboard-table tbody tr")).to_contain_text(applications[3].reference)
@@ -67,6 +67,35 @@ def test_consultant_filters_and_searches_the_dashboard(page: Page, shot) -> None
     page.locator("th a[data-sort=reference]").click()
     expect(page.locator("#dashboard-table tbody tr").first).to_contain_text(applications[3].reference)
     assert errors == []
+
+
+def test_the_dashboard_on_a_phone(page: Page, shot) -> None:
+    """At 390 px the rows are cards inside the page's width, references on one line, and the list
+    opens on the open applications."""
+    consultant = UserFactory(username="phone-consultant", role="consultant")
+    made = []
+    for number, status in enumerate([Status.DRAFT, Status.SUBMITTED, Status.CERTIFIED]):
+        enterprise = complete_profile(EnterpriseFactory(name=f"手机查看企业有限公司{number}号"), seed=350 + number)
+        made.append(put_in_status(ApplicationFactory(enterprise=enterprise, consultant=consultant), status))
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    log_in(page, "phone-consultant", PASSWORD)
+    rows = page.locator("#dashboard-table tbody tr")
+    expect(rows).to_have_count(2)  # the certified one is closed
+    expect(page.locator("#filter-stage")).to_have_value("open")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert rows.first.evaluate("row => getComputedStyle(row).display") == "block"
+    for reference in page.locator("#dashboard-table .col-reference a").all():
+        assert reference.evaluate("link => link.getClientRects().length") == 1
+        box = reference.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390
+    expect(rows.first.locator(".col-waiting")).to_be_visible()
+    shot("phone")
+
+    page.locator("#filter-stage").select_option("closed")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(made[2].reference)
+    expect(rows.first.locator(".col-days [data-pace]")).to_have_attribute("data-pace", "closed")
 
 
 def test_enterprise_follows_a_todo_from_its_progress_page(page: Page, shot) -> None:
