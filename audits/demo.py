@@ -1,7 +1,8 @@
 """Demo data of the audits for `seed_demo`: the rounds, findings, score sheets and decisions of the
 demo applications that reached the certification body, and certificates in every status (five more
 demo enterprises hold older certificates: valid with an overdue surveillance, suspended, withdrawn,
-cancelled and expired; two more wait for a certifier's decision, see seed_deadlines). Safe to run again: applications that already have rounds are left alone."""
+cancelled and expired; two more wait for a certifier's decision: see seed_deadlines).
+Safe to run again: applications that already have rounds are left alone."""
 
 from __future__ import annotations
 

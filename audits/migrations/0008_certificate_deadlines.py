@@ -4,30 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audits', '0007_job_queued_at'),
+        ("audits", "0007_job_queued_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certificate',
-            name='decision_reminded_on',
-            field=models.DateField(blank=True, null=True, verbose_name='certifiers last reminded'),
+            model_name="certificate",
+            name="decision_reminded_on",
+            field=models.DateField(blank=True, null=True, verbose_name="certifiers last reminded"),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='recertification_invited_on',
-            field=models.DateField(blank=True, null=True, verbose_name='invited to recertify'),
+            model_name="certificate",
+            name="recertification_invited_on",
+            field=models.DateField(blank=True, null=True, verbose_name="invited to recertify"),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='surveillance_extended_to',
-            field=models.DateField(blank=True, null=True, verbose_name='surveillance audit extended to'),
+            model_name="certificate",
+            name="surveillance_extended_to",
+            field=models.DateField(blank=True, null=True, verbose_name="surveillance audit extended to"),
         ),
         migrations.AlterField(
-            model_name='certificateevent',
-            name='kind',
-            field=models.CharField(choices=[('issued', 'Certificate issued'), ('status_changed', 'Status changed'), ('surveillance', 'Surveillance audit recorded'), ('extension', 'Surveillance audit extended')], max_length=20, verbose_name='kind'),
+            model_name="certificateevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("issued", "Certificate issued"),
+                    ("status_changed", "Status changed"),
+                    ("surveillance", "Surveillance audit recorded"),
+                    ("extension", "Surveillance audit extended"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -74,10 +74,10 @@ def certificates_awaiting_decision(
     )  # fmt: skip
     lapsed = Q(status=CertStatus.SUSPENDED, suspended_until__lt=today)
     queryset = Certificate.objects.all() if certificates is None else certificates
+    deadline = Case(When(status=CertStatus.SUSPENDED, then=F("suspended_until")), default=F("surveillance_due_on"))
     return (
         queryset.filter(overdue | lapsed, expires_on__gte=today)
-        .annotate(deadline=Case(When(status=CertStatus.SUSPENDED, then=F("suspended_until")),
-                                default=F("surveillance_due_on")))  # fmt: skip
+        .annotate(deadline=deadline)
         .order_by("deadline", "number")
     )
 
@@ -197,11 +197,8 @@ def certificate_extension(certificate: Certificate) -> CertificateEvent | None:
     """The extension of the surveillance audit now due, as recorded in the history."""
     if certificate.surveillance_extended_to is None:
         return None
-    return (
-        certificate.events.filter(kind=CertificateEvent.Kind.EXTENSION, data__due_on=str(certificate.surveillance_due_on))
-        .select_related("actor")
-        .last()
-    )
+    events = certificate.events.filter(kind=CertificateEvent.Kind.EXTENSION)
+    return events.filter(data__due_on=str(certificate.surveillance_due_on)).select_related("actor").last()
 
 
 # --- The daily notices ----------------------------------------------------------------------------

@@ -379,7 +379,8 @@ def certificate_status(request: pytest.FixtureRequest) -> Target:
 
 def surveillance_extension(request: pytest.FixtureRequest) -> Target:
     certificate = _certificate(request)
-    Certificate.objects.filter(pk=certificate.pk).update(surveillance_due_on=timezone.localdate() - datetime.timedelta(days=10))
+    overdue = timezone.localdate() - datetime.timedelta(days=10)
+    Certificate.objects.filter(pk=certificate.pk).update(surveillance_due_on=overdue)
     return Target(
         client_for(request.getfixturevalue("certifier")),
         reverse("audits:certificate_extension", args=[certificate.pk]),
