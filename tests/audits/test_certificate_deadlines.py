@@ -391,3 +391,11 @@ def test_the_invitation_is_on_the_enterprise_to_do_list(certifier, application, 
     detail = client.get(reverse("audits:certificate", args=[certificate.pk])).content.decode()
     assert 'id="recertification"' in detail and application.consultant.display_name in detail
     assert 'id="extend-surveillance"' not in detail
+
+
+def test_the_deadline_notices_run_every_day(settings, certifier) -> None:
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    daily = schedule["applications.tasks.reminders.send_daily_reminders"]
+    assert schedule["audits.tasks.send_certificate_deadline_notices"].hour == daily.hour
+    certificate_with(certifier, due=grace_passed())
+    assert send_certificate_deadline_notices() == {"decisions": 1, "invitations": 0}, "today by default"
