@@ -35,7 +35,7 @@ class Todo:
 def enterprise_todo(application: Application) -> list[Todo]:
     """The enterprise's open actions, most urgent kinds first."""
     if application.is_closed:
-        return []
+        return _recertification(application)
     todo: list[Todo] = []
     if application.status == Status.DRAFT:
         todo.append(_basic_information(application))
@@ -54,6 +54,21 @@ def enterprise_todo(application: Application) -> list[Todo]:
     todo += _rounds_to_confirm(application)
     todo += _findings_to_answer(application)
     return todo
+
+
+def _recertification(application: Application) -> list[Todo]:
+    certificate = audits.certificate_to_recertify(application)
+    if certificate is None:
+        return []
+    return [
+        Todo(
+            "recertification",
+            _("Recertify before certificate %(number)s expires on %(date)s")
+            % {"number": certificate.number, "date": certificate.expires_on.isoformat()},
+            str(_("To start a recertification, contact your consultant or the certification body.")),
+            reverse("audits:certificate", args=[certificate.pk]) + "#recertification",
+        )
+    ]
 
 
 def _basic_information(application: Application) -> Todo:

@@ -1,5 +1,6 @@
 """The certification body's dashboard (auditors and certifiers): what waits for review, the week's
-video audits, score sheets to finish, decisions to make, surveillance audits coming due, and the
+video audits, score sheets to finish, decisions to make, surveillance audits coming due, decisions
+waiting on certificates (overdue surveillance, suspensions), and the
 certificates by star level and status. Each block is one query, whatever the number of rows."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from applications.dashboard import start_of_day
 from applications.models import Application
 from audits.models import AuditRound, Certificate, Indicator, IndicatorScore
 from audits.models.certificates import STAR_NAMES
+from audits.services.certificate_deadlines import certificates_awaiting_decision, decision_row
 from certportal.accounts.models import User
 
 Status = Application.Status
@@ -136,6 +138,13 @@ def surveillance_due(user: User, today: datetime.date) -> Block:
         .order_by("surveillance_due_on", "number")
     )
     return _block(certificates)
+
+
+def certificate_decisions(user: User, today: datetime.date) -> Block:
+    """Certificates waiting for a certifier: an overdue surveillance audit (extend or suspend), a
+    suspension to decide after the grace period, a suspension that ended (reinstate or withdraw)."""
+    block = _block(certificates_awaiting_decision(today, Certificate.objects.visible_to(user)))
+    return Block(items=[row for row in (decision_row(c, today) for c in block.items) if row], total=block.total)
 
 
 def certificate_chart(user: User) -> dict[str, Any]:

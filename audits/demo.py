@@ -1,7 +1,8 @@
 """Demo data of the audits for `seed_demo`: the rounds, findings, score sheets and decisions of the
 demo applications that reached the certification body, and certificates in every status (five more
 demo enterprises hold older certificates: valid with an overdue surveillance, suspended, withdrawn,
-cancelled and expired). Safe to run again: applications that already have rounds are left alone."""
+cancelled and expired; two more wait for a certifier's decision: see seed_deadlines).
+Safe to run again: applications that already have rounds are left alone."""
 
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ class HistoricalCertificate:
     rate: str
     reason: str = ""
     status_months_ago: int = 0
+    login: str = ""  # the holder's user is demo-stage-certificate-<login, or else status>
 
 
 HISTORY = (
@@ -117,6 +119,7 @@ def seed(people: dict[str, User]) -> None:
             seeder(application, auditor, certifier)
     for number, history in enumerate(HISTORY, start=1):
         seed_history(history, number=number, people=people)
+    seed_deadlines(people)
 
 
 # --- The demo applications, by stage -----------------------------------------------------------
@@ -392,7 +395,7 @@ def seed_history(history: HistoricalCertificate, *, number: int, people: dict[st
         Product.objects.create(enterprise=enterprise, name=name, model=model) for name, model in history.products
     ]
     member = User.objects.create_user(
-        username=f"demo-stage-certificate-{history.status}",
+        username=f"demo-stage-certificate-{history.login or history.status}",
         password=settings.DEMO_PASSWORD,
         email=f"holder-{number}@example.cn",
         full_name=enterprise.contact_person,
@@ -455,3 +458,20 @@ def finish_history(certificate: Certificate, history: HistoricalCertificate) -> 
         comment=reason, created_at=changed_at,
         data={"number": certificate.number, "from": CertStatus.VALID, "to": history.status},
     )  # fmt: skip
+
+
+def seed_deadlines(people: dict[str, User]) -> None:
+    """Two more holders with a decision waiting for the certifiers: a surveillance audit overdue past
+    its grace period (a suspension to decide) and a suspension whose end date has passed."""
+    deadlines = (
+        HistoricalCertificate(
+            CertStatus.VALID, "绍兴越达纺织机械有限公司", "绍兴", (("喷气织机", "YD-J280"),), 17, "0.88",
+            login="overdue",
+        ),
+        HistoricalCertificate(
+            CertStatus.SUSPENDED, "温州瓯江阀门有限公司", "温州", (("球阀", "OJ-Q50"),), 20, "0.86",
+            "监督审核发现服务记录缺失，限期整改。", 7, login="lapsed",
+        ),
+    )  # fmt: skip
+    for number, history in enumerate(deadlines, start=len(HISTORY) + 1):
+        seed_history(history, number=number, people=people)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from audits import scoring
-from audits.models import AuditRound, Finding, IndicatorScore, ScoreSheet
+from audits.models import AuditRound, Certificate, Finding, IndicatorScore, ScoreSheet
 from audits.setup import audit_setup
 from certportal.lib.text import join_list
 
@@ -31,6 +31,7 @@ __all__ = [
     "DECISION_PAGE",
     "audit_setup",
     "audit_team_ids",
+    "certificate_to_recertify",
     "findings_to_answer",
     "impartiality_problem",
     "open_findings",
@@ -156,3 +157,13 @@ def findings_to_answer() -> QuerySet[Finding]:
 def unfinished_scheduled_rounds() -> QuerySet[AuditRound]:
     """Rounds with a time that are not done yet (the next video audit is the earliest)."""
     return AuditRound.objects.filter(done_at__isnull=True, starts_at__isnull=False)
+
+
+def certificate_to_recertify(application: Application) -> Certificate | None:
+    """The application's certificate once its holder has been invited to recertify, while still valid."""
+    return Certificate.objects.filter(
+        application=application,
+        status=Certificate.Status.VALID,
+        recertification_invited_on__isnull=False,
+        expires_on__gte=timezone.localdate(),
+    ).first()

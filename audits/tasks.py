@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from celery import Task, shared_task
 from django.urls import reverse
@@ -96,3 +96,17 @@ def send_surveillance_reminders() -> int:
         )
         count += 1
     return count
+
+
+# --- Deadlines: decisions for the certifiers, the invitation to recertify -------------------------------
+
+
+@shared_task(name="audits.tasks.send_certificate_deadline_notices")
+def send_certificate_deadline_notices(today: str | None = None) -> dict[str, int]:
+    """Daily: remind the certifiers of the decisions waiting on certificates (overdue surveillance,
+    suspensions to decide, suspensions ended) and invite holders to recertify six months before expiry.
+    Each notice is sent once (or once a day); `today` (ISO date) is for tests and catching up."""
+    from audits.services import certificate_decisions_remind, certificates_invite_to_recertify
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return {"decisions": certificate_decisions_remind(day), "invitations": certificates_invite_to_recertify(day)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits.views import certificates, dashboard, decisions, findings, review, rounds, scoring
+from audits.views import certificate_deadlines, certificates, dashboard, decisions, findings, review, rounds, scoring
 
 app_name = "audits"
 
@@ -47,4 +47,9 @@ urlpatterns = [
     path("certificates/<int:pk>/pdf/retry/", certificates.certificate_pdf_retry_post, name="certificate_pdf_retry"),
     path("certificates/<int:pk>/status/", certificates.certificate_status, name="certificate_status"),
     path("certificates/<int:pk>/surveillance/", certificates.certificate_surveillance, name="certificate_surveillance"),
+    path(
+        "certificates/<int:pk>/surveillance/extend/",
+        certificate_deadlines.certificate_extension_post,
+        name="certificate_extension",
+    ),
 ]

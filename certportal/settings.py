@@ -305,6 +305,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audits.tasks.send_surveillance_reminders",
         "schedule": crontab(hour=env_int("REMINDER_HOUR", 9), minute=5),
     },
+    "certificate-deadlines": {
+        "task": "audits.tasks.send_certificate_deadline_notices",
+        "schedule": crontab(hour=env_int("REMINDER_HOUR", 9), minute=10),
+    },
     "sweep-evidence-jobs": {"task": "applications.tasks.evidence.evidence_sweep", "schedule": 120.0},
     "sweep-certificate-pdfs": {"task": "audits.tasks.sweep_certificate_pdfs", "schedule": 120.0},
     # Expires certificates past their expiry date; hourly so that a missed night catches up soon.
@@ -337,6 +341,8 @@ NATIONAL_PLATFORM_URL = env_str("NATIONAL_PLATFORM_URL", "http://cx.cnca.cn")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Certificate numbers: {year}, {sequence} (per year, never reused) and {body} (CERTIFICATION_BODY_CODE).
 CERTIFICATE_NUMBER_PATTERN = env_str("CERTIFICATE_NUMBER_PATTERN", "CSA-{year}-SV-{sequence:05d}")
+# A surveillance audit not held by its due date may be extended once by the body, by at most this many months.
+SURVEILLANCE_GRACE_MONTHS = env_int("SURVEILLANCE_GRACE_MONTHS", 3)
 # The public certificate search and verification pages, per client address (django-ratelimit rates).
 VERIFY_SEARCH_RATE = env_str("VERIFY_SEARCH_RATE", "20/m")
 VERIFY_PAGE_RATE = env_str("VERIFY_PAGE_RATE", "60/m")

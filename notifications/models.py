@@ -30,6 +30,10 @@ class Kind(models.TextChoices):
     CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
     SURVEILLANCE_DUE = "surveillance_due", _("Surveillance audit due")
     CERTIFICATE_STATUS_CHANGED = "certificate_status_changed", _("Certificate status changed")
+    SURVEILLANCE_OVERDUE = "surveillance_overdue", _("Surveillance audit overdue: extend or suspend")
+    SUSPENSION_TO_DECIDE = "suspension_to_decide", _("Surveillance grace period over: a suspension to decide")
+    SUSPENSION_LAPSED = "suspension_lapsed", _("Suspension period ended: reinstate or withdraw")
+    RECERTIFICATION_DUE = "recertification_due", _("Invitation to recertify")
     REMINDER = "reminder", _("Daily reminder")
 
 

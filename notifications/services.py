@@ -80,6 +80,28 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
         _("Certificate %(number)s is now %(status)s"),
         _("Reason: %(reason)s"),
     ),
+    Kind.SURVEILLANCE_OVERDUE: (
+        _("Surveillance audit of certificate %(number)s is overdue (%(enterprise)s)"),
+        _(
+            "It was due by %(due)s. Decide: extend it once, to %(grace_end)s at the latest, with a reason; "
+            "or suspend the certificate."
+        ),
+    ),
+    Kind.SUSPENSION_TO_DECIDE: (
+        _("Certificate %(number)s: a suspension to decide (%(enterprise)s)"),
+        _("The surveillance audit due by %(due)s was not held within its grace period, which ended on %(end)s."),
+    ),
+    Kind.SUSPENSION_LAPSED: (
+        _("Certificate %(number)s: the suspension ended on %(until)s (%(enterprise)s)"),
+        _("The certificate was not reinstated. Decide: reinstate it or withdraw it."),
+    ),
+    Kind.RECERTIFICATION_DUE: (
+        _("Certificate %(number)s expires on %(expires)s: time to recertify"),
+        _(
+            "To keep the certificate beyond its expiry, a recertification must be done before then. "
+            "To start one, contact your consultant or the certification body."
+        ),
+    ),
     Kind.REMINDER: (
         _("Reminder: %(count)s open tasks in the certification portal"),
         _("%(summary)s"),

@@ -1,5 +1,6 @@
 """Forms of the audits, by topic."""
 
+from audits.forms.certificate_deadlines import SurveillanceExtensionForm
 from audits.forms.certificates import CertificateStatusForm, SurveillanceForm, VerifySearchForm
 from audits.forms.decisions import DecisionForm, ReviewForm
 from audits.forms.findings import FindingAnswerForm, FindingForm, FindingVerifyForm
@@ -21,6 +22,7 @@ __all__ = [
     "RoundResponseForm",
     "RoundScheduleForm",
     "SpecialItemForm",
+    "SurveillanceExtensionForm",
     "SurveillanceForm",
     "VerifySearchForm",
 ]

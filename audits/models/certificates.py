@@ -124,6 +124,11 @@ class Certificate(TimeStampedModel):
     suspended_until = models.DateField(_("suspended until"), null=True, blank=True)
     surveillance_due_on = models.DateField(_("next surveillance audit due"), null=True, blank=True)
     surveillances_done = models.PositiveSmallIntegerField(_("surveillance audits done"), default=0)
+    # Set once per due date by a certifier (the reason is in the history); cleared when the surveillance is recorded.
+    surveillance_extended_to = models.DateField(_("surveillance audit extended to"), null=True, blank=True)
+    # The last day the certifiers were told of a decision to make on it: at most one reminder a day.
+    decision_reminded_on = models.DateField(_("certifiers last reminded"), null=True, blank=True)
+    recertification_invited_on = models.DateField(_("invited to recertify"), null=True, blank=True)
     pdf_status = models.CharField(_("PDF"), max_length=20, choices=PdfStatus.choices, default=PdfStatus.PENDING)
     pdf_file = models.FileField(_("PDF file"), max_length=200, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
@@ -185,6 +190,14 @@ class Certificate(TimeStampedModel):
             and self.surveillance_due_on < (today or timezone.localdate())
         )
 
+    def surveillance_extension_running(self, today: datetime.date | None = None) -> bool:
+        """Overdue, but the body extended the surveillance to a date not passed yet."""
+        return (
+            self.surveillance_overdue(today)
+            and self.surveillance_extended_to is not None
+            and self.surveillance_extended_to >= (today or timezone.localdate())
+        )
+
     def next_surveillance_due(self, today: datetime.date | None = None) -> datetime.date | None:
         """The date the next surveillance audit is due by; none for a withdrawn, cancelled or expired
         certificate, whatever the row still holds."""
@@ -208,6 +221,7 @@ class CertificateEvent(models.Model):
         ISSUED = "issued", _("Certificate issued")
         STATUS_CHANGED = "status_changed", _("Status changed")
         SURVEILLANCE = "surveillance", _("Surveillance audit recorded")
+        EXTENSION = "extension", _("Surveillance audit extended")
 
     certificate = models.ForeignKey(
         Certificate, verbose_name=_("certificate"), on_delete=models.CASCADE, related_name="events"

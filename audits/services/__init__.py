@@ -2,6 +2,15 @@
 Each checks the actor's right to act, writes the change with its event, and sends e-mail after commit."""
 
 from audits.interface import audit_team_ids
+from audits.services.certificate_deadlines import (
+    certificate_decision_due,
+    certificate_decisions_remind,
+    certificate_extend_surveillance,
+    certificate_extend_surveillance_problem,
+    certificate_extension,
+    certificates_awaiting_decision,
+    certificates_invite_to_recertify,
+)
 from audits.services.certificates import (
     allowed_targets,
     certificate_change_status,
@@ -59,6 +68,11 @@ __all__ = [
     "audit_team_ids",
     "certificate_change_status",
     "certificate_change_status_problem",
+    "certificate_decision_due",
+    "certificate_decisions_remind",
+    "certificate_extend_surveillance",
+    "certificate_extend_surveillance_problem",
+    "certificate_extension",
     "certificate_issue",
     "certificate_number",
     "certificate_pdf_enqueue",
@@ -67,7 +81,9 @@ __all__ = [
     "certificate_pdf_retry_problem",
     "certificate_record_surveillance",
     "certificate_record_surveillance_problem",
+    "certificates_awaiting_decision",
     "certificates_expire",
+    "certificates_invite_to_recertify",
     "certification_decide",
     "certification_decide_problem",
     "evidence_add",

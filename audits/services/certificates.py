@@ -304,6 +304,7 @@ def certificate_record_surveillance(
         ).update(
             surveillances_done=done,
             surveillance_due_on=surveillance_due_date(certificate.issued_on, done),
+            surveillance_extended_to=None,
             updated_at=timezone.now(),
         )
         if updated != 1:

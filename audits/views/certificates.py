@@ -17,6 +17,7 @@ from audits.access import get_certificate_for, require
 from audits.forms import CertificateStatusForm, SurveillanceForm
 from audits.models import Certificate
 from audits.pdf import verify_url
+from audits.views.certificate_deadlines import deadline_context
 from certportal.lib.files import private_file_response
 from certportal.lib.guards import add_errors, error_messages
 from certportal.lib.http import AuthenticatedHttpRequest
@@ -61,6 +62,7 @@ def _certificate_context(
     targets = services.allowed_targets(certificate)
     return {
         **_pdf_context(request, certificate),
+        **deadline_context(request.user, certificate, forms.get("extension_form")),
         "certificate": certificate,
         "application": certificate.application,
         "events": certificate.events.select_related("actor"),

@@ -29,6 +29,7 @@ def body_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "score_sheets": dashboard.score_sheets_to_finish(user),
         "decisions": dashboard.decisions_pending(user),
         "surveillance": dashboard.surveillance_due(user, today),
+        "certificate_decisions": dashboard.certificate_decisions(user, today),
         "chart": dashboard.certificate_chart(user),
         "horizon_days": dashboard.SURVEILLANCE_HORIZON_DAYS,
     }

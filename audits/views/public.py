@@ -20,7 +20,7 @@ from audits.services.certificates import certificate_number_format
 RESULT_LIMIT = 20
 PUBLIC_FIELDS = ("number", "holder_name", "holder_address", "holder_uscc", "scope", "standard", "star_level", "score",
                  "issued_on", "expires_on", "body_name", "body_address", "body_approval_number", "status",
-                 "status_changed_at", "suspended_until", "surveillance_due_on")  # fmt: skip
+                 "status_changed_at", "suspended_until", "surveillance_due_on", "surveillance_extended_to")  # fmt: skip
 
 
 def _limited(request: HttpRequest, group: str, rate: str) -> bool:

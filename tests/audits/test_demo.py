@@ -7,8 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Application
+from audits import services
 from audits.models import AuditRound, Certificate, CertificationDecision, Finding
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +27,10 @@ def test_certificates_in_every_status(seeded) -> None:
     call_command("seed_demo")
     statuses = sorted(certificate.effective_status() for certificate in Certificate.objects.all())
     assert set(statuses) == set(Certificate.Status.values)
-    assert Certificate.objects.count() == 6, "seeding twice adds nothing"
-    assert Certificate.objects.surveillance_overdue().count() == 1
+    assert Certificate.objects.count() == 8, "seeding twice adds nothing"
+    assert Certificate.objects.surveillance_overdue().count() == 2
     numbers = list(Certificate.objects.order_by("issued_on").values_list("number", flat=True))
-    assert len(set(numbers)) == 6
+    assert len(set(numbers)) == 8
     for certificate in Certificate.objects.all():
         assert certificate.events.exists()
         assert Client().get(reverse("verify_certificate", args=[certificate.number])).status_code == 200
@@ -68,3 +70,10 @@ def test_the_demo_certifier_can_decide_the_waiting_application(seeded, client: C
     assert 'id="impartiality"' not in page
     assert 'id="certify-problems"' not in page
     assert "920.00" in page
+
+
+def test_the_demo_certifiers_have_each_kind_of_certificate_decision_waiting(seeded) -> None:
+    today = timezone.localdate()
+    waiting = services.certificates_awaiting_decision(today)
+    kinds = sorted(str(services.certificate_decision_due(certificate, today)) for certificate in waiting)
+    assert kinds == ["surveillance_overdue", "suspension_lapsed", "suspension_to_decide"]

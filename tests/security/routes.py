@@ -235,6 +235,7 @@ ROUTES: dict[str, Row] = {
     "audits:certificate_pdf_retry": Row(allowed=frozenset({A, Z, S}), kwargs=obj("certificate")),
     "audits:certificate_status": Row(allowed=CERTIFIERS, kwargs=obj("certificate")),
     "audits:certificate_surveillance": Row(allowed=frozenset({A, Z, S}), kwargs=obj("certificate")),
+    "audits:certificate_extension": Row(allowed=CERTIFIERS, kwargs=obj("certificate")),
 }
 
 

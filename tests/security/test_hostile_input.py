@@ -377,6 +377,20 @@ def certificate_status(request: pytest.FixtureRequest) -> Target:
     )  # fmt: skip
 
 
+def surveillance_extension(request: pytest.FixtureRequest) -> Target:
+    certificate = _certificate(request)
+    overdue = timezone.localdate() - datetime.timedelta(days=10)
+    Certificate.objects.filter(pk=certificate.pk).update(surveillance_due_on=overdue)
+    return Target(
+        client_for(request.getfixturevalue("certifier")),
+        reverse("audits:certificate_extension", args=[certificate.pk]),
+        {"extended_to": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(), "reason": "企业搬迁"},
+        rows(Certificate.objects.filter(pk=certificate.pk), certificate.events),
+        stored=lambda: str(certificate.events.last().reason),
+        page=reverse("audits:certificate", args=[certificate.pk]),
+    )  # fmt: skip
+
+
 def law_row(request: pytest.FixtureRequest) -> Target:
     application = forms_prepared(request.getfixturevalue("application"))
     form = ApplicationForm.objects.get(application=application, form_type="laws")
@@ -558,6 +572,8 @@ CASES: list[tuple[str, Callable[[pytest.FixtureRequest], Target], str, str]] = [
     ("special item", special_item, "reason", "text"),
     ("special item", special_item, "kind", "choice"),
     ("surveillance", surveillance, "done_on", "date"),
+    ("surveillance extension", surveillance_extension, "extended_to", "date"),
+    ("surveillance extension", surveillance_extension, "reason", "text"),
     ("surveillance", surveillance, "note", "text"),
     ("notification settings", notification_preferences, "email_kinds", "choice"),
     ("signup", signup(lambda user: user.full_name), "full_name", "text"),
