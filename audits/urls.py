@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits.views import certificates, dashboard, decisions, findings, review, rounds, scoring
+from audits.views import certificate_changes, certificates, dashboard, decisions, findings, review, rounds, scoring
 
 app_name = "audits"
 
@@ -47,4 +47,21 @@ urlpatterns = [
     path("certificates/<int:pk>/pdf/retry/", certificates.certificate_pdf_retry_post, name="certificate_pdf_retry"),
     path("certificates/<int:pk>/status/", certificates.certificate_status, name="certificate_status"),
     path("certificates/<int:pk>/surveillance/", certificates.certificate_surveillance, name="certificate_surveillance"),
+    path(
+        "certificates/<int:pk>/changes/new/",
+        certificate_changes.certificate_change_request_page,
+        name="certificate_change_request",
+    ),
+    path("certificate-changes/<int:pk>/", certificate_changes.certificate_change_page, name="certificate_change"),
+    path(
+        "certificate-changes/<int:pk>/decide/",
+        certificate_changes.certificate_change_decide_post,
+        name="certificate_change_decide",
+    ),
+    path(
+        "certificate-change-files/<int:pk>/",
+        certificate_changes.certificate_change_file,
+        name="certificate_change_file",
+    ),
+    path("certificate-versions/<int:pk>/pdf/", certificate_changes.certificate_version_pdf, name="certificate_version_pdf"),
 ]

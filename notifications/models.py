@@ -29,6 +29,8 @@ class Kind(models.TextChoices):
     CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
     SURVEILLANCE_DUE = "surveillance_due", _("Surveillance audit due")
     CERTIFICATE_STATUS_CHANGED = "certificate_status_changed", _("Certificate status changed")
+    CERTIFICATE_CHANGE_REQUESTED = "certificate_change_requested", _("Certificate change requested")
+    CERTIFICATE_CHANGE_DECIDED = "certificate_change_decided", _("Certificate change decided")
     REMINDER = "reminder", _("Daily reminder")
 
 
