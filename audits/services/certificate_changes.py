@@ -376,7 +376,10 @@ def _tell_holder(change: CertificateChange, actor: User, decision: str, reason: 
 
 
 def public_change_history(certificate: Certificate) -> list[CertificateEvent]:
-    """The approved changes, oldest first: dates and what changed, never the body's reasons."""
+    """The approved changes, oldest first: dates and what changed, never the body's reasons. Version
+    1 has had none, so its page needs no query for them."""
+    if certificate.version == 1:
+        return []
     return list(
         CertificateEvent.objects.filter(certificate=certificate, kind=CertificateEvent.Kind.CHANGED)
         .only("created_at", "data")
