@@ -147,7 +147,10 @@ def get_certificate_change_for(user: User, pk: int, *, write: bool = False) -> C
         raise Http404(_("No such certificate change."))
     if write:
         require(
-            user, "audits.change_certificates", change.certificate, _("Only certifiers decide on changes of a certificate.")
+            user,
+            "audits.change_certificates",
+            change.certificate,
+            _("Only certifiers decide on changes of a certificate."),
         )
     return change
 

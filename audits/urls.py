@@ -63,5 +63,9 @@ urlpatterns = [
         certificate_changes.certificate_change_file,
         name="certificate_change_file",
     ),
-    path("certificate-versions/<int:pk>/pdf/", certificate_changes.certificate_version_pdf, name="certificate_version_pdf"),
+    path(
+        "certificate-versions/<int:pk>/pdf/",
+        certificate_changes.certificate_version_pdf,
+        name="certificate_version_pdf",
+    ),
 ]

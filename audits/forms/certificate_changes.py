@@ -49,7 +49,9 @@ class CertificateChangeForm(forms.Form):
     )
 
     def __init__(self, *args: Any, certificate: Certificate, candidates: list[Product], **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"holder_name": certificate.holder_name, "holder_address": certificate.holder_address})
+        kwargs.setdefault(
+            "initial", {"holder_name": certificate.holder_name, "holder_address": certificate.holder_address}
+        )
         super().__init__(*args, **kwargs)
         remove, add = self.fields["remove"], self.fields["add"]
         assert isinstance(remove, forms.MultipleChoiceField)

@@ -38,6 +38,7 @@ ChangeStatus = CertificateChange.Status
 NAME_MAX = 200
 ADDRESS_MAX = 300
 EXPLANATION_MAX = 2000
+ALREADY_WAITING = gettext_lazy("A change of this certificate is already waiting for the certification body.")
 
 
 class Decision(models.TextChoices):
@@ -101,7 +102,7 @@ def certificate_change_request_problem(certificate: Certificate, actor: User) ->
             "status": certificate.effective_status_display()
         }
     if open_change(certificate) is not None:
-        return _("A change of this certificate is already waiting for the certification body.")
+        return str(ALREADY_WAITING)
     return None
 
 
@@ -118,7 +119,7 @@ def certificate_change_request(*, certificate: Certificate, actor: User, request
                 _file_record(change, product, actor, upload)
     except IntegrityError as error:
         _files_delete(stored)
-        raise ValidationError(_("A change of this certificate is already waiting for the certification body.")) from error
+        raise ValidationError(str(ALREADY_WAITING)) from error
     except BaseException:
         _files_delete(stored)
         raise
@@ -162,7 +163,7 @@ def _validated(certificate: Certificate, request: ChangeRequest) -> dict[str, ob
         errors["remove"] = [_("The scope cannot be empty: keep or add at least one product.")]
     if errors:
         raise ValidationError(errors)
-    values = {
+    values: dict[str, object] = {
         "new_holder_name": name if name != certificate.holder_name else "",
         "new_holder_address": address if address != certificate.holder_address else "",
         "products_removed": removed,

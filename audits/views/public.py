@@ -19,9 +19,9 @@ from audits.services.certificate_changes import public_change_history
 from audits.services.certificates import certificate_number_format
 
 RESULT_LIMIT = 20
-PUBLIC_FIELDS = ("number", "version", "holder_name", "holder_address", "holder_uscc", "scope", "standard", "star_level", "score",
-                 "issued_on", "expires_on", "body_name", "body_address", "body_approval_number", "status",
-                 "status_changed_at", "suspended_until", "surveillance_due_on")  # fmt: skip
+PUBLIC_FIELDS = ("number", "version", "holder_name", "holder_address", "holder_uscc", "scope", "standard",
+                 "star_level", "score", "issued_on", "expires_on", "body_name", "body_address", "body_approval_number",
+                 "status", "status_changed_at", "suspended_until", "surveillance_due_on")  # fmt: skip
 
 
 def _limited(request: HttpRequest, group: str, rate: str) -> bool:

@@ -75,7 +75,9 @@ def test_an_approved_change_of_address_reissues_the_certificate_as_version_2(
     holder = client_for(enterprise_user)
     response = ask(holder, certificate, holder_address=NEW_ADDRESS, explanation="搬迁到新厂区")
     change = CertificateChange.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("audits:certificate_change", args=[change.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "audits:certificate_change", args=[change.pk]
+    )
     assert change.new_holder_address == NEW_ADDRESS and change.status == "open"
     assert Notification.objects.filter(recipient=certifier, kind=Kind.CERTIFICATE_CHANGE_REQUESTED).exists()
 
@@ -160,7 +162,9 @@ def test_a_request_that_changes_nothing_is_refused(certificate, enterprise_user)
     assert not CertificateChange.objects.exists()
 
 
-def test_an_added_product_without_a_file_is_refused_next_to_its_field(certificate, enterprise_user, new_product) -> None:
+def test_an_added_product_without_a_file_is_refused_next_to_its_field(
+    certificate, enterprise_user, new_product
+) -> None:
     response = ask(client_for(enterprise_user), certificate, add=[new_product.pk])
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -317,7 +321,9 @@ def test_the_change_pages_need_a_fixed_number_of_queries(
     })  # fmt: skip
     assert response.status_code == 302
     change = CertificateChange.objects.get()
-    _queries(django_assert_num_queries, client_for(certifier), reverse("audits:certificate_change", args=[change.pk]), 5)
+    _queries(
+        django_assert_num_queries, client_for(certifier), reverse("audits:certificate_change", args=[change.pk]), 5
+    )
     changes.certificate_change_decide(change=change, actor=certifier, decision="approve", reason="")
     _queries(django_assert_num_queries, holder, request_url(certificate), 6)
     _queries(django_assert_num_queries, holder, reverse("audits:certificate", args=[certificate.pk]), 10)

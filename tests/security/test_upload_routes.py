@@ -47,7 +47,14 @@ from tests.applications.evidence_samples import (
 )
 from tests.audits.conftest import in_audits, schedule_directly
 from tests.conftest import client_for, put_in_status
-from tests.factories import ProductFactory, complete_evidence, forms_prepared, forms_ready, seal_photo, signature_drawing
+from tests.factories import (
+    ProductFactory,
+    complete_evidence,
+    forms_prepared,
+    forms_ready,
+    seal_photo,
+    signature_drawing,
+)
 from tests.security.routes import SKIPPED_PREFIXES
 from tests.security.test_hostile_input import error_messages_after, shows_an_error_for
 
