@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy
 
 from applications.access import get_application_for
 from applications.models import Application
-from audits.models import AuditRound, Certificate, CheckInPhoto, Finding, FindingEvidence, ScoreSheet
+from audits.models import (
+    AuditRound,
+    Certificate,
+    CertificateChange,
+    CertificateChangeFile,
+    CertificateVersion,
+    CheckInPhoto,
+    Finding,
+    FindingEvidence,
+    ScoreSheet,
+)
 from certportal.accounts.models import User
 
 Status = Application.Status
@@ -124,3 +134,42 @@ def get_certificate_for(user: User, pk: int, *, write: bool = False) -> Certific
             user, "audits.change_certificates", certificate, _("Only certifiers change the status of a certificate.")
         )
     return certificate
+
+
+def get_certificate_change_for(user: User, pk: int, *, write: bool = False) -> CertificateChange:
+    """A change of a certificate the user sees; `write`: deciding on it, the certifiers'."""
+    change = (
+        CertificateChange.objects.filter(pk=pk, certificate__in=Certificate.objects.visible_to(user))
+        .select_related("certificate__application__consultant", "certificate__enterprise", "requested_by", "decided_by")
+        .first()
+    )
+    if change is None:
+        raise Http404(_("No such certificate change."))
+    if write:
+        require(
+            user,
+            "audits.change_certificates",
+            change.certificate,
+            _("Only certifiers decide on changes of a certificate."),
+        )
+    return change
+
+
+def get_certificate_change_file_for(user: User, pk: int) -> CertificateChangeFile:
+    changed = CertificateChangeFile.objects.filter(
+        pk=pk, change__certificate__in=Certificate.objects.visible_to(user)
+    ).first()
+    if changed is None:
+        raise Http404(_("No such file."))
+    return changed
+
+
+def get_certificate_version_for(user: User, pk: int) -> CertificateVersion:
+    version = (
+        CertificateVersion.objects.filter(pk=pk, certificate__in=Certificate.objects.visible_to(user))
+        .select_related("certificate")
+        .first()
+    )
+    if version is None:
+        raise Http404(_("No such certificate version."))
+    return version

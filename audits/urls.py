@@ -1,6 +1,16 @@
 from django.urls import path
 
-from audits.views import certificate_deadlines, certificates, dashboard, decisions, findings, review, rounds, scoring
+from audits.views import (
+    certificate_changes,
+    certificate_deadlines,
+    certificates,
+    dashboard,
+    decisions,
+    findings,
+    review,
+    rounds,
+    scoring,
+)
 
 app_name = "audits"
 
@@ -51,5 +61,26 @@ urlpatterns = [
         "certificates/<int:pk>/surveillance/extend/",
         certificate_deadlines.certificate_extension_post,
         name="certificate_extension",
+    ),
+    path(
+        "certificates/<int:pk>/changes/new/",
+        certificate_changes.certificate_change_request_page,
+        name="certificate_change_request",
+    ),
+    path("certificate-changes/<int:pk>/", certificate_changes.certificate_change_page, name="certificate_change"),
+    path(
+        "certificate-changes/<int:pk>/decide/",
+        certificate_changes.certificate_change_decide_post,
+        name="certificate_change_decide",
+    ),
+    path(
+        "certificate-change-files/<int:pk>/",
+        certificate_changes.certificate_change_file,
+        name="certificate_change_file",
+    ),
+    path(
+        "certificate-versions/<int:pk>/pdf/",
+        certificate_changes.certificate_version_pdf,
+        name="certificate_version_pdf",
     ),
 ]

@@ -34,6 +34,8 @@ class Kind(models.TextChoices):
     SUSPENSION_TO_DECIDE = "suspension_to_decide", _("Surveillance grace period over: a suspension to decide")
     SUSPENSION_LAPSED = "suspension_lapsed", _("Suspension period ended: reinstate or withdraw")
     RECERTIFICATION_DUE = "recertification_due", _("Invitation to recertify")
+    CERTIFICATE_CHANGE_REQUESTED = "certificate_change_requested", _("Certificate change requested")
+    CERTIFICATE_CHANGE_DECIDED = "certificate_change_decided", _("Certificate change decided")
     REMINDER = "reminder", _("Daily reminder")
 
 

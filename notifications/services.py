@@ -102,6 +102,14 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
             "To start one, contact your consultant or the certification body."
         ),
     ),
+    Kind.CERTIFICATE_CHANGE_REQUESTED: (
+        _("Change of certificate %(number)s requested by %(enterprise)s"),
+        _("%(summary)s"),
+    ),
+    Kind.CERTIFICATE_CHANGE_DECIDED: (
+        _("Change of certificate %(number)s: %(decision)s"),
+        _("%(comment)s"),
+    ),
     Kind.REMINDER: (
         _("Reminder: %(count)s open tasks in the certification portal"),
         _("%(summary)s"),

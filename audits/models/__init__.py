@@ -1,5 +1,6 @@
 """Reviews, remote audit rounds, findings, the score sheet, the certification decision and certificates."""
 
+from audits.models.certificate_changes import CertificateChange, CertificateChangeFile, CertificateVersion
 from audits.models.certificates import Certificate, CertificateEvent, CertificationDecision
 from audits.models.findings import Finding, FindingEvidence
 from audits.models.rounds import AuditRound, CheckInPhoto, DepartmentInterview
@@ -8,7 +9,10 @@ from audits.models.scoring import Indicator, IndicatorScore, ScoreSheet, ScoreSh
 __all__ = [
     "AuditRound",
     "Certificate",
+    "CertificateChange",
+    "CertificateChangeFile",
     "CertificateEvent",
+    "CertificateVersion",
     "CertificationDecision",
     "CheckInPhoto",
     "DepartmentInterview",

@@ -97,6 +97,8 @@ class Certificate(TimeStampedModel):
         FAILED = "failed", _("Failed")
 
     number = models.CharField(_("certificate number"), max_length=60, unique=True)
+    # A change (变更) reissues the certificate under the same number as the next version.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
     application = models.OneToOneField(
         "applications.Application",
         verbose_name=_("application"),
@@ -222,6 +224,8 @@ class CertificateEvent(models.Model):
         STATUS_CHANGED = "status_changed", _("Status changed")
         SURVEILLANCE = "surveillance", _("Surveillance audit recorded")
         EXTENSION = "extension", _("Surveillance audit extended")
+        CHANGED = "changed", _("Certificate changed and reissued")
+        CHANGE_REFUSED = "change_refused", _("Change refused")
 
     certificate = models.ForeignKey(
         Certificate, verbose_name=_("certificate"), on_delete=models.CASCADE, related_name="events"

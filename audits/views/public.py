@@ -15,12 +15,14 @@ from django_ratelimit.core import is_ratelimited
 
 from audits.forms import VerifySearchForm
 from audits.models import Certificate
+from audits.services.certificate_changes import public_change_history
 from audits.services.certificates import certificate_number_format
 
 RESULT_LIMIT = 20
-PUBLIC_FIELDS = ("number", "holder_name", "holder_address", "holder_uscc", "scope", "standard", "star_level", "score",
-                 "issued_on", "expires_on", "body_name", "body_address", "body_approval_number", "status",
-                 "status_changed_at", "suspended_until", "surveillance_due_on", "surveillance_extended_to")  # fmt: skip
+PUBLIC_FIELDS = ("number", "version", "holder_name", "holder_address", "holder_uscc", "scope", "standard",
+                 "star_level", "score", "issued_on", "expires_on", "body_name", "body_address", "body_approval_number",
+                 "status", "status_changed_at", "suspended_until", "surveillance_due_on",
+                 "surveillance_extended_to")  # fmt: skip
 
 
 def _limited(request: HttpRequest, group: str, rate: str) -> bool:
@@ -72,6 +74,7 @@ def verify_certificate(request: HttpRequest, number: str) -> HttpResponse:
         return render(request, "audits/public/verify_unknown.html", {"number": number[:60]}, status=404)
     context = {
         "certificate": certificate,
+        "changes": public_change_history(certificate),
         "today": timezone.localdate(),
         "national_platform_url": settings.NATIONAL_PLATFORM_URL,
     }

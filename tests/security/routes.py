@@ -236,6 +236,11 @@ ROUTES: dict[str, Row] = {
     "audits:certificate_status": Row(allowed=CERTIFIERS, kwargs=obj("certificate")),
     "audits:certificate_surveillance": Row(allowed=frozenset({A, Z, S}), kwargs=obj("certificate")),
     "audits:certificate_extension": Row(allowed=CERTIFIERS, kwargs=obj("certificate")),
+    "audits:certificate_change_request": Row(allowed=MEMBERS, kwargs=obj("certificate")),
+    "audits:certificate_change": Row(allowed=SEES_A, kwargs=obj("certificate_change")),
+    "audits:certificate_change_decide": Row(allowed=CERTIFIERS, kwargs=obj("certificate_change")),
+    "audits:certificate_change_file": Row(allowed=SEES_A, kwargs=obj("certificate_change_file")),
+    "audits:certificate_version_pdf": Row(allowed=SEES_A, kwargs=obj("certificate_version")),
 }
 
 

@@ -37,7 +37,7 @@ from django.utils import timezone
 from applications import services
 from applications.models import EvidenceFile, FormRendition
 from audits import services as audit_services
-from audits.models import CheckInPhoto, Finding, FindingEvidence
+from audits.models import CertificationDecision, CheckInPhoto, Finding, FindingEvidence
 from tests.applications.evidence_samples import (
     CONTENT_TYPES_XML,
     image_bytes,
@@ -47,7 +47,14 @@ from tests.applications.evidence_samples import (
 )
 from tests.audits.conftest import in_audits, schedule_directly
 from tests.conftest import client_for, put_in_status
-from tests.factories import complete_evidence, forms_prepared, forms_ready, seal_photo, signature_drawing
+from tests.factories import (
+    ProductFactory,
+    complete_evidence,
+    forms_prepared,
+    forms_ready,
+    seal_photo,
+    signature_drawing,
+)
 from tests.security.routes import SKIPPED_PREFIXES
 from tests.security.test_hostile_input import error_messages_after, shows_an_error_for
 
@@ -195,6 +202,24 @@ def finding_answer(request: pytest.FixtureRequest) -> Target:
     )  # fmt: skip
 
 
+def certificate_change_request(request: pytest.FixtureRequest) -> Target:
+    application = request.getfixturevalue("application")
+    certifier = request.getfixturevalue("certifier")
+    put_in_status(application, "certified")
+    decision = CertificationDecision.objects.create(
+        application=application, outcome="certified", certifier=certifier, score="950.00",
+        computed_star_level=5, star_level=5,
+    )  # fmt: skip
+    certificate = audit_services.certificate_issue(application=application, decision=decision, actor=certifier)
+    product = ProductFactory(enterprise=application.enterprise)
+    data = {"holder_name": certificate.holder_name, "holder_address": certificate.holder_address, "add": [product.pk]}
+    return Target(
+        client_for(request.getfixturevalue("enterprise_user")),
+        reverse("audits:certificate_change_request", args=[certificate.pk]),
+        f"files_{product.pk}", data, ("质检报告.pdf", pdf_bytes()),
+    )  # fmt: skip
+
+
 UPLOADS: dict[str, Upload] = {
     "applications:evidence_upload": Upload(
         ("applications.forms.evidence.EvidenceUploadForm.files",), ("applications.EvidenceFile.file",), evidence_upload
@@ -219,6 +244,8 @@ UPLOADS: dict[str, Upload] = {
     "audits:finding_answer": Upload(
         ("audits.forms.findings.FindingAnswerForm.files",), ("audits.FindingEvidence.file",), finding_answer
     ),
+    # The file fields of this form are made per candidate product (`files_<pk>`), not declared.
+    "audits:certificate_change_request": Upload((), ("audits.CertificateChangeFile.file",), certificate_change_request),
 }
 # Model file fields no upload fills: the portal writes them itself (thumbnails, rendered PDFs, archives).
 WRITTEN_BY_THE_PORTAL = {
@@ -227,6 +254,7 @@ WRITTEN_BY_THE_PORTAL = {
     "applications.EvidenceArchive.file",
     "applications.FormRendition.file",
     "audits.Certificate.pdf_file",
+    "audits.CertificateVersion.pdf_file",
 }
 
 

@@ -31,6 +31,9 @@ from applications.models import (
 from audits import services as audit_services
 from audits.models import (
     Certificate,
+    CertificateChange,
+    CertificateChangeFile,
+    CertificateVersion,
     CertificationDecision,
     CheckInPhoto,
     DepartmentInterview,
@@ -191,6 +194,24 @@ def _fill(tenant: Tenant, auditor: User, certifier: User) -> None:
     certificate.pdf_status = Certificate.PdfStatus.READY
     certificate.save(update_fields=["pdf_file", "pdf_status"])
     objects["certificate"] = certificate
+    # An approved change (its superseded version kept with a PDF) and an open one with a file.
+    approved = CertificateChange.objects.create(
+        certificate=certificate, requested_by=tenant.user, status=CertificateChange.Status.APPROVED,
+        new_holder_address="新地址", decided_by=certifier, decided_at=timezone.now(), version_issued=2,
+    )  # fmt: skip
+    objects["certificate_version"] = CertificateVersion.objects.create(
+        certificate=certificate, version=1, holder_name=certificate.holder_name, holder_address="旧地址",
+        scope=certificate.scope, star_level=5, superseded_by=approved,
+        pdf_file=_store(f"certificates/{certificate.pk}/v1.pdf", PDF_BYTES),
+    )  # fmt: skip
+    product = application.scope.first()
+    objects["certificate_change"] = change = CertificateChange.objects.create(
+        certificate=certificate, requested_by=tenant.user, products_added=[str(product)]
+    )
+    objects["certificate_change_file"] = CertificateChangeFile.objects.create(
+        change=change, product=product, file=_store(f"audits/certificate-changes/{certificate.pk}/a.pdf", PDF_BYTES),
+        original_name="a.pdf", size=len(PDF_BYTES), sha256="4" * 64, uploaded_by=tenant.user,
+    )  # fmt: skip
     objects["notification"] = Notification.objects.create(
         recipient=tenant.user, kind=Kind.values[0], application=application, title="通知", url="/"
     )
