@@ -1,6 +1,6 @@
 """Forms of the audits, by topic."""
 
-from audits.forms.certificates import CertificateStatusForm, SurveillanceForm, VerifySearchForm
+from audits.forms.certificates import CertificateStatusForm, SurveillanceForm, VerifyFileForm, VerifySearchForm
 from audits.forms.decisions import DecisionForm, ReviewForm
 from audits.forms.findings import FindingAnswerForm, FindingForm, FindingVerifyForm
 from audits.forms.rounds import InterviewForm, PhotoForm, RoundDoneForm, RoundResponseForm, RoundScheduleForm
@@ -22,5 +22,6 @@ __all__ = [
     "RoundScheduleForm",
     "SpecialItemForm",
     "SurveillanceForm",
+    "VerifyFileForm",
     "VerifySearchForm",
 ]
