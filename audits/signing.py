@@ -11,12 +11,16 @@ hash ties it to one certificate in the register.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import hashlib
 import io
 import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -38,6 +42,7 @@ from pyhanko_certvalidator import ValidationContext
 from audits.models import Certificate
 from certportal.lib.uploads import check_upload
 
+T = TypeVar("T")
 SIGNATURE_FIELD = "CertificationBody"
 TSA_TIMEOUT_SECONDS = 10
 DEMO_VALID_DAYS = 10 * 365
@@ -98,8 +103,22 @@ def pdf_sign(pdf: bytes) -> bytes:
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256"
     )
-    output = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer, timestamper=_timestamper())
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    output = _outside_any_event_loop(
+        lambda: signers.sign_pdf(writer, meta, signer=signer, timestamper=_timestamper())
+    )
     return bytes(output.getvalue())
+
+
+def _outside_any_event_loop(work: Callable[[], T]) -> T:
+    """pyHanko runs its own event loop (asyncio.run), which cannot start inside a running one (an
+    async caller, or Playwright's sync API in the browser tests): there it gets a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(work).result()
 
 
 def signing_identity_create(*, common_name: str, organisation: str, password: bytes) -> bytes:
@@ -208,7 +227,7 @@ def _valid_over_the_whole_file(signature: EmbeddedPdfSignature, ours: asn1_x509.
     """Valid with our certificate as the only trust root, and nothing added after signing."""
     context = ValidationContext(trust_roots=[ours], allow_fetching=False)
     try:
-        status = validate_pdf_signature(signature, context)
+        status = _outside_any_event_loop(lambda: validate_pdf_signature(signature, context))
     except Exception:  # a signature of ours that cannot even be evaluated was tampered with
         return False
     return bool(
