@@ -65,4 +65,6 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     """The certificate rendered and signed with the body's signing certificate (audits.signing)."""
     from audits.signing import pdf_sign
 
-    return pdf_sign(render_template_pdf("pdf/certificate.html", certificate_context(certificate), language=PDF_LANGUAGE))
+    return pdf_sign(
+        render_template_pdf("pdf/certificate.html", certificate_context(certificate), language=PDF_LANGUAGE)
+    )

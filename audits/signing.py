@@ -76,7 +76,7 @@ def body_signer() -> signers.SimpleSigner | None:
         return None
     path = Path(settings.CERTIFICATE_SIGNING_P12)
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(path.read_bytes(), other_certs=None, passphrase=signing_password())
+        signer = signers.SimpleSigner.load_pkcs12_data(path.read_bytes(), other_certs=(), passphrase=signing_password())
     except Exception as error:  # cryptography raises ValueError or TypeError for a wrong password
         raise SigningProblem(f"The signing certificate {path} cannot be opened: {error}") from error
     if signer is None:
@@ -104,9 +104,7 @@ def pdf_sign(pdf: bytes) -> bytes:
         field_name=SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256"
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    output = _outside_any_event_loop(
-        lambda: signers.sign_pdf(writer, meta, signer=signer, timestamper=_timestamper())
-    )
+    output = _outside_any_event_loop(lambda: signers.sign_pdf(writer, meta, signer=signer, timestamper=_timestamper()))
     return bytes(output.getvalue())
 
 
@@ -125,7 +123,10 @@ def signing_identity_create(*, common_name: str, organisation: str, password: by
     """A self-signed signing certificate and its key as a PKCS#12 file (demo and tests only)."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
-        [x509.NameAttribute(NameOID.COMMON_NAME, common_name), x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation)]
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+        ]
     )
     now = datetime.datetime.now(datetime.UTC)
     usage = x509.KeyUsage(

@@ -7,6 +7,7 @@ from datetime import timedelta
 from celery import Task, shared_task
 from django.urls import reverse
 from django.utils import timezone
+from pyhanko.sign.timestamps import TimestampRequestError
 
 from applications.people import people_of
 from audits.models import Certificate
@@ -14,7 +15,6 @@ from certportal.lib import jobs
 from certportal.lib.pdf import store_pdf
 from notifications.models import Kind, Notification
 from notifications.services import notify
-from pyhanko.sign.timestamps import TimestampRequestError
 
 PdfStatus = Certificate.PdfStatus
 CERTIFICATE_PDF_JOB = jobs.JobKind(

@@ -4,15 +4,26 @@ certificate from a changed file or one not issued here."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import os
+import socket
 import stat
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -21,6 +32,7 @@ from django.urls import reverse
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps import DummyTimeStamper, TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -61,7 +73,7 @@ def trust_root(p12: Path, password: str = SIGNING_PASSWORD) -> asn1_x509.Certifi
 
 def signed_by_another_body(pdf: bytes) -> bytes:
     p12 = signing_identity_create(common_name="Another body", organisation="Another body", password=b"other")
-    signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=None, passphrase=b"other")
+    signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=(), passphrase=b"other")
     assert signer is not None
     meta = signers.PdfSignatureMetadata(field_name="Other", subfilter=fields.SigSeedSubFilter.PADES)
     return bytes(signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer).getvalue())
@@ -75,9 +87,9 @@ def one_byte_changed(pdf: bytes) -> bytes:
     return bytes(changed)
 
 
-def check_file(content: bytes, client: Client | None = None, name: str = "证书.pdf", **headers: str) -> str:
+def check_file(content: bytes, client: Client | None = None, name: str = "证书.pdf") -> str:
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
-    response = (client or Client()).post(reverse("verify_file"), {"file": upload}, **headers)
+    response = (client or Client()).post(reverse("verify_file"), {"file": upload})
     assert response.status_code == 200
     return response.content.decode()
 
@@ -269,3 +281,67 @@ def test_the_file_check_needs_few_queries(certificate, private_media, django_ass
     with django_assert_max_num_queries(6):
         page = check_file(content)
     assert 'data-verdict="genuine"' in page
+
+
+# --- The timestamp authority ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def timestamp_authority() -> Iterator[str]:
+    """An RFC 3161 timestamp authority on loopback (pyHanko's test TSA behind a tiny HTTP server)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's test TSA signs with RSA only
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())),
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            answer = stamper.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_with_a_timestamp_authority_the_signature_carries_its_timestamp(
+    certificate, private_media, settings, timestamp_authority
+) -> None:
+    settings.CERTIFICATE_TSA_URL = timestamp_authority
+    content = rendered(certificate, private_media)
+    (signature,) = PdfFileReader(io.BytesIO(content)).embedded_signatures
+    unsigned = [attribute["type"].native for attribute in signature.signer_info["unsigned_attrs"]]
+    assert "signature_time_stamp_token" in unsigned, "PAdES B-T"
+    assert 'data-verdict="genuine"' in check_file(content)
+
+
+def test_a_timestamp_authority_that_does_not_answer_hands_the_job_back(certificate, settings) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        settings.CERTIFICATE_TSA_URL = f"http://127.0.0.1:{unused.getsockname()[1]}/"
+    with pytest.raises(TimestampRequestError):
+        certificate_render_pdf(certificate.pk)
+    certificate.refresh_from_db()
+    assert certificate.pdf_status == Certificate.PdfStatus.PENDING, "to be tried again"
+    assert not certificate.pdf_file
