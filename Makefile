@@ -64,12 +64,14 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-# Database, translations and static files: each step is quick when there is nothing to do.
+# Database, translations, static files and the demo signing certificate of the certificate PDFs (under
+# var/signing/): each step is quick when there is nothing to do.
 prepare:
 	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var -v 0
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --no-input -v 0
+	$(PY) manage.py make_signing_certificate
 
 # Links and QR codes in e-mails and PDFs point at the port the portal runs on, unless SITE_URL is set.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -113,6 +115,7 @@ messages: $(VENV)/.dev
 test: system-test $(VENV)/.dev lint
 	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=var -v 0
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py make_signing_certificate
 	$(PY) manage.py check --fail-level WARNING
 	@$(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing, the suite must not be empty"; fi; \

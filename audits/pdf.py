@@ -1,5 +1,5 @@
 """The certificate PDF: landscape A4, Chinese, star marks drawn as SVG polygons, a QR code that leads
-to the public verification page (which shows the certificate's current status)."""
+to the public verification page (which shows the certificate's current status); signed as PAdES."""
 
 from __future__ import annotations
 
@@ -62,4 +62,9 @@ def certificate_context(certificate: Certificate) -> dict[str, Any]:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
-    return render_template_pdf("pdf/certificate.html", certificate_context(certificate), language=PDF_LANGUAGE)
+    """The certificate rendered and signed with the body's signing certificate (audits.signing)."""
+    from audits.signing import pdf_sign
+
+    return pdf_sign(
+        render_template_pdf("pdf/certificate.html", certificate_context(certificate), language=PDF_LANGUAGE)
+    )

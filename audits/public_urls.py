@@ -7,5 +7,7 @@ from audits.views import public
 
 urlpatterns = [
     path("", public.verify_search, name="verify_search"),
+    # Before the certificate's page, which would take "file" for a number.
+    path("file/", public.verify_file_page, name="verify_file"),
     path("<str:number>/", public.verify_certificate, name="verify_certificate"),
 ]

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from celery import Task, shared_task
 from django.urls import reverse
 from django.utils import timezone
+from pyhanko.sign.timestamps import TimestampRequestError
 
 from applications.people import people_of
 from audits.models import Certificate
@@ -29,13 +30,30 @@ CERTIFICATE_PDF_JOB = jobs.JobKind(
 )
 
 
-@shared_task(name="audits.tasks.certificate_render_pdf", bind=True)
+# A timestamp authority that does not answer is asked again later, with backoff.
+TRANSIENT_SIGNING_ERRORS = (TimestampRequestError,)
+
+
+@shared_task(
+    name="audits.tasks.certificate_render_pdf",
+    bind=True,
+    autoretry_for=TRANSIENT_SIGNING_ERRORS,
+    retry_backoff=30,
+    retry_jitter=True,
+    max_retries=CERTIFICATE_PDF_JOB.max_deliveries - 1,
+)
 def certificate_render_pdf(self: Task, certificate_id: int) -> str:
-    """Render and store a certificate's PDF. Missing, already ready or claimed by another task:
+    """Render, sign and store a certificate's PDF. Missing, already ready or claimed by another task:
     nothing to do ("skipped"); the same task delivered again after its worker died takes its job
-    over. Ends READY (with SHA-256 and size) or FAILED (with the error kept)."""
+    over. Ends READY (with the signed file's SHA-256 and size) or FAILED (with the error kept)."""
     claim = jobs.task_claim(self.request.id, certificate_id)
-    return jobs.job_run(CERTIFICATE_PDF_JOB, certificate_id, claim=claim, work=lambda: _render(certificate_id))
+    return jobs.job_run(
+        CERTIFICATE_PDF_JOB,
+        certificate_id,
+        claim=claim,
+        work=lambda: _render(certificate_id),
+        transient=TRANSIENT_SIGNING_ERRORS,
+    )
 
 
 def _render(certificate_id: int) -> jobs.Outcome:

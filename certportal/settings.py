@@ -346,6 +346,23 @@ SURVEILLANCE_GRACE_MONTHS = env_int("SURVEILLANCE_GRACE_MONTHS", 3)
 # The public certificate search and verification pages, per client address (django-ratelimit rates).
 VERIFY_SEARCH_RATE = env_str("VERIFY_SEARCH_RATE", "20/m")
 VERIFY_PAGE_RATE = env_str("VERIFY_PAGE_RATE", "60/m")
+# The public check of a certificate file: uploads per client address, and the largest file taken.
+VERIFY_FILE_RATE = env_str("VERIFY_FILE_RATE", "10/m")
+VERIFY_FILE_MAX_MB = env_int("VERIFY_FILE_MAX_MB", 20)
+# Certificate PDFs are signed (PAdES) with the body's certificate and key, a PKCS#12 file; its
+# password from CERTIFICATE_SIGNING_PASSWORD or the file CERTIFICATE_SIGNING_PASSWORD_FILE names.
+# In development `make run` creates a self-signed demo certificate under var/signing/; with no file
+# the PDFs are rendered unsigned (and `manage.py check` warns). A timestamp authority (RFC 3161) is
+# asked for a timestamp on each signature when CERTIFICATE_TSA_URL is set.
+_DEMO_SIGNING_DIR = VAR_DIR / "signing"
+CERTIFICATE_SIGNING_P12 = env_str(
+    "CERTIFICATE_SIGNING_P12", "" if PRODUCTION else str(_DEMO_SIGNING_DIR / "certificate-signing.p12")
+)
+CERTIFICATE_SIGNING_PASSWORD = env_str("CERTIFICATE_SIGNING_PASSWORD", "")
+CERTIFICATE_SIGNING_PASSWORD_FILE = env_str(
+    "CERTIFICATE_SIGNING_PASSWORD_FILE", "" if PRODUCTION else str(_DEMO_SIGNING_DIR / "certificate-signing.password")
+)
+CERTIFICATE_TSA_URL = env_str("CERTIFICATE_TSA_URL", "")
 # Sign-up and password reset (each sends an e-mail), per client address and per e-mail address.
 ACCOUNT_EMAIL_RATE_PER_CLIENT = env_str("ACCOUNT_EMAIL_RATE_PER_CLIENT", "10/h")
 ACCOUNT_EMAIL_RATE_PER_ADDRESS = env_str("ACCOUNT_EMAIL_RATE_PER_ADDRESS", "3/h")

@@ -60,6 +60,33 @@ def broker_tried_afresh() -> None:
     broker_forget_failure()
 
 
+SIGNING_PASSWORD = "test-signing-password"
+
+
+@pytest.fixture(scope="session")
+def signing_p12(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test session's own self-signed signing certificate (never the demo one under var/)."""
+    from audits.signing import signing_identity_create
+
+    path = tmp_path_factory.mktemp("signing") / "test-signing.p12"
+    path.write_bytes(
+        signing_identity_create(
+            common_name="Test certification body", organisation="Test body", password=SIGNING_PASSWORD.encode()
+        )
+    )
+    return path
+
+
+@pytest.fixture(autouse=True)
+def signing_certificate(settings, signing_p12: Path) -> Path:
+    """Certificate PDFs are signed with the test certificate, whatever var/ holds."""
+    settings.CERTIFICATE_SIGNING_P12 = str(signing_p12)
+    settings.CERTIFICATE_SIGNING_PASSWORD = SIGNING_PASSWORD
+    settings.CERTIFICATE_SIGNING_PASSWORD_FILE = ""
+    settings.CERTIFICATE_TSA_URL = ""
+    return signing_p12
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """Real hashing costs ~0.3 s per user; tests create thousands of users."""
@@ -150,6 +177,10 @@ class WorkerProcess:
             "MEDIA_ROOT": str(media_root),
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(media_root.parent / "sent-emails"),
+            "CERTIFICATE_SIGNING_P12": settings.CERTIFICATE_SIGNING_P12,
+            "CERTIFICATE_SIGNING_PASSWORD": settings.CERTIFICATE_SIGNING_PASSWORD,
+            "CERTIFICATE_SIGNING_PASSWORD_FILE": settings.CERTIFICATE_SIGNING_PASSWORD_FILE,
+            "CERTIFICATE_TSA_URL": settings.CERTIFICATE_TSA_URL,
         }
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None

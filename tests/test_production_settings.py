@@ -16,6 +16,8 @@ STRONG_KEY = "n7Qe-production-secret-key-" + "x" * 60
 CLEARED = {
     "DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "CERTPORTAL_PRODUCTION", "ALLOWED_HOSTS",
     "STORAGE_BACKEND", "S3_BUCKET", "LOG_FORMAT", "TRUSTED_PROXY_COUNT", "MEDIA_X_ACCEL_REDIRECT_PREFIX",
+    "CERTIFICATE_SIGNING_P12", "CERTIFICATE_SIGNING_PASSWORD", "CERTIFICATE_SIGNING_PASSWORD_FILE",
+    "CERTIFICATE_TSA_URL",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # the browser tests set it for their live server; never in production
 }  # fmt: skip
 
@@ -25,12 +27,25 @@ def environment(var_dir: Path, **env: str) -> dict[str, str]:
     return {**clean, "DJANGO_SETTINGS_MODULE": "certportal.settings", "CERTPORTAL_VAR_DIR": str(var_dir), **env}
 
 
+def signing_p12(var_dir: Path) -> Path:
+    """The body's signing certificate, as an operator would install it."""
+    from audits.signing import signing_identity_create
+
+    path = var_dir / "body-signing.p12"
+    if not path.exists():
+        path.write_bytes(signing_identity_create(common_name="Body", organisation="Body", password=b"p12-password"))
+    (var_dir / "body-signing.password").write_text("p12-password\n")
+    return path
+
+
 def production(var_dir: Path, redis_url: str, **env: str) -> dict[str, str]:
     defaults = {
         "CERTPORTAL_PRODUCTION": "1",
         "SECRET_KEY": STRONG_KEY,
         "ALLOWED_HOSTS": "certportal.example.cn",
         "REDIS_URL": redis_url,
+        "CERTIFICATE_SIGNING_P12": str(signing_p12(var_dir)),
+        "CERTIFICATE_SIGNING_PASSWORD_FILE": str(var_dir / "body-signing.password"),
     }
     return environment(var_dir, **{**defaults, **env})
 
@@ -73,6 +88,14 @@ def test_check_deploy_is_clean_with_object_storage_and_a_key_file(tmp_path: Path
     env["SECRET_KEY_FILE"] = str(key_file)
     result = check_deploy(env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_certificates_would_be_issued_unsigned(tmp_path: Path, redis_server: str) -> None:
+    env = production(tmp_path, redis_server)
+    del env["CERTIFICATE_SIGNING_P12"]
+    result = check_deploy(env)
+    assert result.returncode != 0
+    assert "audits.W001" in result.stderr
 
 
 def test_check_deploy_catches_a_weak_secret_key(tmp_path: Path, redis_server: str) -> None:

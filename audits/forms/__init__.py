@@ -1,7 +1,7 @@
 """Forms of the audits, by topic."""
 
 from audits.forms.certificate_deadlines import SurveillanceExtensionForm
-from audits.forms.certificates import CertificateStatusForm, SurveillanceForm, VerifySearchForm
+from audits.forms.certificates import CertificateStatusForm, SurveillanceForm, VerifyFileForm, VerifySearchForm
 from audits.forms.decisions import DecisionForm, ReviewForm
 from audits.forms.findings import FindingAnswerForm, FindingForm, FindingVerifyForm
 from audits.forms.rounds import InterviewForm, PhotoForm, RoundDoneForm, RoundResponseForm, RoundScheduleForm
@@ -24,5 +24,6 @@ __all__ = [
     "SpecialItemForm",
     "SurveillanceExtensionForm",
     "SurveillanceForm",
+    "VerifyFileForm",
     "VerifySearchForm",
 ]

@@ -1,4 +1,4 @@
-"""Forms for a certificate's status and surveillance, and the public search."""
+"""Forms for a certificate's status and surveillance, the public search and the public file check."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Certificate
+from certportal.lib.uploads import accept_attribute
 
 
 class CertificateStatusForm(forms.Form):
@@ -48,4 +49,13 @@ class VerifySearchForm(forms.Form):
         max_length=100,
         strip=True,
         error_messages={"min_length": _("Please type at least 2 characters.")},
+    )
+
+
+class VerifyFileForm(forms.Form):
+    # Checked by audits.signing through the one upload check (certportal.lib.uploads); never stored.
+    file = forms.FileField(
+        label=_("Certificate file (PDF)"),
+        help_text=_("The PDF exactly as you received it. It is checked and not kept."),
+        widget=forms.FileInput(attrs={"accept": accept_attribute(["pdf"])}),
     )

@@ -1,5 +1,6 @@
-"""Public certificate verification (no login): search by number or holder name, and one
-certificate's public page. Only public facts are shown; an unknown number reveals nothing."""
+"""Public certificate verification (no login): search by number or holder name, one certificate's
+public page, and the check of a certificate file. Only public facts are shown; an unknown number
+reveals nothing."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
 
-from audits.forms import VerifySearchForm
+from audits.forms import VerifyFileForm, VerifySearchForm
 from audits.models import Certificate
 from audits.services.certificate_changes import public_change_history
 from audits.services.certificates import certificate_number_format
+from certportal.lib.uploads import UploadRefused
 
 RESULT_LIMIT = 20
 PUBLIC_FIELDS = ("number", "version", "holder_name", "holder_address", "holder_uscc", "scope", "standard",
@@ -79,3 +81,24 @@ def verify_certificate(request: HttpRequest, number: str) -> HttpResponse:
         "national_platform_url": settings.NATIONAL_PLATFORM_URL,
     }
     return render(request, "audits/public/verify_certificate.html", context)
+
+
+@login_not_required
+def verify_file_page(request: HttpRequest) -> HttpResponse:
+    """Anyone uploads a certificate PDF and learns whether this body issued it, unchanged (the file
+    is not kept)."""
+    from audits.signing import certificate_upload_check  # pyHanko is loaded only for this page
+
+    form = VerifyFileForm()
+    check = None
+    if request.method == "POST":
+        if _limited(request, "verify-file", settings.VERIFY_FILE_RATE):
+            return _too_many(request)
+        form = VerifyFileForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                check = certificate_upload_check(form.cleaned_data["file"])
+            except UploadRefused as refusal:
+                form.add_error("file", refusal.message)
+    context = {"form": form, "check": check, "today": timezone.localdate()}
+    return render(request, "audits/public/verify_file.html", context)

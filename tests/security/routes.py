@@ -126,6 +126,7 @@ ROUTES: dict[str, Row] = {
     "accounts:password_reset_confirm": Row(allowed=LOGGED_IN, kwargs=password_reset_link, public=True),
     "accounts:password_reset_complete": PUBLIC_PAGE,
     "verify_search": PUBLIC_PAGE,
+    "verify_file": PUBLIC_PAGE,
     "verify_certificate": Row(
         allowed=LOGGED_IN, kwargs=lambda w: {"number": w.a.objects["certificate"].number}, public=True
     ),
