@@ -2,6 +2,19 @@
 (function () {
   "use strict";
 
+  // On a phone the category axis has little room: long stage names are cut with an ellipsis (the
+  // tooltip still shows them whole). Chinese characters count double, being about twice as wide.
+  function shortLabel(label, room) {
+    var used = 0;
+    for (var i = 0; i < label.length; i++) {
+      used += label.charCodeAt(i) > 0x2e80 ? 2 : 1;
+      if (used > room) {
+        return label.slice(0, Math.max(i - 1, 1)) + "…";
+      }
+    }
+    return label;
+  }
+
   function drawBarChart(canvasId, dataId) {
     var canvas = document.getElementById(canvasId);
     var source = document.getElementById(dataId);
@@ -21,7 +34,10 @@
         animation: false,
         plugins: { legend: { display: Boolean(data.datasets) } },
         scales: { x: { beginAtZero: true, stacked: Boolean(data.stacked), ticks: { precision: 0 } },
-                  y: { stacked: Boolean(data.stacked) } },
+                  y: { stacked: Boolean(data.stacked), ticks: { callback: function (value) {
+                    var label = String(this.getLabelForValue(value));
+                    return canvas.clientWidth < 576 ? shortLabel(label, 18) : label;
+                  } } } },
       },
     });
   }
