@@ -4,6 +4,7 @@ from audits.models.certificate_changes import CertificateChange, CertificateChan
 from audits.models.certificates import Certificate, CertificateEvent, CertificationDecision
 from audits.models.findings import Finding, FindingEvidence
 from audits.models.rounds import AuditRound, CheckInPhoto, DepartmentInterview
+from audits.models.surveillance import SurveillanceAudit
 from audits.models.scoring import Indicator, IndicatorScore, ScoreSheet, ScoreSheetVersion, SpecialItem
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "ScoreSheet",
     "ScoreSheetVersion",
     "SpecialItem",
+    "SurveillanceAudit",
 ]
