@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from applications import services as app_services
@@ -320,3 +321,66 @@ def test_only_certifiers_decide(certificate, auditor, enterprise_user, consultan
     for user in (auditor, enterprise_user, consultant):
         with pytest.raises(PermissionDenied):
             surveillance_decide(surveillance=surveillance, actor=user, outcome=Outcome.MAINTAINED)
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+def test_the_enterprise_confirms_on_its_page_and_the_todo_list_moves_on(
+    certificate, auditor, enterprise_user, django_assert_max_num_queries
+) -> None:
+    from applications.todo import enterprise_todo
+    from tests.conftest import client_for
+
+    surveillance = opened(certificate, auditor)
+    kinds = [todo.kind for todo in enterprise_todo(surveillance.application)]
+    assert kinds[:2] == ["surveillance_confirm", "surveillance_evidence"]
+    client = client_for(enterprise_user)
+    url = reverse("audits:surveillance_confirm", args=[surveillance.application_id])
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert client.post(url).status_code == 302
+    surveillance.refresh_from_db()
+    assert surveillance.information_confirmed_at is not None
+    kinds = [todo.kind for todo in enterprise_todo(surveillance.application)]
+    assert "surveillance_confirm" not in kinds
+
+
+def test_the_certificate_page_offers_opening_and_lists_the_surveillances(
+    certificate, auditor, django_assert_max_num_queries
+) -> None:
+    from tests.conftest import client_for
+
+    client = client_for(auditor)
+    page = reverse("audits:certificate", args=[certificate.pk])
+    assert 'id="surveillance-open"' in client.get(page).content.decode()
+    response = client.post(reverse("audits:surveillance_open", args=[certificate.pk]))
+    surveillance = SurveillanceAudit.objects.get(certificate=certificate)
+    assert response.url == reverse("applications:detail", args=[surveillance.application_id])
+    with django_assert_max_num_queries(40):
+        content = client.get(page).content.decode()
+    assert surveillance.application.reference in content
+    assert 'id="surveillance-open"' not in content
+
+
+def test_the_decision_page_decides_and_shows_the_problems(
+    certificate, auditor, enterprise_user, consultant, other_certifier, django_assert_max_num_queries
+) -> None:
+    from tests.conftest import client_for
+
+    surveillance = at_decision(
+        opened(certificate, auditor), enterprise_user=enterprise_user, consultant=consultant, auditor=auditor,
+        rate="0.92",
+    )  # fmt: skip
+    client = client_for(other_certifier)
+    url = reverse("audits:surveillance_decision", args=[surveillance.application_id])
+    with django_assert_max_num_queries(30):
+        assert client.get(url).status_code == 200
+    response = client.post(url, {"outcome": "maintained", "reason": ""})
+    assert response.url == reverse("audits:certificate", args=[certificate.pk])
+    certificate.refresh_from_db()
+    assert certificate.surveillances_done == 1
+    # The detail page's button for the step leads to this page.
+    response = client_for(other_certifier).get(reverse("applications:detail", args=[surveillance.application_id]))
+    assert response.status_code == 200
