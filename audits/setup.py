@@ -1,5 +1,6 @@
 """What an application needs once the certification body accepts it: its three video audit rounds
-(one for a surveillance audit) and its score sheet. Run by the workflow's after-transition step, in the acceptance's transaction."""
+(one for a surveillance audit) and its score sheet. Run by the workflow's after-transition step, in
+the acceptance's transaction."""
 
 from __future__ import annotations
 

@@ -51,9 +51,7 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/score/recommendation/", scoring.recommendation_save_post, name="recommendation"),
     path("applications/<int:pk>/decision/", decisions.decision, name="decision"),
-    path(
-        "certificates/<int:pk>/surveillance/open/", surveillance.surveillance_open_post, name="surveillance_open"
-    ),
+    path("certificates/<int:pk>/surveillance/open/", surveillance.surveillance_open_post, name="surveillance_open"),
     path(
         "applications/<int:pk>/surveillance/confirm/",
         surveillance.surveillance_confirm_page,

@@ -4,25 +4,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0011_job_queued_at'),
+        ("applications", "0011_job_queued_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='application',
-            name='kind',
-            field=models.CharField(choices=[('initial', 'Initial certification'), ('recertification', 'Recertification'), ('surveillance', 'Surveillance audit')], default='initial', max_length=20, verbose_name='application type'),
+            model_name="application",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("initial", "Initial certification"),
+                    ("recertification", "Recertification"),
+                    ("surveillance", "Surveillance audit"),
+                ],
+                default="initial",
+                max_length=20,
+                verbose_name="application type",
+            ),
         ),
         migrations.AlterField(
-            model_name='applicationevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Application started'), ('transition', 'Status changed'), ('scope_changed', 'Product scope changed'), ('consultant_invited', 'Consultant invited'), ('consultant_assigned', 'Consultant assigned'), ('evidence_uploaded', 'Evidence uploaded'), ('evidence_replaced', 'Evidence replaced'), ('evidence_withdrawn', 'Evidence withdrawn'), ('evidence_accepted', 'Evidence accepted'), ('evidence_rejected', 'Evidence sent back'), ('evidence_answered', 'Checklist question answered'), ('round_scheduled', 'Video audit scheduled'), ('round_confirmed', 'Video audit time confirmed'), ('round_change_requested', 'Another time asked for a video audit'), ('round_done', 'Video audit done'), ('finding_raised', 'Finding raised'), ('finding_answered', 'Corrective action submitted'), ('finding_verified', 'Corrective action verified'), ('certificate_issued', 'Certificate issued'), ('certificate_status', 'Certificate status changed'), ('forms_generated', 'Application forms generated'), ('form_signed', 'Form signed'), ('scan_uploaded', 'Scan of a signed form uploaded'), ('scan_confirmed', 'Scan of a signed form confirmed'), ('scan_rejected', 'Scan of a signed form rejected'), ('paper_sent', 'Paper copies sent'), ('paper_received', 'Paper copies received'), ('surveillance_opened', 'Surveillance audit opened'), ('information_confirmed', 'Basic information confirmed')], max_length=40, verbose_name='kind'),
+            model_name="applicationevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Application started"),
+                    ("transition", "Status changed"),
+                    ("scope_changed", "Product scope changed"),
+                    ("consultant_invited", "Consultant invited"),
+                    ("consultant_assigned", "Consultant assigned"),
+                    ("evidence_uploaded", "Evidence uploaded"),
+                    ("evidence_replaced", "Evidence replaced"),
+                    ("evidence_withdrawn", "Evidence withdrawn"),
+                    ("evidence_accepted", "Evidence accepted"),
+                    ("evidence_rejected", "Evidence sent back"),
+                    ("evidence_answered", "Checklist question answered"),
+                    ("round_scheduled", "Video audit scheduled"),
+                    ("round_confirmed", "Video audit time confirmed"),
+                    ("round_change_requested", "Another time asked for a video audit"),
+                    ("round_done", "Video audit done"),
+                    ("finding_raised", "Finding raised"),
+                    ("finding_answered", "Corrective action submitted"),
+                    ("finding_verified", "Corrective action verified"),
+                    ("certificate_issued", "Certificate issued"),
+                    ("certificate_status", "Certificate status changed"),
+                    ("forms_generated", "Application forms generated"),
+                    ("form_signed", "Form signed"),
+                    ("scan_uploaded", "Scan of a signed form uploaded"),
+                    ("scan_confirmed", "Scan of a signed form confirmed"),
+                    ("scan_rejected", "Scan of a signed form rejected"),
+                    ("paper_sent", "Paper copies sent"),
+                    ("paper_received", "Paper copies received"),
+                    ("surveillance_opened", "Surveillance audit opened"),
+                    ("information_confirmed", "Basic information confirmed"),
+                ],
+                max_length=40,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='evidenceitem',
-            name='phase',
-            field=models.CharField(choices=[('application', 'Application evidence'), ('pre_audit', 'Pre-audit documents'), ('surveillance', 'Surveillance evidence')], default='application', max_length=20, verbose_name='phase'),
+            model_name="evidenceitem",
+            name="phase",
+            field=models.CharField(
+                choices=[
+                    ("application", "Application evidence"),
+                    ("pre_audit", "Pre-audit documents"),
+                    ("surveillance", "Surveillance evidence"),
+                ],
+                default="application",
+                max_length=20,
+                verbose_name="phase",
+            ),
         ),
     ]

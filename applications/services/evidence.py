@@ -79,9 +79,7 @@ def evidence_requirements_ensure(application: Application) -> int:
     """Give the application one requirement per checklist item in use; returns how many were added.
     Idempotent: run at creation, and for applications that started before the checklist existed."""
     existing = EvidenceRequirement.objects.filter(application=application).values("item_id")
-    missing = EvidenceItem.objects.filter(active=True, phase__in=KIND_PHASES[application.kind]).exclude(
-        pk__in=existing
-    )
+    missing = EvidenceItem.objects.filter(active=True, phase__in=KIND_PHASES[application.kind]).exclude(pk__in=existing)
     created = EvidenceRequirement.objects.bulk_create(
         [
             EvidenceRequirement(

@@ -7,44 +7,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0013_surveillance_checklist_data'),
-        ('audits', '0010_certificate_changes'),
+        ("applications", "0013_surveillance_checklist_data"),
+        ("audits", "0010_certificate_changes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='certificateevent',
-            name='kind',
-            field=models.CharField(choices=[('issued', 'Certificate issued'), ('status_changed', 'Status changed'), ('surveillance', 'Surveillance audit recorded'), ('surveillance_opened', 'Surveillance audit opened'), ('extension', 'Surveillance audit extended'), ('changed', 'Certificate changed and reissued'), ('change_refused', 'Change refused')], max_length=20, verbose_name='kind'),
+            model_name="certificateevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("issued", "Certificate issued"),
+                    ("status_changed", "Status changed"),
+                    ("surveillance", "Surveillance audit recorded"),
+                    ("surveillance_opened", "Surveillance audit opened"),
+                    ("extension", "Surveillance audit extended"),
+                    ("changed", "Certificate changed and reissued"),
+                    ("change_refused", "Change refused"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.CreateModel(
-            name='SurveillanceAudit',
+            name="SurveillanceAudit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('sequence', models.PositiveSmallIntegerField(verbose_name='surveillance audit number')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='opened')),
-                ('information_confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='basic information confirmed')),
-                ('outcome', models.CharField(blank=True, choices=[('maintained', 'Certificate maintained'), ('star_changed', 'Star level changed'), ('suspended', 'Certificate suspended'), ('withdrawn', 'Certificate withdrawn')], max_length=20, verbose_name='decision')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('reason', models.TextField(blank=True, verbose_name='reasons')),
-                ('star_level_before', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='star level before')),
-                ('star_level_after', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='star level after')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='surveillance', to='applications.application', verbose_name='application')),
-                ('certificate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='surveillances', to='audits.certificate', verbose_name='certificate')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('information_confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='opened by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("sequence", models.PositiveSmallIntegerField(verbose_name="surveillance audit number")),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="opened")),
+                (
+                    "information_confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="basic information confirmed"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("maintained", "Certificate maintained"),
+                            ("star_changed", "Star level changed"),
+                            ("suspended", "Certificate suspended"),
+                            ("withdrawn", "Certificate withdrawn"),
+                        ],
+                        max_length=20,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                ("reason", models.TextField(blank=True, verbose_name="reasons")),
+                (
+                    "star_level_before",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="star level before"),
+                ),
+                (
+                    "star_level_after",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="star level after"),
+                ),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="surveillance",
+                        to="applications.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "certificate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="surveillances",
+                        to="audits.certificate",
+                        verbose_name="certificate",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "information_confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="confirmed by",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="opened by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'surveillance audit',
-                'verbose_name_plural': 'surveillance audits',
-                'ordering': ['certificate', 'sequence'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('outcome', '')), fields=('certificate',), name='one_open_surveillance'), models.UniqueConstraint(condition=models.Q(('outcome__in', ['maintained', 'star_changed'])), fields=('certificate', 'sequence'), name='one_completed_surveillance_per_number'), models.CheckConstraint(condition=models.Q(('sequence__gte', 1), ('sequence__lte', 2)), name='surveillance_sequence')],
+                "verbose_name": "surveillance audit",
+                "verbose_name_plural": "surveillance audits",
+                "ordering": ["certificate", "sequence"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("outcome", "")), fields=("certificate",), name="one_open_surveillance"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("outcome__in", ["maintained", "star_changed"])),
+                        fields=("certificate", "sequence"),
+                        name="one_completed_surveillance_per_number",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("sequence__gte", 1), ("sequence__lte", 2)), name="surveillance_sequence"
+                    ),
+                ],
             },
         ),
     ]

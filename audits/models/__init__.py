@@ -4,8 +4,8 @@ from audits.models.certificate_changes import CertificateChange, CertificateChan
 from audits.models.certificates import Certificate, CertificateEvent, CertificationDecision
 from audits.models.findings import Finding, FindingEvidence
 from audits.models.rounds import AuditRound, CheckInPhoto, DepartmentInterview
-from audits.models.surveillance import SurveillanceAudit
 from audits.models.scoring import Indicator, IndicatorScore, ScoreSheet, ScoreSheetVersion, SpecialItem
+from audits.models.surveillance import SurveillanceAudit
 
 __all__ = [
     "AuditRound",

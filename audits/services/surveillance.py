@@ -50,9 +50,7 @@ def _opens_surveillance(actor: User) -> bool:
     return actor.has_perm("audits.record_surveillance")
 
 
-def surveillance_open_problem(
-    certificate: Certificate, actor: User, today: datetime.date | None = None
-) -> str | None:
+def surveillance_open_problem(certificate: Certificate, actor: User, today: datetime.date | None = None) -> str | None:
     """Why this actor cannot open the certificate's next surveillance audit now; None when they can."""
     today = today or timezone.localdate()
     if not _opens_surveillance(actor):
@@ -255,7 +253,9 @@ def _check_outcome(surveillance: SurveillanceAudit, outcome: str, reason: str, t
     certificate = surveillance.certificate
     if outcome not in COMPLETING:
         if not reason:
-            raise ValidationError({"reason": [_("Please give the reasons; they are kept in the certificate's history.")]})
+            raise ValidationError(
+                {"reason": [_("Please give the reasons; they are kept in the certificate's history.")]}
+            )
         return None
     sheet = ScoreSheet.objects.filter(application=surveillance.application).select_related("version").first()
     if sheet is None:
@@ -267,7 +267,12 @@ def _check_outcome(surveillance: SurveillanceAudit, outcome: str, reason: str, t
         )
     if outcome == Outcome.MAINTAINED and result.star_level != certificate.star_level:
         raise ValidationError(
-            {"outcome": [_("The new score gives %(stars)s: change the star level.") % {"stars": STAR_NAMES[result.star_level]}]}
+            {
+                "outcome": [
+                    _("The new score gives %(stars)s: change the star level.")
+                    % {"stars": STAR_NAMES[result.star_level]}
+                ]
+            }
         )
     if outcome == Outcome.STAR_CHANGED:
         if result.star_level == certificate.star_level:
@@ -275,13 +280,13 @@ def _check_outcome(surveillance: SurveillanceAudit, outcome: str, reason: str, t
                 {"outcome": [_("The new score gives the star level the certificate holds: maintain it.")]}
             )
         if not reason:
-            raise ValidationError({"reason": [_("Please give the reasons; they are kept in the certificate's history.")]})
+            raise ValidationError(
+                {"reason": [_("Please give the reasons; they are kept in the certificate's history.")]}
+            )
     previous = last_surveillance_date(certificate)
     if previous is not None and today <= previous:
         raise ValidationError(
-            _(
-                "The previous surveillance audit was completed on %(date)s; this one must be completed on a later day."
-            )
+            _("The previous surveillance audit was completed on %(date)s; this one must be completed on a later day.")
             % {"date": previous.isoformat()}
         )
     return result.star_level

@@ -18,8 +18,8 @@ from audits.forms import CertificateStatusForm, SurveillanceForm
 from audits.models import Certificate
 from audits.pdf import verify_url
 from audits.services.certificate_changes import certificate_changes_panel
-from audits.views.surveillance import surveillance_panel
 from audits.views.certificate_deadlines import deadline_context
+from audits.views.surveillance import surveillance_panel
 from certportal.lib.files import private_file_response
 from certportal.lib.guards import add_errors, error_messages
 from certportal.lib.http import AuthenticatedHttpRequest

@@ -4,20 +4,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0005_certificate_changes'),
+        ("notifications", "0005_certificate_changes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='emailpreference',
-            name='kind',
-            field=models.CharField(choices=[('info_submitted', 'Basic information submitted'), ('evidence_rejected', 'Evidence rejected'), ('evidence_all_accepted', 'All evidence accepted'), ('forms_ready_to_sign', 'Forms ready to sign'), ('application_submitted', 'Application submitted'), ('application_returned', 'Application returned for changes'), ('application_accepted', 'Application accepted'), ('application_withdrawn', 'Application withdrawn'), ('audit_scheduled', 'Audit scheduled or moved'), ('finding_raised', 'Finding raised'), ('decision_made', 'Certification decision made'), ('certificate_issued', 'Certificate issued'), ('surveillance_due', 'Surveillance audit due'), ('certificate_status_changed', 'Certificate status changed'), ('surveillance_overdue', 'Surveillance audit overdue: extend or suspend'), ('suspension_to_decide', 'Surveillance grace period over: a suspension to decide'), ('suspension_lapsed', 'Suspension period ended: reinstate or withdraw'), ('recertification_due', 'Invitation to recertify'), ('certificate_change_requested', 'Certificate change requested'), ('certificate_change_decided', 'Certificate change decided'), ('surveillance_opened', 'Surveillance audit opened'), ('surveillance_decided', 'Surveillance audit decided'), ('reminder', 'Daily reminder')], max_length=40, verbose_name='kind'),
+            model_name="emailpreference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("info_submitted", "Basic information submitted"),
+                    ("evidence_rejected", "Evidence rejected"),
+                    ("evidence_all_accepted", "All evidence accepted"),
+                    ("forms_ready_to_sign", "Forms ready to sign"),
+                    ("application_submitted", "Application submitted"),
+                    ("application_returned", "Application returned for changes"),
+                    ("application_accepted", "Application accepted"),
+                    ("application_withdrawn", "Application withdrawn"),
+                    ("audit_scheduled", "Audit scheduled or moved"),
+                    ("finding_raised", "Finding raised"),
+                    ("decision_made", "Certification decision made"),
+                    ("certificate_issued", "Certificate issued"),
+                    ("surveillance_due", "Surveillance audit due"),
+                    ("certificate_status_changed", "Certificate status changed"),
+                    ("surveillance_overdue", "Surveillance audit overdue: extend or suspend"),
+                    ("suspension_to_decide", "Surveillance grace period over: a suspension to decide"),
+                    ("suspension_lapsed", "Suspension period ended: reinstate or withdraw"),
+                    ("recertification_due", "Invitation to recertify"),
+                    ("certificate_change_requested", "Certificate change requested"),
+                    ("certificate_change_decided", "Certificate change decided"),
+                    ("surveillance_opened", "Surveillance audit opened"),
+                    ("surveillance_decided", "Surveillance audit decided"),
+                    ("reminder", "Daily reminder"),
+                ],
+                max_length=40,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('info_submitted', 'Basic information submitted'), ('evidence_rejected', 'Evidence rejected'), ('evidence_all_accepted', 'All evidence accepted'), ('forms_ready_to_sign', 'Forms ready to sign'), ('application_submitted', 'Application submitted'), ('application_returned', 'Application returned for changes'), ('application_accepted', 'Application accepted'), ('application_withdrawn', 'Application withdrawn'), ('audit_scheduled', 'Audit scheduled or moved'), ('finding_raised', 'Finding raised'), ('decision_made', 'Certification decision made'), ('certificate_issued', 'Certificate issued'), ('surveillance_due', 'Surveillance audit due'), ('certificate_status_changed', 'Certificate status changed'), ('surveillance_overdue', 'Surveillance audit overdue: extend or suspend'), ('suspension_to_decide', 'Surveillance grace period over: a suspension to decide'), ('suspension_lapsed', 'Suspension period ended: reinstate or withdraw'), ('recertification_due', 'Invitation to recertify'), ('certificate_change_requested', 'Certificate change requested'), ('certificate_change_decided', 'Certificate change decided'), ('surveillance_opened', 'Surveillance audit opened'), ('surveillance_decided', 'Surveillance audit decided'), ('reminder', 'Daily reminder')], max_length=40, verbose_name='kind'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("info_submitted", "Basic information submitted"),
+                    ("evidence_rejected", "Evidence rejected"),
+                    ("evidence_all_accepted", "All evidence accepted"),
+                    ("forms_ready_to_sign", "Forms ready to sign"),
+                    ("application_submitted", "Application submitted"),
+                    ("application_returned", "Application returned for changes"),
+                    ("application_accepted", "Application accepted"),
+                    ("application_withdrawn", "Application withdrawn"),
+                    ("audit_scheduled", "Audit scheduled or moved"),
+                    ("finding_raised", "Finding raised"),
+                    ("decision_made", "Certification decision made"),
+                    ("certificate_issued", "Certificate issued"),
+                    ("surveillance_due", "Surveillance audit due"),
+                    ("certificate_status_changed", "Certificate status changed"),
+                    ("surveillance_overdue", "Surveillance audit overdue: extend or suspend"),
+                    ("suspension_to_decide", "Surveillance grace period over: a suspension to decide"),
+                    ("suspension_lapsed", "Suspension period ended: reinstate or withdraw"),
+                    ("recertification_due", "Invitation to recertify"),
+                    ("certificate_change_requested", "Certificate change requested"),
+                    ("certificate_change_decided", "Certificate change decided"),
+                    ("surveillance_opened", "Surveillance audit opened"),
+                    ("surveillance_decided", "Surveillance audit decided"),
+                    ("reminder", "Daily reminder"),
+                ],
+                max_length=40,
+                verbose_name="kind",
+            ),
         ),
     ]
