@@ -229,6 +229,15 @@ class Checklist:
     def pre_audit_items(self) -> list[ItemState]:
         return self.phase(Phase.PRE_AUDIT)
 
+    @property
+    def surveillance_items(self) -> list[ItemState]:
+        return self.phase(Phase.SURVEILLANCE)
+
+    @property
+    def main_phase(self) -> str:
+        """The phase the progress bar shows: a surveillance's own set, otherwise the application evidence."""
+        return Phase.SURVEILLANCE if self.application.kind == Application.Kind.SURVEILLANCE else Phase.APPLICATION
+
     def incomplete(self, phase: str) -> list[ItemState]:
         return [state for state in self.phase(phase) if not state.complete]
 
@@ -243,6 +252,7 @@ class Checklist:
         """The items still to work on, in the order the enterprise should see them: sent back
         first (with the reasons), then the ones with something missing, then those under review."""
         phases = [Phase.APPLICATION, Phase.PRE_AUDIT] if self.pre_audit_open else [Phase.APPLICATION]
+        phases.append(Phase.SURVEILLANCE)
         states = [state for state in self.items if state.item.phase in phases and not state.complete]
         order = {"rejected": 0, "todo": 1, "review": 2}
         return sorted(states, key=lambda state: 0 if state.reasons else order.get(state.status, 3))
@@ -266,7 +276,7 @@ def checklist_for(application: Application) -> Checklist:
             EvidenceRequirement(
                 application=application, item=item, copies_required=item.copies_required, per_product=item.per_product
             )
-            for item in EvidenceItem.objects.filter(active=True)
+            for item in EvidenceItem.objects.filter(active=True).exclude(phase=Phase.SURVEILLANCE)
         ]
     for requirement in requirements:
         requirement.application = application  # the guards read it: no query per item

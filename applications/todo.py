@@ -37,12 +37,14 @@ def enterprise_todo(application: Application) -> list[Todo]:
     if application.is_closed:
         return _recertification(application)
     todo: list[Todo] = []
-    if application.status == Status.DRAFT:
+    if application.kind == Application.Kind.SURVEILLANCE:
+        todo += _surveillance(application)
+    elif application.status == Status.DRAFT:
         todo.append(_basic_information(application))
     todo += _rejected_evidence(application)
     if application.status == Status.AWAITING_SIGNATURE:
         todo += _forms_to_sign(application)
-    if application.status == Status.AUDIT_PREPARATION:
+    if application.status == Status.AUDIT_PREPARATION and application.kind != Application.Kind.SURVEILLANCE:
         todo.append(
             Todo(
                 "pre_audit",
@@ -69,6 +71,31 @@ def _recertification(application: Application) -> list[Todo]:
             reverse("audits:certificate", args=[certificate.pk]) + "#recertification",
         )
     ]
+
+
+def _surveillance(application: Application) -> list[Todo]:
+    """Before a surveillance goes to the body: confirm the basic information, upload the records."""
+    if application.status not in (Status.DRAFT, Status.RETURNED):
+        return []
+    todo = []
+    if audits.information_is_confirmed(application, None) is not None:  # type: ignore[arg-type]  # no actor needed
+        todo.append(
+            Todo(
+                "surveillance_confirm",
+                _("Confirm the basic information for the surveillance audit"),
+                "",
+                reverse("audits:surveillance_confirm", args=[application.pk]),
+            )
+        )
+    todo.append(
+        Todo(
+            "surveillance_evidence",
+            _("Upload the records of the past year for the surveillance audit"),
+            "",
+            reverse("applications:evidence", args=[application.pk]),
+        )
+    )
+    return todo
 
 
 def _basic_information(application: Application) -> Todo:
@@ -155,7 +182,9 @@ def has_enterprise_todo() -> Q:
     the form's data with the signed copy.)"""
     own = OuterRef("pk")
     return ~Q(status__in=Application.CLOSED_STATUSES) & (
-        Q(status__in=[Status.DRAFT, Status.AUDIT_PREPARATION])
+        Q(status=Status.DRAFT)
+        | (Q(status=Status.AUDIT_PREPARATION) & ~Q(kind=Application.Kind.SURVEILLANCE))
+        | Q(status=Status.RETURNED, kind=Application.Kind.SURVEILLANCE)
         | files_of(EvidenceFile.Status.REJECTED, or_item_rejected=True)
         | (Q(status=Status.AWAITING_SIGNATURE) & Q(LessThan(_forms_done_count(), Value(len(FormType.values)))))
         | Exists(audits.rounds_to_confirm().filter(application=own))

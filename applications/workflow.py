@@ -21,7 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from applications.profile import profile_problems
-from applications.services.evidence import evidence_is_complete, pre_audit_documents_are_complete
+from applications.services.evidence import (
+    evidence_is_complete,
+    pre_audit_documents_are_complete,
+    surveillance_evidence_is_complete,
+)
 from applications.services.forms import application_forms_ensure, forms_are_generated, forms_are_signed
 from audits import interface as audits
 from certportal.lib.text import join_list
@@ -31,6 +35,11 @@ if TYPE_CHECKING:
     from certportal.accounts.models import User
 
 Status = Application.Status
+AppKind = Application.Kind
+# The certification path (the six forms, intake, three video audits) and the surveillance path
+# (its own evidence set, one video audit) share states, not rows: each row says which kinds it serves.
+CERTIFICATION_KINDS = frozenset({AppKind.INITIAL, AppKind.RECERTIFICATION})
+SURVEILLANCE_KINDS = frozenset({AppKind.SURVEILLANCE})
 Precondition = Callable[[Application, "User"], "str | Promise | None"]
 
 
@@ -73,6 +82,8 @@ class Transition:
     own_page: str = ""
     # Sent after commit; None when the step tells no one, or its service tells with more detail.
     notice: Notice | None = None
+    # The application kinds whose path has this step.
+    kinds: frozenset[str] = CERTIFICATION_KINDS
 
 
 def profile_is_complete(application: Application, actor: User) -> str | Promise | None:
@@ -100,6 +111,8 @@ READY_TO_SUBMIT = [consultant_is_assigned, profile_is_complete, scope_is_chosen,
 # Refusing stays possible with open serious findings (they may be the very reason to refuse);
 # certifying needs them verified, and a score that qualifies.
 READY_TO_CERTIFY = [audits.impartiality_problem, audits.open_serious_findings_problem, audits.score_qualifies_problem]
+SURVEILLANCE_READY = [audits.information_is_confirmed, surveillance_evidence_is_complete]
+S = SURVEILLANCE_KINDS
 
 
 def _t(source: str, target: str, actors: Iterable[Actor], label: str | Promise, **options: object) -> Transition:
@@ -149,6 +162,34 @@ TRANSITIONS: list[Transition] = [
            notice=Notice(Kind.APPLICATION_WITHDRAWN, Audience.CONSULTANT))
         for status in OPEN_STATUSES
     ],
+    # The surveillance path: opened by the body in DRAFT (the enterprise confirms its information and
+    # uploads the records of the past year, the consultant reviews them), no forms and no intake;
+    # one video audit, the score sheet, and a certifier's decision on the certificate.
+    _t(Status.DRAFT, Status.SUBMITTED, {C}, _("Send the surveillance evidence to the certification body"),
+       preconditions=SURVEILLANCE_READY, kinds=S,
+       notice=Notice(Kind.APPLICATION_SUBMITTED, Audience.AUDITORS)),
+    _t(Status.SUBMITTED, Status.RETURNED, {A}, _("Return for changes"), comment_required=True, style="secondary",
+       kinds=S, notice=Notice(Kind.APPLICATION_RETURNED, Audience.TEAM)),
+    _t(Status.RETURNED, Status.SUBMITTED, {C}, _("Send the surveillance evidence again"),
+       preconditions=SURVEILLANCE_READY, kinds=S,
+       notice=Notice(Kind.APPLICATION_SUBMITTED, Audience.AUDITORS)),
+    _t(Status.SUBMITTED, Status.AUDIT_PREPARATION, {A}, _("Accept the surveillance evidence"), kinds=S,
+       notice=Notice(Kind.APPLICATION_ACCEPTED, Audience.TEAM)),
+    _t(Status.AUDIT_PREPARATION, Status.REMOTE_AUDIT, {A}, _("Start the surveillance video audit"), kinds=S),
+    _t(Status.REMOTE_AUDIT, Status.EVALUATION, {A}, _("Finish the audit"),
+       preconditions=[audits.rounds_are_done], kinds=S),
+    _t(Status.EVALUATION, Status.DECISION, {A}, _("Send for the surveillance decision"),
+       preconditions=[audits.score_sheet_is_complete], kinds=S,
+       notice=Notice(Kind.APPLICATION_SUBMITTED, Audience.CERTIFIERS)),
+    _t(Status.DECISION, Status.EVALUATION, {D}, _("Send back for evaluation"), comment_required=True,
+       style="secondary", kinds=S),
+    # Maintain the certificate, or change its star level; told by audits.services.surveillance.
+    _t(Status.DECISION, Status.CERTIFIED, {D}, _("Maintain the certificate"),
+       preconditions=READY_TO_CERTIFY, own_page=audits.SURVEILLANCE_DECISION_PAGE, kinds=S),
+    # Suspend or withdraw the certificate.
+    _t(Status.DECISION, Status.NOT_CERTIFIED, {D}, _("Suspend or withdraw the certificate"), comment_required=True,
+       style="danger", preconditions=[audits.impartiality_problem], own_page=audits.SURVEILLANCE_DECISION_PAGE,
+       kinds=S),
 ]  # fmt: skip
 
 
@@ -157,18 +198,23 @@ STATE_SET_UP: dict[str, Callable[[Application], object]] = {
     Status.FORMS_PREPARATION: lambda application: application_forms_ensure(application=application),
     Status.AUDIT_PREPARATION: audits.audit_setup,
 }
+# A surveillance needs no forms; once accepted, its one video audit and its score sheet.
+SURVEILLANCE_SET_UP: dict[str, Callable[[Application], object]] = {
+    Status.AUDIT_PREPARATION: audits.surveillance_audit_setup,
+}
 
 
 def after_transition(application: Application, target: str) -> None:
     """Create what the application's new state needs (its six forms, its audit rounds and score sheet)."""
-    set_up = STATE_SET_UP.get(target)
+    table = SURVEILLANCE_SET_UP if application.kind == AppKind.SURVEILLANCE else STATE_SET_UP
+    set_up = table.get(target)
     if set_up is not None:
         set_up(application)
 
 
-def find_transition(source: str, target: str) -> Transition | None:
+def find_transition(source: str, target: str, kind: str = AppKind.INITIAL) -> Transition | None:
     for transition in TRANSITIONS:
-        if transition.source == source and transition.target == target:
+        if transition.source == source and transition.target == target and kind in transition.kinds:
             return transition
     return None
 
@@ -192,7 +238,9 @@ def actors_of(user: User, application: Application) -> set[Actor]:
 def transitions_for(user: User, application: Application) -> list[Transition]:
     """The transitions this user may attempt from the application's current state."""
     actors = actors_of(user, application)
-    return [t for t in TRANSITIONS if t.source == application.status and t.actors & actors]
+    return [
+        t for t in TRANSITIONS if t.source == application.status and application.kind in t.kinds and t.actors & actors
+    ]
 
 
 def blocking_problems(transition: Transition, application: Application, actor: User) -> list[str]:

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from audits import scoring
-from audits.models import AuditRound, Certificate, Finding, IndicatorScore, ScoreSheet
-from audits.setup import audit_setup
+from audits.models import AuditRound, Certificate, Finding, IndicatorScore, ScoreSheet, SurveillanceAudit
+from audits.setup import audit_setup, surveillance_audit_setup
 from certportal.lib.text import join_list
 
 if TYPE_CHECKING:
@@ -26,20 +26,27 @@ if TYPE_CHECKING:
 
 # The page on which a certifier certifies or refuses (the workflow shows a link, not a button).
 DECISION_PAGE = "audits:decision"
+# The page on which a certifier decides on a surveillance audit's certificate.
+SURVEILLANCE_DECISION_PAGE = "audits:surveillance_decision"
 
 __all__ = [
     "DECISION_PAGE",
+    "SURVEILLANCE_DECISION_PAGE",
     "audit_setup",
     "audit_team_ids",
     "certificate_to_recertify",
     "findings_to_answer",
     "impartiality_problem",
+    "information_is_confirmed",
     "open_findings",
     "open_serious_findings_problem",
     "rounds_are_done",
     "rounds_to_confirm",
     "score_qualifies_problem",
     "score_sheet_is_complete",
+    "surveillance_audit_setup",
+    "surveillance_of",
+    "surveillances_to_confirm",
     "unfinished_scheduled_rounds",
 ]
 
@@ -55,6 +62,17 @@ def rounds_are_done(application: Application, actor: User) -> str | Promise | No
     pending = [str(audit_round.name) for audit_round in rounds if not audit_round.is_done]
     if pending:
         return _("The video audits are not all done yet: %(rounds)s.") % {"rounds": join_list(pending)}
+    return None
+
+
+def information_is_confirmed(application: Application, actor: User) -> str | Promise | None:
+    """Before a surveillance goes to the body: the enterprise has confirmed its basic information,
+    products, outlets and after-sales service managers."""
+    surveillance = surveillance_of(application)
+    if surveillance is None:
+        return _("This application is not a surveillance audit.")
+    if surveillance.information_confirmed_at is None:
+        return _("The enterprise has not confirmed its basic information for the surveillance audit yet.")
     return None
 
 
@@ -167,3 +185,17 @@ def certificate_to_recertify(application: Application) -> Certificate | None:
         recertification_invited_on__isnull=False,
         expires_on__gte=timezone.localdate(),
     ).first()
+
+
+def surveillance_of(application: Application) -> SurveillanceAudit | None:
+    """The surveillance audit an application of that kind runs; None for any other application."""
+    if application.kind != Application.Kind.SURVEILLANCE:
+        return None
+    return SurveillanceAudit.objects.filter(application=application).select_related("certificate").first()
+
+
+def surveillances_to_confirm() -> QuerySet[SurveillanceAudit]:
+    """Surveillance audits whose enterprise has yet to confirm its basic information."""
+    return SurveillanceAudit.objects.filter(
+        information_confirmed_at__isnull=True, application__status=Application.Status.DRAFT
+    )

@@ -1,5 +1,6 @@
 """What an application needs once the certification body accepts it: its three video audit rounds
-and its score sheet. Run by the workflow's after-transition step, in the acceptance's transaction."""
+(one for a surveillance audit) and its score sheet. Run by the workflow's after-transition step, in
+the acceptance's transaction."""
 
 from __future__ import annotations
 
@@ -44,3 +45,15 @@ def audit_setup(application: Application) -> list[AuditRound]:
         ]
         score_sheet_ensure(application)
     return rounds
+
+
+def surveillance_audit_setup(application: Application) -> list[AuditRound]:
+    """A surveillance audit's one video audit and its score sheet (on the current indicator version).
+
+    Safe to call any number of times, also concurrently."""
+    with transaction.atomic():
+        audit_round, _created = AuditRound.objects.get_or_create(
+            application=application, number=1, defaults={"agenda": default_agenda()}
+        )
+        score_sheet_ensure(application)
+    return [audit_round]

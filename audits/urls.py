@@ -10,6 +10,7 @@ from audits.views import (
     review,
     rounds,
     scoring,
+    surveillance,
 )
 
 app_name = "audits"
@@ -50,6 +51,17 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/score/recommendation/", scoring.recommendation_save_post, name="recommendation"),
     path("applications/<int:pk>/decision/", decisions.decision, name="decision"),
+    path("certificates/<int:pk>/surveillance/open/", surveillance.surveillance_open_post, name="surveillance_open"),
+    path(
+        "applications/<int:pk>/surveillance/confirm/",
+        surveillance.surveillance_confirm_page,
+        name="surveillance_confirm",
+    ),
+    path(
+        "applications/<int:pk>/surveillance/decision/",
+        surveillance.surveillance_decision_page,
+        name="surveillance_decision",
+    ),
     path("certificates/", certificates.certificate_list, name="certificate_list"),
     path("certificates/<int:pk>/", certificates.certificate_detail, name="certificate"),
     path("certificates/<int:pk>/pdf/", certificates.certificate_pdf, name="certificate_pdf"),

@@ -36,6 +36,8 @@ class Kind(models.TextChoices):
     RECERTIFICATION_DUE = "recertification_due", _("Invitation to recertify")
     CERTIFICATE_CHANGE_REQUESTED = "certificate_change_requested", _("Certificate change requested")
     CERTIFICATE_CHANGE_DECIDED = "certificate_change_decided", _("Certificate change decided")
+    SURVEILLANCE_OPENED = "surveillance_opened", _("Surveillance audit opened")
+    SURVEILLANCE_DECIDED = "surveillance_decided", _("Surveillance audit decided")
     REMINDER = "reminder", _("Daily reminder")
 
 

@@ -110,6 +110,14 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
         _("Change of certificate %(number)s: %(decision)s"),
         _("%(comment)s"),
     ),
+    Kind.SURVEILLANCE_OPENED: (
+        _("Surveillance audit %(sequence)s of certificate %(number)s opened (%(reference)s)"),
+        _("Please confirm the basic information and upload the records of the past year by %(due)s."),
+    ),
+    Kind.SURVEILLANCE_DECIDED: (
+        _("Surveillance audit of certificate %(number)s: %(decision)s"),
+        _("%(comment)s"),
+    ),
     Kind.REMINDER: (
         _("Reminder: %(count)s open tasks in the certification portal"),
         _("%(summary)s"),

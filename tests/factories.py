@@ -147,6 +147,8 @@ def load_evidence_checklist() -> None:
 
     if not EvidenceItem.objects.exists():
         import_module("applications.migrations.0004_evidence_checklist_data").load(apps, None)
+    if not EvidenceItem.objects.filter(phase=EvidenceItem.Phase.SURVEILLANCE).exists():
+        import_module("applications.migrations.0013_surveillance_checklist_data").load(apps, None)
 
 
 def complete_evidence(application: Application) -> None:

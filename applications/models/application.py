@@ -65,6 +65,8 @@ class Application(TimeStampedModel):
     class Kind(models.TextChoices):
         INITIAL = "initial", _("Initial certification")
         RECERTIFICATION = "recertification", _("Recertification")
+        # A yearly surveillance audit (监督审核) of a certificate, opened by the certification body.
+        SURVEILLANCE = "surveillance", _("Surveillance audit")
 
     CLOSED_STATUSES = (Status.CERTIFIED, Status.NOT_CERTIFIED, Status.WITHDRAWN)
     # While being prepared the product scope may change; once with the certification body it may not.
@@ -171,6 +173,8 @@ class ApplicationEvent(models.Model):
         SCAN_REJECTED = "scan_rejected", _("Scan of a signed form rejected")
         PAPER_SENT = "paper_sent", _("Paper copies sent")
         PAPER_RECEIVED = "paper_received", _("Paper copies received")
+        SURVEILLANCE_OPENED = "surveillance_opened", _("Surveillance audit opened")
+        INFORMATION_CONFIRMED = "information_confirmed", _("Basic information confirmed")
 
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="events"

@@ -36,6 +36,8 @@ class EvidenceItem(models.Model):
     class Phase(models.TextChoices):
         APPLICATION = "application", _("Application evidence")
         PRE_AUDIT = "pre_audit", _("Pre-audit documents")
+        # The records of the past year, the checklist of a surveillance application (and only of it).
+        SURVEILLANCE = "surveillance", _("Surveillance evidence")
 
     class Kind(models.TextChoices):
         FILES = "files", _("Files")

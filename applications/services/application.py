@@ -121,7 +121,7 @@ def application_transition(
     The change is a conditional update on the status the actor saw: when two people act at once,
     exactly one succeeds and the other is told that the application has just changed.
     """
-    transition = workflow.find_transition(application.status, target)
+    transition = workflow.find_transition(application.status, target, application.kind)
     if transition is None:
         raise TransitionError([_("This step is not possible from the application's current state.")])
     if not transition.actors & workflow.actors_of(actor, application):

@@ -60,6 +60,14 @@ UPLOAD_STATUSES: dict[str, tuple[Status, ...]] = {
         Status.RETURNED,
     ),
     Phase.PRE_AUDIT: (Status.AUDIT_PREPARATION,),
+    # A surveillance collects the records of the past year before its evidence goes to the body.
+    Phase.SURVEILLANCE: (Status.DRAFT, Status.RETURNED),
+}
+# Which checklist items an application of each kind gets: a surveillance has a set of its own.
+KIND_PHASES: dict[str, tuple[str, ...]] = {
+    Application.Kind.INITIAL: (Phase.APPLICATION, Phase.PRE_AUDIT),
+    Application.Kind.RECERTIFICATION: (Phase.APPLICATION, Phase.PRE_AUDIT),
+    Application.Kind.SURVEILLANCE: (Phase.SURVEILLANCE,),
 }
 MAX_REASON_LENGTH = 1000
 
@@ -71,7 +79,7 @@ def evidence_requirements_ensure(application: Application) -> int:
     """Give the application one requirement per checklist item in use; returns how many were added.
     Idempotent: run at creation, and for applications that started before the checklist existed."""
     existing = EvidenceRequirement.objects.filter(application=application).values("item_id")
-    missing = EvidenceItem.objects.filter(active=True).exclude(pk__in=existing)
+    missing = EvidenceItem.objects.filter(active=True, phase__in=KIND_PHASES[application.kind]).exclude(pk__in=existing)
     created = EvidenceRequirement.objects.bulk_create(
         [
             EvidenceRequirement(
@@ -584,3 +592,8 @@ def evidence_is_complete(application: Application, actor: User) -> str | Promise
 def pre_audit_documents_are_complete(application: Application, actor: User) -> str | Promise | None:
     """Precondition of starting the remote audits: every pre-audit document complete."""
     return _missing_message(application, Phase.PRE_AUDIT)
+
+
+def surveillance_evidence_is_complete(application: Application, actor: User) -> str | Promise | None:
+    """Precondition of sending a surveillance to the body: every record of the past year accepted."""
+    return _missing_message(application, Phase.SURVEILLANCE)

@@ -101,7 +101,7 @@ def application_transition_post(request: AuthenticatedHttpRequest, pk: int) -> H
     if not form.is_valid():
         messages.error(request, _("This step is not possible from the application's current state."))
         return redirect("applications:detail", pk=pk)
-    transition = workflow.find_transition(application.status, form.cleaned_data["target"])
+    transition = workflow.find_transition(application.status, form.cleaned_data["target"], application.kind)
     if transition is not None and transition.own_page:
         # A step with its own page (e.g. the certification decision, which issues the certificate).
         return redirect(transition.own_page, pk=pk)

@@ -34,7 +34,7 @@ def evidence_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     context = {
         "application": application,
         "checklist": checklist,
-        "progress": checklist.progress(),
+        "progress": checklist.progress(checklist.main_phase),
         "pre_audit_progress": checklist.progress(EvidenceItem.Phase.PRE_AUDIT),
         "can_review": services.evidence_review_problem(application, request.user) is None,
         "help_for": _checklist_help(application, request.user),

@@ -5,6 +5,7 @@ from audits.models.certificates import Certificate, CertificateEvent, Certificat
 from audits.models.findings import Finding, FindingEvidence
 from audits.models.rounds import AuditRound, CheckInPhoto, DepartmentInterview
 from audits.models.scoring import Indicator, IndicatorScore, ScoreSheet, ScoreSheetVersion, SpecialItem
+from audits.models.surveillance import SurveillanceAudit
 
 __all__ = [
     "AuditRound",
@@ -23,4 +24,5 @@ __all__ = [
     "ScoreSheet",
     "ScoreSheetVersion",
     "SpecialItem",
+    "SurveillanceAudit",
 ]

@@ -223,6 +223,7 @@ class CertificateEvent(models.Model):
         ISSUED = "issued", _("Certificate issued")
         STATUS_CHANGED = "status_changed", _("Status changed")
         SURVEILLANCE = "surveillance", _("Surveillance audit recorded")
+        SURVEILLANCE_OPENED = "surveillance_opened", _("Surveillance audit opened")
         EXTENSION = "extension", _("Surveillance audit extended")
         CHANGED = "changed", _("Certificate changed and reissued")
         CHANGE_REFUSED = "change_refused", _("Change refused")

@@ -33,6 +33,8 @@ def certification_decide_problem(application: Application, actor: User) -> str |
     workflow's preconditions then say whether certifying, refusing or both are possible)."""
     if not is_certifier(actor, application):
         return _("Only certifiers make the certification decision.")
+    if application.kind == Application.Kind.SURVEILLANCE:
+        return _("This is a surveillance audit: its decision is made on the surveillance decision page.")
     if application.status != Status.DECISION:
         return _("The application is not waiting for a certification decision.")
     return None

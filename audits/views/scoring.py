@@ -57,7 +57,7 @@ def _sheet_context(request: AuthenticatedHttpRequest, sheet: ScoreSheet, **extra
         groups[-1]["rows"].append(row)
     for group, subtotal in zip(groups, subtotals(indicators, result), strict=True):
         group.update(subtotal)
-    send_on = workflow.find_transition(Status.EVALUATION, Status.DECISION)
+    send_on = workflow.find_transition(Status.EVALUATION, Status.DECISION, application.kind)
     return {
         "application": application,
         "sheet": sheet,

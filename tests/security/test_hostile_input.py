@@ -342,6 +342,33 @@ def decision(request: pytest.FixtureRequest) -> Target:
     )  # fmt: skip
 
 
+def surveillance_decision(request: pytest.FixtureRequest) -> Target:
+    from audits.models import SurveillanceAudit
+    from audits.services.certificates import add_months
+    from audits.services.surveillance import surveillance_open
+    from tests.audits.test_surveillance import at_decision
+    from tests.factories import load_evidence_checklist
+
+    load_evidence_checklist()
+    certificate = _certificate(request)
+    Certificate.objects.filter(pk=certificate.pk).update(surveillance_due_on=add_months(timezone.localdate(), 1))
+    certificate.refresh_from_db()
+    auditor = request.getfixturevalue("auditor")
+    surveillance = at_decision(
+        surveillance_open(certificate=certificate, actor=auditor),
+        enterprise_user=request.getfixturevalue("enterprise_user"),
+        consultant=request.getfixturevalue("consultant"), auditor=auditor, rate="0.92",
+    )  # fmt: skip
+    return Target(
+        client_for(request.getfixturevalue("certifier")),
+        reverse("audits:surveillance_decision", args=[surveillance.application_id]),
+        {"outcome": "withdrawn", "reason": "严重违规", "suspended_until": ""},
+        lambda: (Certificate.objects.get(pk=certificate.pk).status, SurveillanceAudit.objects.get().outcome),
+        stored=lambda: SurveillanceAudit.objects.get().reason,
+        page=reverse("audits:surveillance_decision", args=[surveillance.application_id]),
+    )  # fmt: skip
+
+
 def _certificate(request: pytest.FixtureRequest) -> Certificate:
     application = request.getfixturevalue("application")
     certifier = request.getfixturevalue("certifier")
@@ -559,6 +586,9 @@ CASES: list[tuple[str, Callable[[pytest.FixtureRequest], Target], str, str]] = [
     ("score sheet", score_entry, "__note", "text"),
     ("decision", decision, "reason", "text"),
     ("decision", decision, "outcome", "choice"),
+    ("surveillance decision", surveillance_decision, "reason", "text"),
+    ("surveillance decision", surveillance_decision, "outcome", "choice"),
+    ("surveillance decision", surveillance_decision, "suspended_until", "date"),
     ("certificate", certificate_status, "reason", "text"),
     ("certificate", certificate_status, "suspended_until", "date"),
     ("law row", law_row, "name", "text"),

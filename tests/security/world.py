@@ -40,6 +40,7 @@ from audits.models import (
     Finding,
     FindingEvidence,
     SpecialItem,
+    SurveillanceAudit,
 )
 from certportal.accounts.models import User
 from notifications.models import Kind, Notification
@@ -211,6 +212,17 @@ def _fill(tenant: Tenant, auditor: User, certifier: User) -> None:
     objects["certificate_change_file"] = CertificateChangeFile.objects.create(
         change=change, product=product, file=_store(f"audits/certificate-changes/{certificate.pk}/a.pdf", PDF_BYTES),
         original_name="a.pdf", size=len(PDF_BYTES), sha256="4" * 64, uploaded_by=tenant.user,
+    )  # fmt: skip
+    # A surveillance audit of the certificate, decided (so that enterprise A has no open application).
+    surveillance_application = Application.objects.create(
+        enterprise=application.enterprise, reference=f"{application.reference}-S1", kind=Application.Kind.SURVEILLANCE,
+        status=Application.Status.CERTIFIED, consultant=application.consultant, submitted_at=timezone.now(),
+        closed_at=timezone.now(),
+    )  # fmt: skip
+    objects["surveillance_application"] = surveillance_application
+    objects["surveillance"] = SurveillanceAudit.objects.create(
+        certificate=certificate, sequence=1, application=surveillance_application, opened_by=auditor,
+        outcome=SurveillanceAudit.Outcome.MAINTAINED, decided_by=certifier, decided_at=timezone.now(),
     )  # fmt: skip
     objects["notification"] = Notification.objects.create(
         recipient=tenant.user, kind=Kind.values[0], application=application, title="通知", url="/"
