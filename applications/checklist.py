@@ -169,9 +169,11 @@ class EvidenceProgress:
 
 def evidence_progress(application: Application) -> EvidenceProgress:
     """The application's evidence progress (one query)."""
-    counts = Application.objects.filter(pk=application.pk).annotate(**evidence_counts())
+    # Counted afresh under names of their own (the application's counters carry the field names).
+    counted = {f"counted_{name}": expression for name, expression in evidence_counts().items()}
+    counts = Application.objects.filter(pk=application.pk).annotate(**counted)
     # The names are the annotations just made, which the type checker does not follow.
-    done, total = counts.values_list("evidence_accepted", "evidence_required").get()  # type: ignore[misc]
+    done, total = counts.values_list("counted_evidence_accepted", "counted_evidence_required").get()  # type: ignore[misc]
     return EvidenceProgress(done=done, total=total)
 
 

@@ -7,7 +7,9 @@ count from the day the application was started (its creation), as on the applica
 seed's 20–40-day target gives the pace of open applications: on track up to 20 days, at risk after
 20, late after 40. Closed applications stop the clock at the day they closed and have no pace.
 Evidence progress and "waiting on" are the portal's one definition of each
-(`checklist.evidence_counts`, `progress.waiting_on_expression`).
+(`checklist.evidence_counts`, `progress.waiting_on_expression`); the evidence figures and the files
+awaiting review are read from the application's counters (`applications.counters`), which the
+services keep equal to that definition, so that neither a page nor a sort computes them per row.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
@@ -35,11 +38,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from applications.checklist import evidence_counts
 from applications.models import (
     Application,
     ApplicationEvent,
-    EvidenceFile,
     FormRendition,
 )
 from applications.models.application import TARGET_DAYS_MAX, TARGET_DAYS_MIN, ApplicationQuerySet
@@ -116,7 +117,6 @@ def annotate_rows(applications: QuerySet[Application]) -> QuerySet[Application]:
         .values("n")
     )
     return applications.select_related("enterprise").annotate(
-        **evidence_counts(),
         forms_signed=Coalesce(Subquery(signed, output_field=IntegerField()), Value(0)),
         next_audit_at=Subquery(next_round, output_field=DateTimeField()),
         open_findings=_count(audits.open_findings()),
@@ -224,7 +224,7 @@ def rows(user: User, filters: Filters) -> QuerySet[Application]:
     key = filters.sort.lstrip("-")
     ordering = SORTS[key]
     if key == "evidence":
-        # Share accepted; no items required counts as nothing accepted (each subquery evaluated once).
+        # Share accepted; no items required counts as nothing accepted (the counters, no subquery).
         applications = applications.annotate(
             evidence_ratio=Coalesce(
                 Cast("evidence_accepted", FloatField()) / NullIf(Cast("evidence_required", FloatField()), Value(0.0)),
@@ -264,11 +264,9 @@ def summary(user: User, today: datetime.date | None = None) -> Summary:
         open_count=Count("*"),
         at_risk=Count("pk", filter=Q(created_at__lt=at_risk_before, created_at__gte=late_before)),
         late=Count("pk", filter=Q(created_at__lt=late_before)),
+        awaiting=Coalesce(Sum("files_awaiting_review"), Value(0)),
     )
     open_ids = applications.open().values("pk")
-    awaiting = EvidenceFile.objects.filter(
-        requirement__application__in=open_ids, is_current=True, status=EvidenceFile.Status.PENDING
-    ).count()
     scans = FormRendition.objects.filter(
         form__application__in=open_ids,
         kind=FormRendition.Kind.SCAN,
@@ -277,7 +275,7 @@ def summary(user: User, today: datetime.date | None = None) -> Summary:
     ).count()
     return Summary(
         stage_counts=[(status, str(label), by_status.get(status, 0)) for status, label in Status.choices],
-        awaiting_review=awaiting,
+        awaiting_review=pace["awaiting"],
         scans_to_check=scans,
         at_risk=pace["at_risk"],
         late=pace["late"],

@@ -189,6 +189,15 @@ def complete_evidence(application: Application) -> None:
                 thumbnail_status=EvidenceFile.ThumbnailStatus.NONE,
             )
             evidence.products.set(scope)
+    recount(application)
+
+
+def recount(application: Application) -> None:
+    """After a test's set-up wrote evidence or profile rows directly, past the services that keep
+    the application's counters: count them again, as `recount_application_counters` would."""
+    from applications.counters import counters_recount
+
+    counters_recount(Application.objects.filter(pk=application.pk))
 
 
 def forms_ready(application: Application, *, signed: bool = True) -> None:

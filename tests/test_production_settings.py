@@ -193,6 +193,15 @@ def test_object_storage_is_private_never_overwrites_and_signs_short_urls(tmp_pat
     assert options["querystring_expire"] == 120
 
 
+def test_production_keeps_database_connections_open(tmp_path: Path, redis_server: str) -> None:
+    def max_age(env: dict[str, str]) -> int:
+        return setting_values(env, "DATABASES")["DATABASES"]["default"]["CONN_MAX_AGE"]
+
+    assert max_age(production(tmp_path, redis_server)) == 60
+    assert max_age(production(tmp_path, redis_server, DATABASE_CONN_MAX_AGE="5")) == 5
+    assert max_age(environment(tmp_path)) == 0
+
+
 def test_local_disk_stays_the_default(tmp_path: Path) -> None:
     values = setting_values(environment(tmp_path), "STORAGES", "MEDIA_ROOT", "TRUSTED_PROXY_COUNT", "LOG_FORMAT")
     assert values["STORAGES"]["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}

@@ -94,6 +94,10 @@ class Application(TimeStampedModel):
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     submitted_at = models.DateTimeField(_("first submitted to the certification body"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Kept by the services that change what they count (applications/counters.py), for the dashboards.
+    evidence_required = models.PositiveIntegerField(_("evidence items required"), default=0, editable=False)
+    evidence_accepted = models.PositiveIntegerField(_("evidence items accepted"), default=0, editable=False)
+    files_awaiting_review = models.PositiveIntegerField(_("files awaiting review"), default=0, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 

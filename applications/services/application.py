@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import people, workflow
+from applications.counters import application_counters_refresh
 from applications.models import Application, ApplicationEvent, Enterprise, Product
 from applications.services.evidence import evidence_requirements_ensure
 from certportal.accounts.models import User
@@ -103,6 +104,8 @@ def application_set_scope(*, application: Application, actor: User, products: It
     chosen = _own_products(application.enterprise, products)
     before = sorted(application.scope.values_list("name", flat=True))
     application.scope.set(chosen)
+    # Per-product items are complete only when their accepted files cover the whole scope.
+    application_counters_refresh([application.pk])
     after = sorted(product.name for product in chosen)
     if before != after:
         ApplicationEvent.objects.create(

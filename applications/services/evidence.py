@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from applications.checklist import checklist_for, list_separator
+from applications.counters import application_counters_refresh
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -89,6 +90,7 @@ def evidence_requirements_ensure(application: Application) -> int:
         ],
         ignore_conflicts=True,
     )
+    application_counters_refresh([application.pk])
     return len(created)
 
 
@@ -240,6 +242,7 @@ def _store(
             evidence.products.set(products)
             kind = EventKind.EVIDENCE_REPLACED if replaces else EventKind.EVIDENCE_UPLOADED
             _event(requirement, kind, actor, evidence=evidence, replaced=replaces.original_name if replaces else "")
+            application_counters_refresh([requirement.application_id])
     except IntegrityError as error:
         default_storage.delete(name)
         raise ValidationError(_("This file has just changed (someone else acted on it). Please look again.")) from error
@@ -307,6 +310,7 @@ def evidence_withdraw(*, evidence: EvidenceFile, actor: User) -> None:
     if updated != 1:
         raise ValidationError(_("Only a current file that is not accepted yet can be withdrawn."))
     _event(requirement, EventKind.EVIDENCE_WITHDRAWN, actor, evidence=evidence)
+    application_counters_refresh([requirement.application_id])
 
 
 @transaction.atomic
@@ -328,6 +332,7 @@ def evidence_file_update(
     evidence.note = note.strip()
     evidence.document_date = document_date
     evidence.save(update_fields=["note", "document_date", "updated_at"])
+    application_counters_refresh([evidence.requirement.application_id])
 
 
 @transaction.atomic
@@ -345,6 +350,7 @@ def evidence_answer(*, requirement: EvidenceRequirement, actor: User, answer: bo
         fields.append("review_status")
     requirement.save(update_fields=fields)
     _event(requirement, EventKind.EVIDENCE_ANSWERED, actor, answer=answer, note=requirement.answer_note)
+    application_counters_refresh([requirement.application_id])
 
 
 # --- Review ------------------------------------------------------------------------------------------
@@ -373,6 +379,7 @@ def evidence_file_accept(*, evidence: EvidenceFile, actor: User) -> None:
         EvidenceRequirement.objects.filter(pk=requirement.pk).update(review_status=ReviewStatus.OPEN, updated_at=now)
         requirement.review_status = ReviewStatus.OPEN
     _event(requirement, EventKind.EVIDENCE_ACCEPTED, actor, evidence=evidence)
+    application_counters_refresh([requirement.application_id])
     _after_acceptance(requirement.application, actor)
 
 
@@ -389,6 +396,7 @@ def evidence_file_reject(*, evidence: EvidenceFile, actor: User, reason: str) ->
     if updated != 1:
         raise ValidationError(_("Only a current file awaiting review or accepted can be sent back."))
     _event(requirement, EventKind.EVIDENCE_REJECTED, actor, evidence=evidence, comment=reason)
+    application_counters_refresh([requirement.application_id])
     _after_rejection(requirement, actor, f"{evidence.original_name}: {reason}")
 
 
@@ -413,6 +421,7 @@ def evidence_requirement_accept(*, requirement: EvidenceRequirement, actor: User
     requirement.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
     if not pending:
         _event(requirement, EventKind.EVIDENCE_ACCEPTED, actor)
+    application_counters_refresh([requirement.application_id])
     _after_acceptance(requirement.application, actor)
     return len(pending)
 
@@ -430,6 +439,7 @@ def evidence_requirement_reject(*, requirement: EvidenceRequirement, actor: User
     requirement.reviewed_at = timezone.now()
     requirement.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
     _event(requirement, EventKind.EVIDENCE_REJECTED, actor, comment=requirement.review_reason)
+    application_counters_refresh([requirement.application_id])
     _after_rejection(requirement, actor, requirement.review_reason)
 
 

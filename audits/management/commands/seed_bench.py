@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import models, transaction
 from django.utils import timezone
 
+from applications.counters import counters_recount
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -102,6 +103,8 @@ class Command(BaseCommand):
             users = self._users(options["password"])
             count = self._build(options["applications"], users)
             self._users(options["password"])  # now bench-enterprise has an application to belong to
+            # Everything above was bulk-inserted, past the services that keep the counters.
+            counters_recount(Application.objects.filter(reference__startswith=PREFIX))
         self.stdout.write(
             f"{count} applications built in {time.perf_counter() - started:.1f} s. Log in as bench-consultant, "
             f"bench-auditor, bench-certifier or bench-enterprise with the password {options['password']!r}."
