@@ -41,7 +41,8 @@ from audits.models import (
     FindingEvidence,
     SpecialItem,
 )
-from certportal.accounts.models import User
+from certportal.accounts.models import ApiToken, User
+from certportal.accounts.services import api_token_create
 from notifications.models import Kind, Notification
 from tests.audits.conftest import finish_rounds, score_sheet_at
 from tests.conftest import client_for, put_in_status
@@ -212,6 +213,7 @@ def _fill(tenant: Tenant, auditor: User, certifier: User) -> None:
         change=change, product=product, file=_store(f"audits/certificate-changes/{certificate.pk}/a.pdf", PDF_BYTES),
         original_name="a.pdf", size=len(PDF_BYTES), sha256="4" * 64, uploaded_by=tenant.user,
     )  # fmt: skip
+    objects["api_token"], _key = api_token_create(user=tenant.user, name="ERP", scope=ApiToken.Scope.READ)
     objects["notification"] = Notification.objects.create(
         recipient=tenant.user, kind=Kind.values[0], application=application, title="通知", url="/"
     )
