@@ -47,14 +47,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 def error_body(exc: exceptions.APIException) -> dict[str, Any]:
-    if isinstance(exc.detail, dict | list):
-        details = exc.get_full_details()
-        errors = details if isinstance(details, dict) else {"non_field_errors": details}
-        first = next(iter(errors.values()))
-        first = first[0] if isinstance(first, list) and first else first
-        return {
-            "detail": str(first.get("message", "")) if isinstance(first, dict) else str(first),
-            "code": "invalid",
-            "errors": {field: [str(item["message"]) for item in items] for field, items in errors.items()},
-        }
-    return {"detail": str(exc.detail), "code": exc.detail.code or exc.default_code}
+    if not isinstance(exc.detail, dict | list):
+        return {"detail": str(exc.detail), "code": exc.detail.code or exc.default_code}
+    detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+    errors = {str(field): texts(value) for field, value in detail.items()}
+    first = next((messages[0] for messages in errors.values() if messages), str(exc.default_detail))
+    return {"detail": first, "code": "invalid", "errors": errors}
+
+
+def texts(value: Any) -> list[str]:
+    """The messages of one field's errors, however deep a nested serializer put them."""
+    if isinstance(value, dict):
+        return [text for inner in value.values() for text in texts(inner)]
+    if isinstance(value, list):
+        return [text for inner in value for text in texts(inner)]
+    return [str(value)]

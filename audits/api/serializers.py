@@ -62,7 +62,7 @@ class EnterpriseProfileSerializer(serializers.ModelSerializer):
 class ApplicationSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    consultant = serializers.StringRelatedField()
+    consultant: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
 
     class Meta:
         model = Application
@@ -74,7 +74,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 class AllowedTransitionSerializer(serializers.Serializer):
     target = serializers.CharField()
-    label = serializers.CharField()
+    name = serializers.CharField()
     comment_required = serializers.BooleanField()
     problems = serializers.ListField(child=serializers.CharField())
 
@@ -92,7 +92,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -168,7 +168,7 @@ class FormSerializer(serializers.ModelSerializer):
 
 
 class AuditRoundSerializer(serializers.ModelSerializer):
-    lead_auditor = serializers.StringRelatedField()
+    lead_auditor: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
 
     class Meta:
         model = AuditRound
@@ -179,7 +179,7 @@ class AuditRoundSerializer(serializers.ModelSerializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
-    indicator = serializers.StringRelatedField()
+    indicator: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
 
     class Meta:
         model = Finding
@@ -230,7 +230,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 
 class CertificateEventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:

@@ -11,7 +11,7 @@ import django_filters
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, QuerySet
-from django.utils.cache import parse_etags
+from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import extend_schema
@@ -64,7 +64,8 @@ class Detail(generics.GenericAPIView):
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.get_serializer(self.loaded()).data
-        etag = '"%s"' % hashlib.sha256(json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
+        etag = f'"{digest}"'
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         return Response(data, headers={"ETag": etag})
@@ -126,7 +127,7 @@ def allowed_transitions(user: User, application: Application) -> list[dict[str, 
     return [
         {
             "target": transition.target,
-            "label": str(transition.label),
+            "name": str(transition.label),
             "comment_required": transition.comment_required,
             "problems": [str(problem) for problem in workflow.blocking_problems(transition, application, user)],
         }
@@ -141,7 +142,7 @@ class ApplicationDetail(Detail):
         return get_application_for(user_of(self.request), self.kwargs["pk"])
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if "pk" in self.kwargs:  # not while the schema is drawn
             context["transitions"] = allowed_transitions(user_of(self.request), self.loaded())
         return context
@@ -219,7 +220,7 @@ class FormList(generics.ListAPIView):
         return application.forms.prefetch_related("renditions").order_by("pk")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if "pk" in self.kwargs:
             application = get_application_for(user_of(self.request), self.kwargs["pk"])
             context["show_unsigned"] = sees_unsigned_versions(user_of(self.request), application)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -46,7 +47,7 @@ def fresh_rate_limits() -> None:
     cache.clear()
 
 
-def token_client(world: World, persona: str, scope: str = ApiToken.Scope.READ, **headers: str) -> Client:
+def token_client(world: World, persona: str, scope: str = ApiToken.Scope.READ, **headers: Any) -> Client:
     _token, key = api_token_create(user=world.users[persona], name="test", scope=scope)
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}", **headers)
 
@@ -92,7 +93,9 @@ def test_each_list_shows_what_the_pages_show_that_persona(world: World, persona:
     if persona in OUTSIDERS:
         assert findings.status_code == 404
     else:
-        assert ids(findings) == set(Finding.objects.visible_to(user).filter(application=world.a.application).values_list("pk", flat=True))
+        assert ids(findings) == set(
+            Finding.objects.visible_to(user).filter(application=world.a.application).values_list("pk", flat=True)
+        )
 
 
 @pytest.mark.parametrize("persona", sorted(OUTSIDERS))
@@ -230,7 +233,9 @@ def test_a_certifier_changes_a_certificate_status_through_the_service(world: Wor
     missing = token_client(world, CERTIFIER, ApiToken.Scope.WRITE, HTTP_ACCEPT_LANGUAGE="en").post(
         url, body, content_type="application/json"
     )
-    assert missing.status_code == 400 and missing.json()["errors"]["suspended_until"] == ["A suspension needs an end date."]
+    assert missing.status_code == 400 and missing.json()["errors"]["suspended_until"] == [
+        "A suspension needs an end date."
+    ]
     auditor = token_client(world, AUDITOR, ApiToken.Scope.WRITE).post(url, body, content_type="application/json")
     assert auditor.status_code == 403
     body["suspended_until"] = str(timezone.localdate() + datetime.timedelta(days=30))
@@ -321,7 +326,9 @@ def test_the_public_check_is_rate_limited(world: World, settings) -> None:
 def test_the_schema_generates_without_warnings_and_matches_the_committed_file(tmp_path: Path) -> None:
     generated = tmp_path / "openapi.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--lang", "en", "--file", str(generated))
-    assert generated.read_text() == SCHEMA_FILE.read_text(), "run: manage.py spectacular --lang en --file docs/api/openapi.yaml"
+    assert generated.read_text() == SCHEMA_FILE.read_text(), (
+        "run: manage.py spectacular --lang en --file docs/api/openapi.yaml"
+    )
 
 
 def test_the_api_documentation_uses_our_own_static_files() -> None:
