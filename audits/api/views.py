@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -360,7 +361,9 @@ class PublicCertificate(Detail):
     """Anyone checks a certificate by its number: the facts of the public page, nothing more."""
 
     serializer_class = s.PublicCertificateSerializer
-    authentication_classes: list[Any] = []
+    # No token needed; a signed-in visitor's session is still read, so that what they receive is
+    # marked private like every other response to them.
+    authentication_classes = [SessionAuthentication]
     permission_classes = [AllowAny]
 
     def loaded(self) -> Certificate:
