@@ -336,3 +336,22 @@ def test_the_api_documentation_uses_our_own_static_files() -> None:
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page and "cdn" not in page.lower()
     redoc = Client().get(reverse("api:redoc")).content.decode()
     assert "/static/drf_spectacular_sidecar/redoc/" in redoc
+
+
+@pytest.mark.parametrize(
+    ("name", "of_application", "limit"),
+    [
+        ("api:application_list", False, 4),
+        ("api:certificate_list", False, 4),
+        ("api:requirement_list", True, 6),
+        ("api:form_list", True, 6),
+    ],
+)
+def test_lists_need_a_fixed_number_of_queries(
+    world: World, name: str, of_application: bool, limit: int, django_assert_max_num_queries
+) -> None:
+    """The token and its use, the access check, the count and the page: no query per row."""
+    client = token_client(world, SUPERUSER)
+    url = reverse(name, args=[world.a.application.pk]) if of_application else reverse(name)
+    with django_assert_max_num_queries(limit):
+        assert client.get(url).status_code == 200
