@@ -114,6 +114,11 @@ def get_form_for(user: User, pk: int, form_type: str, *, action: str = "") -> Ap
     return form
 
 
+def sees_unsigned_versions(user: User, application: Application) -> bool:
+    """The drafts are for the parties; the certification body's staff see the signed package only."""
+    return user.is_superuser or user.has_perm("applications.change_application", application)
+
+
 def get_rendition_for(user: User, pk: int, rendition_pk: int) -> FormRendition:
     """A version of a form. The certification body's staff get the signed package only."""
     application = get_application_for(user, pk)
@@ -122,9 +127,7 @@ def get_rendition_for(user: User, pk: int, rendition_pk: int) -> FormRendition:
     )
     if rendition is None:
         raise Http404(_("No such form version."))
-    if rendition.kind == FormRendition.Kind.UNSIGNED and not (
-        user.is_superuser or user.has_perm("applications.change_application", application)
-    ):
+    if rendition.kind == FormRendition.Kind.UNSIGNED and not sees_unsigned_versions(user, application):
         raise Http404(_("No such form version."))
     rendition.form.application = application
     return rendition

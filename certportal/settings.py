@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "certportal.apps.LockoutsConfig",  # django-axes, named for the admin
     "csp",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc from our own static files
     "certportal.apps.CertportalConfig",
     "certportal.accounts",
     "notifications",
@@ -347,6 +351,8 @@ SURVEILLANCE_GRACE_MONTHS = env_int("SURVEILLANCE_GRACE_MONTHS", 3)
 # The public certificate search and verification pages, per client address (django-ratelimit rates).
 VERIFY_SEARCH_RATE = env_str("VERIFY_SEARCH_RATE", "20/m")
 VERIFY_PAGE_RATE = env_str("VERIFY_PAGE_RATE", "60/m")
+# The public certificate check of the API, per client address (audits/api/views.py).
+API_VERIFY_RATE = env_str("API_VERIFY_RATE", "60/m")
 # The public check of a certificate file: uploads per client address, and the largest file taken.
 VERIFY_FILE_RATE = env_str("VERIFY_FILE_RATE", "10/m")
 VERIFY_FILE_MAX_MB = env_int("VERIFY_FILE_MAX_MB", 20)
@@ -448,3 +454,41 @@ LOGGING = logging_config(
         "s3transfer": {"level": "WARNING"},
     },
 )
+
+# --- JSON API (/api/v1/, audits/api/) ------------------------------------------------------------
+# Personal tokens (certportal/accounts) for programs, the session (with its CSRF check) for the
+# portal's own pages. Every view names its own permissions; nothing is open by default.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "audits.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["audits.api.permissions.TokenScope"],
+    "DEFAULT_PAGINATION_CLASS": "audits.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "audits.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "certportal API",
+    "DESCRIPTION": "The after-sales service certification portal: applications, audits and certificates.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation describe the API, not anyone's data: open to all.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or a `kind`: each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "applications.models.Application.Status",
+        "ApplicationKindEnum": "applications.models.Application.Kind",
+        "EnterpriseKindEnum": "applications.models.Enterprise.Kind",
+        "CertificateStatusEnum": "audits.models.Certificate.Status",
+    },
+}

@@ -15,6 +15,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("audits/", include("audits.urls")),
     path("verify/", include("audits.public_urls")),
+    # The JSON API serves both apps, so it lives in the top layer (included by name, like audits.urls).
+    path("api/v1/", include("audits.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -24,8 +24,16 @@ PUBLIC = {
     "accounts:password_reset_complete",
     "verify_search",
     "verify_certificate",
+    "verify_file",
     "health",
+    # The JSON API's public certificate check and its documentation.
+    "api:public_certificate",
+    "api:schema",
+    "api:docs",
+    "api:redoc",
 }
+# The JSON API asks an anonymous caller for a token (401) instead of sending it to the login page.
+API_PREFIX = "api/"
 
 
 def walk(patterns, prefix: str = "", namespace: str = ""):
@@ -59,6 +67,8 @@ def test_anonymous_is_sent_to_login_except_on_public_pages(client: Client, route
         assert response.status_code in {200, 302, 404, 405}, path
         if response.status_code == 302:
             assert not response["Location"].startswith(reverse("accounts:login")), path
+    elif route.startswith(API_PREFIX):
+        assert response.status_code == 401, f"{path} answered {response.status_code} to an anonymous caller"
     else:
         assert response.status_code == 302, f"{path} answered {response.status_code} to an anonymous visitor"
         assert response["Location"].startswith(reverse("accounts:login") + "?next="), path

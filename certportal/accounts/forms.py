@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from certportal.accounts.models import User
+from certportal.accounts.models import ApiToken, User
 from certportal.lib.fields import MobileField
 from certportal.lib.mail import email_queue
 
@@ -53,3 +53,10 @@ class QueuedPasswordResetForm(PasswordResetForm):
             subject = render_to_string(subject_template_name, context)
             body = render_to_string(email_template_name, context)
         email_queue(to=[to_email], subject=subject, body_text=body)
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["name", "scope"]
+        widgets = {"scope": forms.RadioSelect}

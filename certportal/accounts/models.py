@@ -77,3 +77,35 @@ class User(AbstractUser):
     def is_body_staff(self) -> bool:
         """Certification-body staff: auditors and certifiers."""
         return self.role in {self.Role.AUDITOR, self.Role.CERTIFIER}
+
+
+class ApiToken(models.Model):
+    """A personal key for the JSON API. Only the SHA-256 of the key is kept: the key itself is shown
+    once, when it is made."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Read and write")
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("access"), max_length=10, choices=Scope.choices, default=Scope.READ)
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True)
+    prefix = models.CharField(_("key begins with"), max_length=12)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
+    use_count = models.PositiveIntegerField(_("uses"), default=0)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == self.Scope.WRITE

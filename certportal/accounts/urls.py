@@ -16,6 +16,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/", views.account_settings, name="settings"),
+    path("api-tokens/", views.api_tokens_page, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", views.api_token_revoke_post, name="api_token_revoke"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

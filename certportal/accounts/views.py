@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certportal.accounts import services, throttle
-from certportal.accounts.forms import AccountSettingsForm
+from certportal.accounts.forms import AccountSettingsForm, ApiTokenForm
+from certportal.accounts.models import ApiToken
+from certportal.lib.http import AuthenticatedHttpRequest
 
 
 class LanguageLoginView(auth_views.LoginView):
@@ -51,6 +53,33 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         _remember_language(response, form.cleaned_data["language"])
         return response
     return render(request, "accounts/settings.html", {"form": form})
+
+
+NEW_KEY_SESSION = "api_token_new_key"
+
+
+def api_tokens_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's API tokens: make one (its key shown once, on the next page), see when each was used."""
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, key = services.api_token_create(
+            user=request.user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"]
+        )
+        request.session[NEW_KEY_SESSION] = {"pk": token.pk, "key": key}
+        return redirect("accounts:api_tokens")
+    context = {
+        "form": form,
+        "tokens": ApiToken.objects.filter(user=request.user),
+        "new_key": request.session.pop(NEW_KEY_SESSION, None),
+    }
+    return render(request, "accounts/api_tokens.html", context)
+
+
+@require_POST
+def api_token_revoke_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    token = services.api_token_revoke(user=request.user, pk=pk)
+    messages.success(request, _("The token %(name)s has been revoked.") % {"name": token.name})
+    return redirect("accounts:api_tokens")
 
 
 @login_not_required

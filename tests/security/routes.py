@@ -51,7 +51,8 @@ class Row:
     """`allowed`: who may reach the view (not refused, not sent to log in), with GET and POST;
     `post`: who may POST, when that is fewer people. `kwargs`: the URL arguments, naming enterprise
     A's objects; None for a route without any (each user sees their own things there). `public`:
-    open without logging in. `own_file`: the view sends each user a file of their own things (an
+    open without logging in. `api`: a JSON API route, which answers an anonymous caller 401 instead
+    of sending them to log in. `own_file`: the view sends each user a file of their own things (an
     export), so the leak check reads the file instead of refusing it outright."""
 
     allowed: frozenset[str]
@@ -59,6 +60,7 @@ class Row:
     public: bool = False
     post: frozenset[str] | None = None
     own_file: bool = False
+    api: bool = False
 
     def may(self, method: str) -> frozenset[str]:
         return self.post if method == "post" and self.post is not None else self.allowed
@@ -112,6 +114,13 @@ def form(form_type: str) -> Kwargs:
 
 PUBLIC_PAGE = Row(allowed=LOGGED_IN, public=True)
 
+
+def api(allowed: frozenset[str], kwargs: Kwargs | None = None, **options: Any) -> Row:
+    return Row(allowed=allowed, kwargs=kwargs, api=True, **options)
+
+
+certificate_number: Kwargs = lambda w: {"number": w.a.objects["certificate"].number}  # noqa: E731
+
 ROUTES: dict[str, Row] = {
     # --- Public: the allow-list of pages anyone may open ------------------------------------------
     "landing": PUBLIC_PAGE,
@@ -127,15 +136,19 @@ ROUTES: dict[str, Row] = {
     "accounts:password_reset_complete": PUBLIC_PAGE,
     "verify_search": PUBLIC_PAGE,
     "verify_file": PUBLIC_PAGE,
-    "verify_certificate": Row(
-        allowed=LOGGED_IN, kwargs=lambda w: {"number": w.a.objects["certificate"].number}, public=True
-    ),
+    "verify_certificate": Row(allowed=LOGGED_IN, kwargs=certificate_number, public=True),
+    "api:public_certificate": api(LOGGED_IN, certificate_number, public=True),
+    "api:schema": PUBLIC_PAGE,
+    "api:docs": PUBLIC_PAGE,
+    "api:redoc": PUBLIC_PAGE,
     # --- Everyone's own pages --------------------------------------------------------------------
     "home": Row(allowed=LOGGED_IN),
     "accounts:logout": Row(allowed=LOGGED_IN),
     "accounts:settings": Row(allowed=LOGGED_IN),
     "accounts:password_change": Row(allowed=LOGGED_IN),
     "accounts:password_change_done": Row(allowed=LOGGED_IN),
+    "accounts:api_tokens": Row(allowed=LOGGED_IN),
+    "accounts:api_token_revoke": Row(allowed=frozenset({E}), kwargs=obj("api_token")),
     "notifications:list": Row(allowed=LOGGED_IN),
     "notifications:mark_all_read": Row(allowed=LOGGED_IN),
     "notifications:preferences": Row(allowed=LOGGED_IN),
@@ -245,6 +258,27 @@ ROUTES: dict[str, Row] = {
     "audits:certificate_change_decide": Row(allowed=CERTIFIERS, kwargs=obj("certificate_change")),
     "audits:certificate_change_file": Row(allowed=SEES_A, kwargs=obj("certificate_change_file")),
     "audits:certificate_version_pdf": Row(allowed=SEES_A, kwargs=obj("certificate_version")),
+    # --- The JSON API (/api/v1/): the same people as the pages above ------------------------------
+    "api:enterprise_list": api(LOGGED_IN),
+    "api:enterprise_detail": api(SEES_A, enterprise),
+    "api:application_list": api(LOGGED_IN),
+    "api:application_detail": api(SEES_A, application),
+    "api:application_events": api(SEES_A, application),
+    "api:application_transition": api(SEES_A, application),
+    "api:requirement_list": api(SEES_A, application),
+    "api:requirement_detail": api(SEES_A, obj("requirement")),
+    "api:evidence_file_detail": api(SEES_A, obj("evidence")),
+    "api:form_list": api(SEES_A, application),
+    "api:round_list": api(SEES_A, application),
+    "api:round_detail": api(SEES_A, obj("round")),
+    "api:finding_list": api(SEES_A, application),
+    "api:finding_detail": api(SEES_A, obj("finding")),
+    "api:score_sheet": api(SEES_A, application),
+    "api:certificate_list": api(LOGGED_IN),
+    "api:certificate_detail": api(SEES_A, obj("certificate")),
+    "api:certificate_history": api(SEES_A, obj("certificate")),
+    "api:certificate_status": api(CERTIFIERS, obj("certificate")),
+    "api:notification_list": api(LOGGED_IN),
 }
 
 

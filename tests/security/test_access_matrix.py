@@ -78,6 +78,8 @@ def test_access_matrix(world: World, name: str) -> None:
             if persona == ANONYMOUS:
                 if row.public:
                     assert not sent_to_login(response), where
+                elif row.api:
+                    assert response.status_code == 401, f"{where}, expected 401 (the API asks for a token)"
                 else:
                     assert sent_to_login(response), f"{where}, expected the login page"
                 continue

@@ -42,7 +42,8 @@ from audits.models import (
     SpecialItem,
     SurveillanceAudit,
 )
-from certportal.accounts.models import User
+from certportal.accounts.models import ApiToken, User
+from certportal.accounts.services import api_token_create
 from notifications.models import Kind, Notification
 from tests.audits.conftest import finish_rounds, score_sheet_at
 from tests.conftest import client_for, put_in_status
@@ -224,6 +225,7 @@ def _fill(tenant: Tenant, auditor: User, certifier: User) -> None:
         certificate=certificate, sequence=1, application=surveillance_application, opened_by=auditor,
         outcome=SurveillanceAudit.Outcome.MAINTAINED, decided_by=certifier, decided_at=timezone.now(),
     )  # fmt: skip
+    objects["api_token"], _key = api_token_create(user=tenant.user, name="ERP", scope=ApiToken.Scope.READ)
     objects["notification"] = Notification.objects.create(
         recipient=tenant.user, kind=Kind.values[0], application=application, title="通知", url="/"
     )
