@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from certportal.accounts.models import User
-from notifications.models import EmailPreference, Kind
+from certportal.lib.outbound import MAX_URL_LENGTH, url_problem
+from notifications.models import EmailPreference, Kind, WebhookEvent
 
 
 class EmailPreferencesForm(forms.Form):
@@ -22,3 +23,23 @@ class EmailPreferencesForm(forms.Form):
         opted_out = set(EmailPreference.objects.filter(user=user, email=False).values_list("kind", flat=True))
         kwargs.setdefault("initial", {"email_kinds": [kind for kind in Kind.values if kind not in opted_out]})
         super().__init__(*args, **kwargs)
+
+
+class WebhookForm(forms.Form):
+    url = forms.CharField(
+        label=_("URL"),
+        max_length=MAX_URL_LENGTH,
+        help_text=_("An http:// or https:// address of your server; it receives a signed JSON POST for each event."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"].strip()
+        problem = url_problem(url)
+        if problem == "private":
+            raise forms.ValidationError(_("Private, loopback and link-local addresses cannot receive webhooks."))
+        if problem:
+            raise forms.ValidationError(_("Please enter an http:// or https:// address with a host name."))
+        return url

@@ -114,6 +114,10 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
         _("Reminder: %(count)s open tasks in the certification portal"),
         _("%(summary)s"),
     ),
+    Kind.WEBHOOK_DISABLED: (
+        _("Webhook disabled: %(url)s"),
+        _("It failed %(count)s deliveries in a row. Check the receiving server, then enable it again."),
+    ),
 }
 
 

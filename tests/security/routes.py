@@ -140,6 +140,12 @@ ROUTES: dict[str, Row] = {
     "notifications:mark_all_read": Row(allowed=LOGGED_IN),
     "notifications:preferences": Row(allowed=LOGGED_IN),
     "notifications:open": Row(allowed=frozenset({E}), kwargs=obj("notification")),
+    # Webhooks: everyone registers their own; only their owner sees, changes or re-sends one.
+    "notifications:webhooks": Row(allowed=LOGGED_IN),
+    "notifications:webhook": Row(allowed=frozenset({E}), kwargs=obj("webhook")),
+    "notifications:webhook_delete": Row(allowed=frozenset({E}), kwargs=obj("webhook")),
+    "notifications:webhook_enable": Row(allowed=frozenset({E}), kwargs=obj("webhook")),
+    "notifications:webhook_resend": Row(allowed=frozenset({E}), kwargs=obj("webhook_delivery")),
     "applications:my_enterprise": Row(allowed=LOGGED_IN),
     "applications:list": Row(allowed=LOGGED_IN),
     "applications:create": Row(allowed=LOGGED_IN),
