@@ -374,6 +374,12 @@ ACCOUNT_EMAIL_RATE_PER_ADDRESS = env_str("ACCOUNT_EMAIL_RATE_PER_ADDRESS", "3/h"
 WEBHOOK_MAX_FAILURES = env_int("WEBHOOK_MAX_FAILURES", 10)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+# SMS: "console" writes them to the log (development); "http" posts JSON {to, text} to the gateway,
+# with the token as a bearer credential. WeChat Work: the body's group robot.
+SMS_BACKEND = env_str("SMS_BACKEND", "http" if env_str("SMS_GATEWAY_URL", "") else "console")
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
+WECOM_BODY_WEBHOOK_URL = env_str("WECOM_BODY_WEBHOOK_URL", "")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "certportal-demo")
 

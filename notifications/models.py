@@ -221,3 +221,74 @@ class WebhookAttempt(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.response_code is not None and 200 <= self.response_code < 300
+
+
+class Channel(models.TextChoices):
+    """Ways to be told besides the bell and e-mail, each chosen per kind of notification."""
+
+    SMS = "sms", _("SMS")
+    WECOM = "wecom", _("WeChat Work group")
+
+
+class ChannelPreference(models.Model):
+    """A kind of notification this user also wants on a channel (SMS, WeChat Work). No row: not sent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="channel_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("channel preference")
+        verbose_name_plural = _("channel preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "channel"], name="one_channel_preference_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}: {self.channel}"
+
+
+class WecomRobot(TimeStampedModel):
+    """The WeChat Work group robot of a consultant's team (its webhook URL, which holds its key)."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="wecom_robot"
+    )
+    url = models.URLField(_("robot webhook URL"), max_length=500)
+
+    class Meta:
+        verbose_name = _("WeChat Work robot")
+        verbose_name_plural = _("WeChat Work robots")
+
+    def __str__(self) -> str:
+        return str(self.owner)
+
+
+class OutgoingMessage(TimeStampedModel):
+    """An SMS or a WeChat Work robot message the portal owes someone, sent by a worker like e-mails."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # A mobile number (SMS) or a robot webhook URL (WeChat Work).
+    to = models.CharField(_("recipient"), max_length=500)
+    text = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    task_id = models.CharField(_("worker task"), max_length=255, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.text[:40]}"

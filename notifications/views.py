@@ -17,7 +17,7 @@ from certportal.lib.guards import refusal_texts
 from certportal.lib.http import AuthenticatedHttpRequest
 from notifications import services, webhooks
 from notifications.forms import EmailPreferencesForm, WebhookForm
-from notifications.models import Notification, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from notifications.models import Channel, Notification, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 DELIVERIES_SHOWN = 50
 
@@ -46,7 +46,10 @@ def notifications_mark_all_read_post(request: AuthenticatedHttpRequest) -> HttpR
 def email_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EmailPreferencesForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.email_preferences_save(user=request.user, email_kinds=form.cleaned_data["email_kinds"])
+        data = form.cleaned_data
+        services.email_preferences_save(user=request.user, email_kinds=data["email_kinds"])
+        chosen: dict[str, list[str]] = {Channel.SMS: data["sms_kinds"], Channel.WECOM: data["wecom_kinds"]}
+        services.channel_preferences_save(user=request.user, chosen=chosen, robot_url=data.get("robot_url"))
         messages.success(request, _("Your notification settings have been saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
