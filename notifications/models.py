@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from certportal.models import TimeStampedModel
+from certportal.models import OutgoingMessage, TimeStampedModel
 
 if TYPE_CHECKING:
     from certportal.accounts.models import User
@@ -223,11 +223,8 @@ class WebhookAttempt(models.Model):
         return self.response_code is not None and 200 <= self.response_code < 300
 
 
-class Channel(models.TextChoices):
-    """Ways to be told besides the bell and e-mail, each chosen per kind of notification."""
-
-    SMS = "sms", _("SMS")
-    WECOM = "wecom", _("WeChat Work group")
+# Ways to be told besides the bell and e-mail, each chosen per kind of notification.
+Channel = OutgoingMessage.Channel
 
 
 class ChannelPreference(models.Model):
@@ -264,31 +261,3 @@ class WecomRobot(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.owner)
-
-
-class OutgoingMessage(TimeStampedModel):
-    """An SMS or a WeChat Work robot message the portal owes someone, sent by a worker like e-mails."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting to be sent")
-        SENDING = "sending", _("being sent")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    # A mobile number (SMS) or a robot webhook URL (WeChat Work).
-    to = models.CharField(_("recipient"), max_length=500)
-    text = models.TextField(_("text"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    task_id = models.CharField(_("worker task"), max_length=255, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("outgoing message")
-        verbose_name_plural = _("outgoing messages")
-        indexes = [models.Index(fields=["status", "updated_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.channel}: {self.text[:40]}"

@@ -1,12 +1,11 @@
-"""Deliveries beyond the bell and e-mail: webhooks, SMS and WeChat Work messages, and the sweeper
-that sends again what the broker never got."""
+"""Webhook deliveries, and the sweeper that sends again what the broker never got."""
 
 from __future__ import annotations
 
 from celery import Task, shared_task
 
 from certportal.lib import jobs
-from notifications import channels, webhooks
+from notifications import webhooks
 
 
 @shared_task(
@@ -40,28 +39,5 @@ def webhook_deliver(self: Task, delivery_id: int) -> str:
 
 @shared_task(name="notifications.tasks.sweep_deliveries")
 def sweep_deliveries() -> int:
-    """Send again the webhook deliveries and messages the broker never got or a dead worker left."""
-    return jobs.job_sweep(webhooks.WEBHOOK_JOB) + jobs.job_sweep(channels.MESSAGE_JOB)
-
-
-@shared_task(
-    name="notifications.tasks.message_send",
-    bind=True,
-    autoretry_for=(channels.MessageRetry,),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=channels.MESSAGE_MAX_ATTEMPTS - 1,
-    soft_time_limit=50,
-    time_limit=60,
-)
-def message_send(self: Task, message_id: int) -> str:
-    """Send one SMS or WeChat Work message. Missing, sent or taken by another worker: nothing to do;
-    a gateway that does not take it is tried again with backoff, up to MESSAGE_MAX_ATTEMPTS."""
-    return jobs.job_run(
-        channels.MESSAGE_JOB,
-        message_id,
-        claim=jobs.task_claim(self.request.id, message_id),
-        work=lambda: channels.message_deliver(message_id),
-        transient=(channels.MessageRetry,),
-    )
+    """Send again the webhook deliveries the broker never got or a dead worker left."""
+    return jobs.job_sweep(webhooks.WEBHOOK_JOB)

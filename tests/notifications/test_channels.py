@@ -11,10 +11,11 @@ from django.urls import reverse
 
 from applications import services as application_services
 from applications.models import EvidenceRequirement
-from notifications import channels
-from notifications.models import Channel, ChannelPreference, Kind, OutgoingMessage, WecomRobot
+from certportal.lib import messages as channels
+from certportal.models import OutgoingMessage
+from certportal.tasks import message_send
+from notifications.models import Channel, ChannelPreference, Kind, WecomRobot
 from notifications.services import notify
-from notifications.tasks import message_send
 from tests.conftest import client_for
 from tests.factories import complete_evidence
 from tests.http import Receiver
@@ -50,7 +51,7 @@ def test_evidence_sent_back_comes_by_sms_to_the_gateway(
     message = OutgoingMessage.objects.get()
     assert (message.channel, message.to) == (Channel.SMS, MOBILE)
 
-    with caplog.at_level(logging.INFO, logger="notifications.channels"):
+    with caplog.at_level(logging.INFO, logger="certportal.lib.messages"):
         assert message_send(message.pk) == "ready"
 
     (request,) = gateway.received
@@ -80,7 +81,7 @@ def test_a_gateway_error_is_tried_again(enterprise_user, gateway):
 def test_the_console_backend_logs_the_masked_number(settings, caplog):
     settings.SMS_BACKEND = "console"
     message = channels.message_queue(channel=Channel.SMS, to=MOBILE, text="您好")
-    with caplog.at_level(logging.INFO, logger="notifications.channels"):
+    with caplog.at_level(logging.INFO, logger="certportal.lib.messages"):
         assert message_send(message.pk) == "ready"
     assert "139****5678: 您好" in caplog.text
     assert MOBILE not in caplog.text
