@@ -125,6 +125,8 @@ ROUTES: dict[str, Row] = {
     "accounts:password_reset_done": PUBLIC_PAGE,
     "accounts:password_reset_confirm": Row(allowed=LOGGED_IN, kwargs=password_reset_link, public=True),
     "accounts:password_reset_complete": PUBLIC_PAGE,
+    "accounts:password_reset_sms": PUBLIC_PAGE,
+    "accounts:password_reset_sms_confirm": PUBLIC_PAGE,
     "verify_search": PUBLIC_PAGE,
     "verify_file": PUBLIC_PAGE,
     "verify_certificate": Row(
@@ -136,6 +138,8 @@ ROUTES: dict[str, Row] = {
     "accounts:settings": Row(allowed=LOGGED_IN),
     "accounts:password_change": Row(allowed=LOGGED_IN),
     "accounts:password_change_done": Row(allowed=LOGGED_IN),
+    "accounts:mobile_verify_send": Row(allowed=LOGGED_IN),
+    "accounts:mobile_verify": Row(allowed=LOGGED_IN),
     "notifications:list": Row(allowed=LOGGED_IN),
     "notifications:mark_all_read": Row(allowed=LOGGED_IN),
     "notifications:preferences": Row(allowed=LOGGED_IN),
