@@ -1,4 +1,5 @@
-"""Cross-cutting models: timestamps for every table, and the Celery worker's heartbeat."""
+"""Cross-cutting models: timestamps for every table, the Celery worker's heartbeat, the e-mails and
+messages (SMS, WeChat Work) the portal owes, number sequences."""
 
 from __future__ import annotations
 
@@ -56,6 +57,38 @@ class OutgoingEmail(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class OutgoingMessage(TimeStampedModel):
+    """An SMS or a WeChat Work robot message the portal owes someone, sent by a worker like e-mails."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        WECOM = "wecom", _("WeChat Work group")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # A mobile number (SMS) or a robot webhook URL (WeChat Work).
+    to = models.CharField(_("recipient"), max_length=500)
+    text = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    task_id = models.CharField(_("worker task"), max_length=255, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.text[:40]}"
 
 
 class Sequence(models.Model):

@@ -319,6 +319,7 @@ CELERY_BEAT_SCHEDULE = {
     # Expires certificates past their expiry date; hourly so that a missed night catches up soon.
     "expire-certificates": {"task": "audits.tasks.expire_certificates", "schedule": 3600.0},
     "sweep-form-renditions": {"task": "applications.tasks.sweep_form_renditions", "schedule": 120.0},
+    "sweep-notification-deliveries": {"task": "notifications.tasks.sweep_deliveries", "schedule": 120.0},
 }
 # The installation's one queue; a worker started on any other (`-Q`) refuses to start.
 CELERY_TASK_DEFAULT_QUEUE = instance_queue(CERTPORTAL_INSTANCE)
@@ -373,6 +374,19 @@ CERTIFICATE_TSA_URL = env_str("CERTIFICATE_TSA_URL", "")
 # Sign-up and password reset (each sends an e-mail), per client address and per e-mail address.
 ACCOUNT_EMAIL_RATE_PER_CLIENT = env_str("ACCOUNT_EMAIL_RATE_PER_CLIENT", "10/h")
 ACCOUNT_EMAIL_RATE_PER_ADDRESS = env_str("ACCOUNT_EMAIL_RATE_PER_ADDRESS", "3/h")
+
+# Webhooks: a URL failing this many deliveries in a row is disabled (its owner is told); a target
+# may hold a worker for at most this many seconds per connect and per read; private, loopback and
+# link-local targets are refused unless allowed (tests, intranets).
+WEBHOOK_MAX_FAILURES = env_int("WEBHOOK_MAX_FAILURES", 10)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+# SMS: "console" writes them to the log (development); "http" posts JSON {to, text} to the gateway,
+# with the token as a bearer credential. WeChat Work: the body's group robot.
+SMS_BACKEND = env_str("SMS_BACKEND", "http" if env_str("SMS_GATEWAY_URL", "") else "console")
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
+WECOM_BODY_WEBHOOK_URL = env_str("WECOM_BODY_WEBHOOK_URL", "")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "certportal-demo")
 

@@ -1,4 +1,4 @@
-"""Portal-wide Celery tasks: worker heartbeat, e-mail sending, and the sweeper for stuck jobs."""
+"""Portal-wide Celery tasks: worker heartbeat, e-mail and message sending, and the sweeper for stuck jobs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
-from certportal.lib import jobs
+from certportal.lib import jobs, messages
 from certportal.models import OutgoingEmail, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,31 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     return message
 
 
+@shared_task(
+    name="certportal.tasks.message_send",
+    bind=True,
+    autoretry_for=(messages.MessageRetry,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=messages.MESSAGE_MAX_ATTEMPTS - 1,
+    soft_time_limit=messages.MESSAGE_TIME_LIMIT - 10,
+    time_limit=messages.MESSAGE_TIME_LIMIT,
+)
+def message_send(self: Task, message_id: int) -> str:
+    """Send one SMS or WeChat Work message. Missing, sent or taken by another worker: nothing to do;
+    a gateway that does not take it is tried again with backoff, up to MESSAGE_MAX_ATTEMPTS."""
+    return jobs.job_run(
+        messages.MESSAGE_JOB,
+        message_id,
+        claim=jobs.task_claim(self.request.id, message_id),
+        work=lambda: messages.message_deliver(message_id),
+        transient=(messages.MessageRetry,),
+    )
+
+
 @shared_task(name="certportal.tasks.sweep_pending_jobs")
 def sweep_pending_jobs() -> int:
-    """Send again the e-mails the broker never got (it may have been down) or a dead worker left."""
-    return jobs.job_sweep(EMAIL_JOB)
+    """Send again the e-mails and messages the broker never got (it may have been down) or a dead
+    worker left."""
+    return jobs.job_sweep(EMAIL_JOB) + jobs.job_sweep(messages.MESSAGE_JOB)

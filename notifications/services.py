@@ -3,7 +3,7 @@ for that kind, an e-mail in their own language (sent by a worker after commit)."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from certportal.accounts.models import User
 from certportal.lib.links import absolute_url, site_url
 from certportal.lib.mail import email_queue
-from notifications.models import EmailPreference, Kind, Notification
+from notifications import channels
+from notifications.models import Channel, ChannelPreference, EmailPreference, Kind, Notification, WecomRobot
 
 if TYPE_CHECKING:
     from applications.models import Application
@@ -122,6 +123,10 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
         _("Reminder: %(count)s open tasks in the certification portal"),
         _("%(summary)s"),
     ),
+    Kind.WEBHOOK_DISABLED: (
+        _("Webhook disabled: %(url)s"),
+        _("It failed %(count)s deliveries in a row. Check the receiving server, then enable it again."),
+    ),
 }
 
 
@@ -179,7 +184,21 @@ def notify(
                 _queue_own_email(user, email)
             elif notification is not None:
                 _queue_email(user, notification)
+        if kind:
+            _queue_messages(people, kind, created)
     return created
+
+
+def _queue_messages(people: list[User], kind: str, created: list[Notification]) -> None:
+    """SMS and WeChat Work messages for those who chose them for this kind: the title and the link."""
+    chosen = channels.wanted(people, kind)
+    reached = set().union(*chosen.values())
+    by_user = {user.pk: user for user in people}
+    for notification in created:
+        if notification.recipient_id in reached:
+            link = absolute_url(notification.url) if notification.url else ""
+            text = f"{notification.title} {link}".strip()
+            channels.messages_queue(users=[by_user[notification.recipient_id]], kind=kind, text=text)
 
 
 def _active_people(recipients: Iterable[User], exclude: User | None) -> list[User]:
@@ -251,3 +270,24 @@ def email_preferences_save(*, user: User, email_kinds: Iterable[str]) -> None:
     wanted = set(email_kinds)
     for kind in Kind.values:
         EmailPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": kind in wanted})
+
+
+def channel_preferences_save(*, user: User, chosen: Mapping[str, Iterable[str]], robot_url: str | None = None) -> None:
+    """For each channel, the kinds that also come on it (every other kind does not); for a
+    consultant, their team's WeChat Work robot (empty: none)."""
+    with transaction.atomic():
+        ChannelPreference.objects.filter(user=user).delete()
+        ChannelPreference.objects.bulk_create(
+            ChannelPreference(user=user, kind=kind, channel=channel)
+            for channel in Channel.values
+            for kind in sorted(set(chosen.get(channel, ())) & set(Kind.values))
+        )
+        if robot_url is not None:
+            _robot_save(user, robot_url)
+
+
+def _robot_save(user: User, url: str) -> None:
+    if url:
+        WecomRobot.objects.update_or_create(owner=user, defaults={"url": url})
+    else:
+        WecomRobot.objects.filter(owner=user).delete()

@@ -22,6 +22,8 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    "accounts:password_reset_sms",
+    "accounts:password_reset_sms_confirm",
     "verify_search",
     "verify_certificate",
     "verify_file",

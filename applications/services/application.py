@@ -15,9 +15,11 @@ from applications import people, workflow
 from applications.counters import application_counters_refresh
 from applications.models import Application, ApplicationEvent, Enterprise, Product
 from applications.services.evidence import evidence_requirements_ensure
+from applications.webhooks import application_webhook
 from certportal.accounts.models import User
 from certportal.lib.guards import enforce
 from certportal.lib.sequences import sequence_next
+from notifications.models import WebhookEvent
 from notifications.services import notify
 
 Status = Application.Status
@@ -138,6 +140,11 @@ def application_transition(
     with transaction.atomic():
         event = _apply_transition(application, actor, target, comment)
         workflow.after_transition(application, target)
+        application_webhook(
+            WebhookEvent.APPLICATION_STATUS_CHANGED,
+            application,
+            {"from": event.from_status, "to": event.to_status, "comment": event.comment},
+        )
     if transition.notice is not None:
         notice = transition.notice
         transaction.on_commit(lambda: transition_notice_send(event=event, notice=notice))

@@ -36,12 +36,13 @@ from applications.models import (
 )
 from applications.models.evidence import item_label
 from applications.people import enterprise_users, people_of
+from applications.webhooks import application_webhook
 from certportal.accounts.models import User
 from certportal.lib import jobs
 from certportal.lib.broker import enqueue_on_commit
 from certportal.lib.guards import enforce
 from certportal.lib.uploads import UploadRefused, upload_store
-from notifications.models import Kind, Notification
+from notifications.models import Kind, Notification, WebhookEvent
 from notifications.services import notify
 
 Status = Application.Status
@@ -380,6 +381,7 @@ def evidence_file_accept(*, evidence: EvidenceFile, actor: User) -> None:
         requirement.review_status = ReviewStatus.OPEN
     _event(requirement, EventKind.EVIDENCE_ACCEPTED, actor, evidence=evidence)
     application_counters_refresh([requirement.application_id])
+    _review_webhook(requirement, "accepted", evidence=evidence)
     _after_acceptance(requirement.application, actor)
 
 
@@ -397,6 +399,7 @@ def evidence_file_reject(*, evidence: EvidenceFile, actor: User, reason: str) ->
         raise ValidationError(_("Only a current file awaiting review or accepted can be sent back."))
     _event(requirement, EventKind.EVIDENCE_REJECTED, actor, evidence=evidence, comment=reason)
     application_counters_refresh([requirement.application_id])
+    _review_webhook(requirement, "rejected", evidence=evidence, reason=reason)
     _after_rejection(requirement, actor, f"{evidence.original_name}: {reason}")
 
 
@@ -422,6 +425,7 @@ def evidence_requirement_accept(*, requirement: EvidenceRequirement, actor: User
     if not pending:
         _event(requirement, EventKind.EVIDENCE_ACCEPTED, actor)
     application_counters_refresh([requirement.application_id])
+    _review_webhook(requirement, "accepted")
     _after_acceptance(requirement.application, actor)
     return len(pending)
 
@@ -440,7 +444,17 @@ def evidence_requirement_reject(*, requirement: EvidenceRequirement, actor: User
     requirement.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at", "updated_at"])
     _event(requirement, EventKind.EVIDENCE_REJECTED, actor, comment=requirement.review_reason)
     application_counters_refresh([requirement.application_id])
+    _review_webhook(requirement, "rejected", reason=requirement.review_reason)
     _after_rejection(requirement, actor, requirement.review_reason)
+
+
+def _review_webhook(
+    requirement: EvidenceRequirement, outcome: str, *, evidence: EvidenceFile | None = None, reason: str = ""
+) -> None:
+    data: dict[str, Any] = {"item": requirement.item.code, "outcome": outcome, "reason": reason}
+    if evidence is not None:
+        data["file"] = {"name": evidence.original_name, "version": evidence.version}
+    application_webhook(WebhookEvent.EVIDENCE_REVIEWED, requirement.application, data)
 
 
 def _after_rejection(requirement: EvidenceRequirement, actor: User, reason: str) -> None:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from applications.models import Application, ApplicationEvent
 from applications.people import people_of
+from applications.webhooks import application_webhook
 from audits.models import Certificate, CertificateEvent, CertificationDecision
 from audits.models.certificates import (
     MAX_SUSPENSION_MONTHS,
@@ -37,7 +38,7 @@ from certportal.lib import jobs
 from certportal.lib.broker import enqueue_on_commit
 from certportal.lib.guards import enforce
 from certportal.lib.sequences import sequence_next
-from notifications.models import Kind
+from notifications.models import Kind, WebhookEvent
 from notifications.services import Email, notify
 
 CertStatus = Certificate.Status
@@ -133,6 +134,7 @@ def certificate_issue(
         data={"number": certificate.number, "star_level": certificate.star_level},
     )
     certificate_pdf_enqueue(certificate)
+    application_webhook(WebhookEvent.CERTIFICATE_ISSUED, application, {"certificate": _certificate_facts(certificate)})
     notify(
         kind=Kind.CERTIFICATE_ISSUED,
         recipients=people_of(application),
@@ -243,6 +245,11 @@ def _apply_status(
             data={"number": certificate.number, "from": source, "to": target},
             created_at=now,
         )
+        application_webhook(
+            WebhookEvent.CERTIFICATE_STATUS_CHANGED,
+            certificate.application,
+            {"certificate": _certificate_facts(certificate), "from": source, "to": target, "reason": reason},
+        )
         notify(
             recipients=people_of(certificate.application),
             kind=Kind.CERTIFICATE_STATUS_CHANGED,
@@ -257,6 +264,17 @@ def _apply_status(
             ),
         )
     return certificate
+
+
+def _certificate_facts(certificate: Certificate) -> dict[str, object]:
+    return {
+        "number": certificate.number,
+        "status": certificate.status,
+        "star_level": certificate.star_level,
+        "issued_on": certificate.issued_on,
+        "expires_on": certificate.expires_on,
+        "suspended_until": certificate.suspended_until,
+    }
 
 
 def _records_surveillance(actor: User) -> bool:

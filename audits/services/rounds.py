@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy
 
 from applications.models import Application, ApplicationEvent
 from applications.people import people_of
+from applications.webhooks import application_webhook
 from audits.models import AuditRound, CheckInPhoto, DepartmentInterview
 from audits.services import invitations
 from certportal.accounts.models import User
 from certportal.lib.guards import enforce
 from certportal.lib.uploads import UploadRefused, upload_store
+from notifications.models import WebhookEvent
 from notifications.services import Email, notify
 
 Status = Application.Status
@@ -105,6 +107,17 @@ def round_schedule(*, audit_round: AuditRound, actor: User, plan: RoundPlan) -> 
                 data={"round": locked.number, "when": when_text(locked), "rescheduled": not first_time},
             )
             invitations.send_invitations(locked)
+            application_webhook(
+                WebhookEvent.AUDIT_SCHEDULED,
+                application,
+                {
+                    "round": locked.number,
+                    "starts_at": locked.starts_at,
+                    "ends_at": locked.ends_at,
+                    "method": locked.method,
+                    "rescheduled": not first_time,
+                },
+            )
     audit_round.refresh_from_db()
     return audit_round
 

@@ -30,6 +30,8 @@ class User(AbstractUser):
     )
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    # The number this user proved to receive (an SMS code); verified while it equals `mobile`.
+    mobile_verified = models.CharField(_("verified mobile"), max_length=20, blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -56,6 +58,10 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def has_verified_mobile(self) -> bool:
+        return bool(self.mobile) and self.mobile == self.mobile_verified
 
     @property
     def is_enterprise_user(self) -> bool:
@@ -109,3 +115,28 @@ class ApiToken(models.Model):
     @property
     def may_write(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+
+class MobileCode(models.Model):
+    """A six-digit code sent by SMS, kept only as a keyed hash, valid for a short time and a few tries."""
+
+    class Purpose(models.TextChoices):
+        VERIFY = "verify", _("verify the mobile number")
+        RESET = "reset", _("reset the password")
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="mobile_codes")
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    mobile = models.CharField(_("mobile"), max_length=20)
+    code_hash = models.CharField(_("code (hashed)"), max_length=64)
+    tries = models.PositiveSmallIntegerField(_("tries"), default=0)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS code")
+        verbose_name_plural = _("SMS codes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.purpose}"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from certportal.accounts import views
+from certportal.accounts import mobile_views, views
 from certportal.accounts.forms import LoginForm, QueuedPasswordResetForm
 
 app_name = "accounts"
@@ -53,6 +53,12 @@ urlpatterns = [
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",
+    ),
+    path("mobile/send-code/", mobile_views.mobile_verify_send_post, name="mobile_verify_send"),
+    path("mobile/verify/", mobile_views.mobile_verify_post, name="mobile_verify"),
+    path("password/reset-by-sms/", mobile_views.password_reset_sms_page, name="password_reset_sms"),
+    path(
+        "password/reset-by-sms/code/", mobile_views.password_reset_sms_confirm_page, name="password_reset_sms_confirm"
     ),
     path(
         "password/reset/complete/",

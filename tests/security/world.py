@@ -44,7 +44,7 @@ from audits.models import (
 )
 from certportal.accounts.models import ApiToken, User
 from certportal.accounts.services import api_token_create
-from notifications.models import Kind, Notification
+from notifications.models import Kind, Notification, WebhookDelivery, WebhookEndpoint
 from tests.audits.conftest import finish_rounds, score_sheet_at
 from tests.conftest import client_for, put_in_status
 from tests.factories import (
@@ -228,6 +228,12 @@ def _fill(tenant: Tenant, auditor: User, certifier: User) -> None:
     objects["api_token"], _key = api_token_create(user=tenant.user, name="ERP", scope=ApiToken.Scope.READ)
     objects["notification"] = Notification.objects.create(
         recipient=tenant.user, kind=Kind.values[0], application=application, title="通知", url="/"
+    )
+    objects["webhook"] = webhook = WebhookEndpoint.objects.create(
+        owner=tenant.user, url="https://hooks.example.com/a", events=["certificate.issued"], secret="a" * 64
+    )
+    objects["webhook_delivery"] = WebhookDelivery.objects.create(
+        endpoint=webhook, event="certificate.issued", event_id="00000000-0000-0000-0000-00000000000a", body="{}"
     )
 
 
