@@ -149,7 +149,25 @@ class Command(BaseCommand):
                 run = load.measure_page_under_load(path, benchmark.session_for(user))
                 results |= {"dashboard_rps": run.rps, "dashboard_p50_ms": run.p50_ms, "dashboard_p95_ms": run.p95_ms}
                 results["dashboard_queries"] = benchmark.queries_per_request(path, user)
+                self._log("Load: the API's application list (the same consultant), logged in…")
+                results |= self._api_under_load(load, reverse("api:application_list"), user, "api_applications")
+            certificate = data["certificate"]
+            if certificate is not None:
+                self._log("Load: the API's certificate detail, as the holder…")
+                holder = certificate.enterprise.members.first()
+                path = reverse("api:certificate_detail", args=[certificate.pk])
+                results |= self._api_under_load(load, path, holder, "api_certificate")
         return results
+
+    @staticmethod
+    def _api_under_load(load: benchmark.LoadBench, path: str, user: Any, name: str) -> dict[str, float]:
+        run = load.measure_page_under_load(path, benchmark.session_for(user))
+        return {
+            f"{name}_rps": run.rps,
+            f"{name}_p50_ms": run.p50_ms,
+            f"{name}_p95_ms": run.p95_ms,
+            f"{name}_queries": benchmark.queries_per_request(path, user),
+        }
 
     def _dashboard(self) -> tuple[str, Any] | None:
         """The consultant dashboard on 10,000 applications, when the portal has it (and seed_bench)."""
