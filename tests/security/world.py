@@ -63,8 +63,11 @@ CONSULTANT_A = "consultant_a"
 CONSULTANT_B = "consultant_b"
 AUDITOR = "auditor"
 CERTIFIER = "certifier"
+BODY_MANAGER = "body_manager"
 SUPERUSER = "superuser"
-PERSONAS = [ANONYMOUS, ENTERPRISE_A, ENTERPRISE_B, CONSULTANT_A, CONSULTANT_B, AUDITOR, CERTIFIER, SUPERUSER]
+PERSONAS = [
+    ANONYMOUS, ENTERPRISE_A, ENTERPRISE_B, CONSULTANT_A, CONSULTANT_B, AUDITOR, CERTIFIER, BODY_MANAGER, SUPERUSER
+]  # fmt: skip
 # The other tenant: they must never reach anything of enterprise A.
 OUTSIDERS = {ENTERPRISE_B, CONSULTANT_B}
 
@@ -220,6 +223,7 @@ def _fill(tenant: Tenant, auditor: User, certifier: User) -> None:
 def build_world() -> World:
     auditor = UserFactory(role=User.Role.AUDITOR)
     certifier = UserFactory(role=User.Role.CERTIFIER)
+    body_manager = UserFactory(role=User.Role.BODY_MANAGER)
     superuser = UserFactory(role="", is_superuser=True, is_staff=True)
     a = _tenant(SECRET_NAME_A, SECRET_REFERENCE_A, 41, auditor, certifier, full=True)
     b = _tenant("乙方测试企业有限公司", "SA-2026-77002", 42, auditor, certifier, full=False)
@@ -231,6 +235,7 @@ def build_world() -> World:
         CONSULTANT_B: b.consultant,
         AUDITOR: auditor,
         CERTIFIER: certifier,
+        BODY_MANAGER: body_manager,
         SUPERUSER: superuser,
     }
     return World(users=users, a=a, b=b)
