@@ -33,6 +33,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Enterprise information"), "applications:my_enterprise", "building", frozenset({Role.ENTERPRISE})),
     NavItem(_("Audit schedule"), "audits:schedule", "calendar-event", frozenset({Role.AUDITOR})),
     NavItem(_("Certificates"), "audits:certificate_list", "award", EVERYONE),
+    NavItem(_("Complaints and appeals"), "audits:complaint_register", "chat-left-text", frozenset({Role.BODY_MANAGER})),
 )
 
 

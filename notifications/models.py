@@ -37,6 +37,14 @@ class Kind(models.TextChoices):
     CERTIFICATE_CHANGE_REQUESTED = "certificate_change_requested", _("Certificate change requested")
     CERTIFICATE_CHANGE_DECIDED = "certificate_change_decided", _("Certificate change decided")
     REMINDER = "reminder", _("Daily reminder")
+    # Complaints and appeals.
+    COMPLAINT_RECEIVED = "complaint_received", _("Complaint received")
+    COMPLAINT_ASSIGNED = "complaint_assigned", _("Complaint assigned to you")
+    COMPLAINT_ANSWERED = "complaint_answered", _("Complaint answered")
+    APPEAL_RECEIVED = "appeal_received", _("Appeal received")
+    APPEAL_ASSIGNED = "appeal_assigned", _("Appeal assigned to you")
+    APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+    CASE_OVERDUE = "case_overdue", _("Complaint or appeal overdue")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -2,12 +2,15 @@
 
 from audits.models.certificate_changes import CertificateChange, CertificateChangeFile, CertificateVersion
 from audits.models.certificates import Certificate, CertificateEvent, CertificationDecision
+from audits.models.complaints import Appeal, CaseStatus, Complaint, ComplaintFile
 from audits.models.findings import Finding, FindingEvidence
 from audits.models.rounds import AuditRound, CheckInPhoto, DepartmentInterview
 from audits.models.scoring import Indicator, IndicatorScore, ScoreSheet, ScoreSheetVersion, SpecialItem
 
 __all__ = [
+    "Appeal",
     "AuditRound",
+    "CaseStatus",
     "Certificate",
     "CertificateChange",
     "CertificateChangeFile",
@@ -15,6 +18,8 @@ __all__ = [
     "CertificateVersion",
     "CertificationDecision",
     "CheckInPhoto",
+    "Complaint",
+    "ComplaintFile",
     "DepartmentInterview",
     "Finding",
     "FindingEvidence",

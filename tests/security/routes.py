@@ -133,6 +133,9 @@ ROUTES: dict[str, Row] = {
     "verify_certificate": Row(
         allowed=LOGGED_IN, kwargs=lambda w: {"number": w.a.objects["certificate"].number}, public=True
     ),
+    "verify_complaint": Row(
+        allowed=LOGGED_IN, kwargs=lambda w: {"number": w.a.objects["certificate"].number}, public=True
+    ),
     # --- Everyone's own pages --------------------------------------------------------------------
     "home": Row(allowed=LOGGED_IN),
     "accounts:logout": Row(allowed=LOGGED_IN),
@@ -245,6 +248,19 @@ ROUTES: dict[str, Row] = {
     "audits:certificate_change_decide": Row(allowed=CERTIFIERS, kwargs=obj("certificate_change")),
     "audits:certificate_change_file": Row(allowed=SEES_A, kwargs=obj("certificate_change_file")),
     "audits:certificate_version_pdf": Row(allowed=SEES_A, kwargs=obj("certificate_version")),
+    # --- Complaints and appeals ------------------------------------------------------------------
+    "audits:complaint_holder": Row(allowed=frozenset({E}), kwargs=obj("certificate")),
+    "audits:complaint_register": Row(allowed=MANAGER),
+    "audits:complaint_register_export": Row(allowed=MANAGER, kwargs=lambda w: {"fmt": "csv"}),
+    "audits:complaint": Row(allowed=MANAGER, kwargs=obj("complaint")),
+    "audits:complaint_assign": Row(allowed=MANAGER, kwargs=obj("complaint")),
+    # Only the person it was given to answers it (in the world, the body manager).
+    "audits:complaint_answer": Row(allowed=frozenset({M}), kwargs=obj("complaint")),
+    "audits:complaint_file": Row(allowed=MANAGER, kwargs=obj("complaint_file")),
+    "audits:appeal_file": Row(allowed=frozenset({E}), kwargs=application),
+    "audits:appeal": Row(allowed=frozenset({E, M, S}), kwargs=obj("appeal")),
+    "audits:appeal_assign": Row(allowed=MANAGER, kwargs=obj("appeal")),
+    "audits:appeal_decide": Row(allowed=frozenset({M}), kwargs=obj("appeal")),
 }
 
 

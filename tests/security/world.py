@@ -30,12 +30,15 @@ from applications.models import (
 )
 from audits import services as audit_services
 from audits.models import (
+    Appeal,
     Certificate,
     CertificateChange,
     CertificateChangeFile,
     CertificateVersion,
     CertificationDecision,
     CheckInPhoto,
+    Complaint,
+    ComplaintFile,
     DepartmentInterview,
     Finding,
     FindingEvidence,
@@ -215,6 +218,19 @@ def _fill(tenant: Tenant, auditor: User, certifier: User) -> None:
         change=change, product=product, file=_store(f"audits/certificate-changes/{certificate.pk}/a.pdf", PDF_BYTES),
         original_name="a.pdf", size=len(PDF_BYTES), sha256="4" * 64, uploaded_by=tenant.user,
     )  # fmt: skip
+    # A complaint about the certificate, with its attachment, and the enterprise's appeal of the star level.
+    objects["complaint"] = complaint = Complaint.objects.create(
+        certificate=certificate, about=Complaint.About.HOLDER, name="张三", email="zhang@example.com", text="投诉",
+        due_on=timezone.localdate(),
+    )  # fmt: skip
+    objects["complaint_file"] = ComplaintFile.objects.create(
+        complaint=complaint, file=_store(f"audits/complaints/{certificate.pk}/a.pdf", PDF_BYTES), original_name="a.pdf",
+        size=len(PDF_BYTES), sha256="5" * 64,
+    )  # fmt: skip
+    objects["appeal"] = Appeal.objects.create(
+        application=application, against=Appeal.Against.STAR_LEVEL, decision=decision, decided_on=timezone.localdate(),
+        filed_by=tenant.user, grounds="申诉理由", due_on=timezone.localdate(),
+    )  # fmt: skip
     objects["notification"] = Notification.objects.create(
         recipient=tenant.user, kind=Kind.values[0], application=application, title="通知", url="/"
     )
@@ -227,6 +243,9 @@ def build_world() -> World:
     superuser = UserFactory(role="", is_superuser=True, is_staff=True)
     a = _tenant(SECRET_NAME_A, SECRET_REFERENCE_A, 41, auditor, certifier, full=True)
     b = _tenant("乙方测试企业有限公司", "SA-2026-77002", 42, auditor, certifier, full=False)
+    # The body manager took no part in enterprise A's audits or decision: they handle its complaint and appeal.
+    for case in (a.objects["complaint"], a.objects["appeal"]):
+        type(case).objects.filter(pk=case.pk).update(status="assigned", assigned_to=body_manager)
     users: dict[str, User | None] = {
         ANONYMOUS: None,
         ENTERPRISE_A: a.user,
