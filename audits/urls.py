@@ -8,6 +8,7 @@ from audits.views import (
     dashboard,
     decisions,
     findings,
+    reporting,
     review,
     rounds,
     scoring,
@@ -96,4 +97,6 @@ urlpatterns = [
     path("appeals/<int:pk>/", complaints.appeal_page, name="appeal"),
     path("appeals/<int:pk>/assign/", complaints.appeal_assign_post, name="appeal_assign"),
     path("appeals/<int:pk>/decide/", complaints.appeal_decide_post, name="appeal_decide"),
+    # Reporting to the national platform.
+    path("national-platform/", reporting.platform_export_page, name="platform_export"),
 ]

@@ -34,6 +34,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Audit schedule"), "audits:schedule", "calendar-event", frozenset({Role.AUDITOR})),
     NavItem(_("Certificates"), "audits:certificate_list", "award", EVERYONE),
     NavItem(_("Complaints and appeals"), "audits:complaint_register", "chat-left-text", frozenset({Role.BODY_MANAGER})),
+    NavItem(_("National platform"), "audits:platform_export", "cloud-upload", frozenset({Role.BODY_MANAGER})),
 )
 
 

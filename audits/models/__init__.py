@@ -4,6 +4,7 @@ from audits.models.certificate_changes import CertificateChange, CertificateChan
 from audits.models.certificates import Certificate, CertificateEvent, CertificationDecision
 from audits.models.complaints import Appeal, CaseStatus, Complaint, ComplaintFile
 from audits.models.findings import Finding, FindingEvidence
+from audits.models.reporting import PlatformExport, ReportColumn
 from audits.models.rounds import AuditRound, CheckInPhoto, DepartmentInterview
 from audits.models.scoring import Indicator, IndicatorScore, ScoreSheet, ScoreSheetVersion, SpecialItem
 
@@ -25,6 +26,8 @@ __all__ = [
     "FindingEvidence",
     "Indicator",
     "IndicatorScore",
+    "PlatformExport",
+    "ReportColumn",
     "ScoreSheet",
     "ScoreSheetVersion",
     "SpecialItem",

@@ -261,6 +261,7 @@ ROUTES: dict[str, Row] = {
     "audits:appeal": Row(allowed=frozenset({E, M, S}), kwargs=obj("appeal")),
     "audits:appeal_assign": Row(allowed=MANAGER, kwargs=obj("appeal")),
     "audits:appeal_decide": Row(allowed=frozenset({M}), kwargs=obj("appeal")),
+    "audits:platform_export": Row(allowed=MANAGER),
 }
 
 

@@ -51,6 +51,7 @@ from audits.models import (
     DepartmentInterview,
     Finding,
     IndicatorScore,
+    PlatformExport,
     SpecialItem,
 )
 from audits.services import complaints
@@ -611,6 +612,17 @@ def appeal_decide(request: pytest.FixtureRequest) -> Target:
     )  # fmt: skip
 
 
+def platform_export(request: pytest.FixtureRequest) -> Target:
+    _certificate(request)
+    today = timezone.localdate()
+    return Target(
+        client_for(UserFactory(role=User.Role.BODY_MANAGER)), reverse("audits:platform_export"),
+        {"date_from": (today - datetime.timedelta(days=30)).isoformat(), "date_to": today.isoformat(),
+         "file_format": "csv"},
+        rows(PlatformExport.objects.all()),
+    )  # fmt: skip
+
+
 # form, field, kind
 CASES: list[tuple[str, Callable[[pytest.FixtureRequest], Target], str, str]] = [
     ("profile", profile, "legal_representative", "text"),
@@ -674,6 +686,9 @@ CASES: list[tuple[str, Callable[[pytest.FixtureRequest], Target], str, str]] = [
     ("appeal", appeal_file, "against", "choice"),
     ("appeal decision", appeal_decide, "reason", "text"),
     ("appeal decision", appeal_decide, "outcome", "choice"),
+    ("national platform export", platform_export, "date_from", "date"),
+    ("national platform export", platform_export, "date_to", "date"),
+    ("national platform export", platform_export, "file_format", "choice"),
 ]
 PARAMS = [
     pytest.param(build, name, kind, label, id=f"{form}-{name.strip('_')}-{label}")
