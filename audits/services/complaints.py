@@ -515,10 +515,10 @@ def cases_overdue_remind(*, today: datetime.date | None = None) -> int:
 
 
 def holder_cases_panel(certificate: Certificate, actor: User) -> dict[str, object]:
-    """What the certificate page offers its holder: a complaint, and an appeal while one is open."""
-    if not _is_holder(actor, certificate):
-        return {"may_complain": False, "may_appeal": False}
-    return {"may_complain": True, "may_appeal": appeal_file_problem(certificate.application, actor) is None}
+    """What the certificate page offers its holder: a complaint, and the appeal page (which lists the
+    decisions still open to appeal, or says there are none), at no query's cost."""
+    holder = _is_holder(actor, certificate)
+    return {"may_complain": holder, "may_appeal": holder}
 
 
 # --- The register ------------------------------------------------------------------------------------

@@ -88,6 +88,8 @@ def test_an_appeal_after_the_period_is_refused(application, enterprise_user, aud
     assert problem is not None and "60" in problem
     with pytest.raises(ValidationError):
         appeal_of(application, enterprise_user, "not_certified")
+    detail = client_for(enterprise_user).get(reverse("applications:detail", args=[application.pk]))
+    assert reverse("audits:appeal_file", args=[application.pk]) in detail.content.decode()
     response = client_for(enterprise_user).get(reverse("audits:appeal_file", args=[application.pk]))
     assert 'id="appeal-problem"' in response.content.decode()
 
