@@ -24,6 +24,7 @@ PUBLIC = {
     "accounts:password_reset_complete",
     "verify_search",
     "verify_certificate",
+    "verify_complaint",
     "health",
 }
 
