@@ -15,6 +15,7 @@ STAFF = (
     ("demo-consultant", "王咨询", Role.CONSULTANT),
     ("demo-auditor", "李审核", Role.AUDITOR),
     ("demo-certifier", "赵认证", Role.CERTIFIER),
+    ("demo-body-manager", "周主管", Role.BODY_MANAGER),
 )
 
 

@@ -12,12 +12,15 @@ from django.utils.translation import gettext_lazy
 from applications.access import get_application_for
 from applications.models import Application
 from audits.models import (
+    Appeal,
     AuditRound,
     Certificate,
     CertificateChange,
     CertificateChangeFile,
     CertificateVersion,
     CheckInPhoto,
+    Complaint,
+    ComplaintFile,
     Finding,
     FindingEvidence,
     ScoreSheet,
@@ -173,3 +176,40 @@ def get_certificate_version_for(user: User, pk: int) -> CertificateVersion:
     if version is None:
         raise Http404(_("No such certificate version."))
     return version
+
+
+def get_complaint_for(user: User, pk: int) -> Complaint:
+    """A complaint: the body manager's, the handler's, or the signed-in filer's own."""
+    complaint = (
+        Complaint.objects.visible_to(user)
+        .select_related("certificate__application", "assigned_to", "filed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if complaint is None:
+        raise Http404(_("No such complaint."))
+    return complaint
+
+
+def get_complaint_file_for(user: User, pk: int) -> ComplaintFile:
+    attached = ComplaintFile.objects.filter(pk=pk, complaint__in=Complaint.objects.visible_to(user)).first()
+    if attached is None:
+        raise Http404(_("No such file."))
+    return attached
+
+
+def get_appeal_for(user: User, pk: int) -> Appeal:
+    """An appeal: the body manager's, the decider's, or the appealing enterprise's."""
+    appeal = (
+        Appeal.objects.visible_to(user)
+        .select_related("application__enterprise", "decision", "certificate_event", "assigned_to", "filed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if appeal is None:
+        raise Http404(_("No such appeal."))
+    return appeal
+
+
+def require_body_manager(user: User) -> None:
+    require(user, "audits.manage_complaints", None, _("Only the body manager keeps the register of complaints."))

@@ -21,6 +21,8 @@ from audits.models import (
     CertificationDecision,
     Finding,
     Indicator,
+    PlatformExport,
+    ReportColumn,
     ScoreSheet,
     ScoreSheetVersion,
 )
@@ -154,3 +156,17 @@ class FindingAdmin(ReadOnlyAdmin):
 @admin.register(ScoreSheet)
 class ScoreSheetAdmin(ReadOnlyAdmin):
     list_display = ["application", "version", "updated_at"]
+
+
+@admin.register(ReportColumn)
+class ReportColumnAdmin(admin.ModelAdmin):
+    """The national platform's columns: their order and headings follow the platform's template."""
+
+    list_display = ("position", "heading", "field")
+    list_editable = ("heading", "field")
+    ordering = ("position",)
+
+
+@admin.register(PlatformExport)
+class PlatformExportAdmin(ReadOnlyAdmin):
+    list_display = ("exported_at", "exported_by", "date_from", "date_to", "file_format", "row_count")

@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw
 from applications import demo as applications_demo
 from applications.models import Application, ApplicationEvent, Enterprise, Product
 from audits import services
+from audits.demo_complaints import seed_cases
 from audits.models import (
     AuditRound,
     Certificate,
@@ -120,6 +121,7 @@ def seed(people: dict[str, User]) -> None:
     for number, history in enumerate(HISTORY, start=1):
         seed_history(history, number=number, people=people)
     seed_deadlines(people)
+    seed_cases(people)
 
 
 # --- The demo applications, by stage -----------------------------------------------------------

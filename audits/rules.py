@@ -9,7 +9,7 @@ import rules
 
 from applications.models import Application
 from applications.rules import is_assigned_consultant, is_member
-from certportal.accounts.rules import is_auditor, is_body_staff, is_certifier
+from certportal.accounts.rules import is_auditor, is_body_manager, is_body_staff, is_certifier
 
 
 @rules.predicate
@@ -28,3 +28,5 @@ rules.add_perm("audits.respond_to_audits", is_member | is_assigned_consultant)
 rules.add_perm("audits.view_score_sheet", is_body_staff | ((is_member | is_assigned_consultant) & is_decided))
 rules.add_perm("audits.change_certificates", is_certifier)
 rules.add_perm("audits.record_surveillance", is_body_staff)
+# Complaints and appeals: the body manager keeps the register and assigns each one.
+rules.add_perm("audits.manage_complaints", is_body_manager)

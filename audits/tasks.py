@@ -128,3 +128,12 @@ def send_certificate_deadline_notices(today: str | None = None) -> dict[str, int
 
     day = date.fromisoformat(today) if today else timezone.localdate()
     return {"decisions": certificate_decisions_remind(day), "invitations": certificates_invite_to_recertify(day)}
+
+
+@shared_task(name="audits.tasks.send_case_overdue_reminders")
+def send_case_overdue_reminders(today: str | None = None) -> int:
+    """Daily: remind whoever handles each overdue complaint and appeal (the body managers while it is
+    unassigned), once a day per item. `today` (ISO date) is for tests and catching up."""
+    from audits.services.complaints import cases_overdue_remind
+
+    return cases_overdue_remind(today=date.fromisoformat(today) if today else timezone.localdate())

@@ -23,15 +23,18 @@ class NavItem:
 
 
 EVERYONE = frozenset(Role.values)
+BODY_STAFF = frozenset({Role.AUDITOR, Role.CERTIFIER, Role.BODY_MANAGER})
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Dashboard"), "applications:dashboard", "speedometer2", frozenset({Role.CONSULTANT})),
-    NavItem(_("Dashboard"), "audits:dashboard", "speedometer2", frozenset({Role.AUDITOR, Role.CERTIFIER})),
+    NavItem(_("Dashboard"), "audits:dashboard", "speedometer2", BODY_STAFF),
     NavItem(_("Progress"), "applications:progress", "signpost-split", frozenset({Role.ENTERPRISE})),
     NavItem(_("Applications"), "applications:list", "folder2-open", EVERYONE),
     NavItem(_("Enterprise information"), "applications:my_enterprise", "building", frozenset({Role.ENTERPRISE})),
     NavItem(_("Audit schedule"), "audits:schedule", "calendar-event", frozenset({Role.AUDITOR})),
     NavItem(_("Certificates"), "audits:certificate_list", "award", EVERYONE),
+    NavItem(_("Complaints and appeals"), "audits:complaint_register", "chat-left-text", frozenset({Role.BODY_MANAGER})),
+    NavItem(_("National platform"), "audits:platform_export", "cloud-upload", frozenset({Role.BODY_MANAGER})),
 )
 
 

@@ -314,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audits.tasks.send_certificate_deadline_notices",
         "schedule": crontab(hour=env_int("REMINDER_HOUR", 9), minute=10),
     },
+    "complaint-appeal-reminders": {
+        "task": "audits.tasks.send_case_overdue_reminders",
+        "schedule": crontab(hour=env_int("REMINDER_HOUR", 9), minute=15),
+    },
     "sweep-evidence-jobs": {"task": "applications.tasks.evidence.evidence_sweep", "schedule": 120.0},
     "sweep-certificate-pdfs": {"task": "audits.tasks.sweep_certificate_pdfs", "schedule": 120.0},
     # Expires certificates past their expiry date; hourly so that a missed night catches up soon.
@@ -357,6 +361,13 @@ API_VERIFY_RATE = env_str("API_VERIFY_RATE", "60/m")
 # The public check of a certificate file: uploads per client address, and the largest file taken.
 VERIFY_FILE_RATE = env_str("VERIFY_FILE_RATE", "10/m")
 VERIFY_FILE_MAX_MB = env_int("VERIFY_FILE_MAX_MB", 20)
+# Complaints (投诉) and appeals (申诉): complaints filed from the public certificate page per client
+# address; days to answer a complaint; days after a decision within which it may be appealed; days to
+# decide an appeal.
+COMPLAINT_RATE = env_str("COMPLAINT_RATE", "5/h")
+COMPLAINT_ANSWER_DAYS = env_int("COMPLAINT_ANSWER_DAYS", 30)
+APPEAL_DAYS = env_int("APPEAL_DAYS", 60)
+APPEAL_DECISION_DAYS = env_int("APPEAL_DECISION_DAYS", 30)
 # Certificate PDFs are signed (PAdES) with the body's certificate and key, a PKCS#12 file; its
 # password from CERTIFICATE_SIGNING_PASSWORD or the file CERTIFICATE_SIGNING_PASSWORD_FILE names.
 # In development `make run` creates a self-signed demo certificate under var/signing/; with no file

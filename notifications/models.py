@@ -42,6 +42,14 @@ class Kind(models.TextChoices):
     SURVEILLANCE_DECIDED = "surveillance_decided", _("Surveillance audit decided")
     REMINDER = "reminder", _("Daily reminder")
     WEBHOOK_DISABLED = "webhook_disabled", _("Webhook disabled after repeated failures")
+    # Complaints and appeals.
+    COMPLAINT_RECEIVED = "complaint_received", _("Complaint received")
+    COMPLAINT_ASSIGNED = "complaint_assigned", _("Complaint assigned to you")
+    COMPLAINT_ANSWERED = "complaint_answered", _("Complaint answered")
+    APPEAL_RECEIVED = "appeal_received", _("Appeal received")
+    APPEAL_ASSIGNED = "appeal_assigned", _("Appeal assigned to you")
+    APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+    CASE_OVERDUE = "case_overdue", _("Complaint or appeal overdue")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -127,6 +127,35 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
         _("Webhook disabled: %(url)s"),
         _("It failed %(count)s deliveries in a row. Check the receiving server, then enable it again."),
     ),
+    # Complaints and appeals.
+    Kind.COMPLAINT_RECEIVED: (
+        _("Complaint %(complaint)s received about certificate %(number)s"),
+        _("Assign it to someone not involved with the certificate."),
+    ),
+    Kind.COMPLAINT_ASSIGNED: (
+        _("Complaint %(complaint)s is yours to answer by %(due)s"),
+        _("Investigate the complaint and write the answer to the complainant."),
+    ),
+    Kind.COMPLAINT_ANSWERED: (
+        _("Your complaint %(complaint)s has been answered"),
+        _("%(answer)s"),
+    ),
+    Kind.APPEAL_RECEIVED: (
+        _("Appeal %(appeal)s received from %(enterprise)s: %(against)s"),
+        _("Assign it to someone who took no part in the decision."),
+    ),
+    Kind.APPEAL_ASSIGNED: (
+        _("Appeal %(appeal)s is yours to decide by %(due)s"),
+        _("Review the decision appealed and decide the appeal."),
+    ),
+    Kind.APPEAL_DECIDED: (
+        _("Your appeal %(appeal)s has been decided: %(outcome)s"),
+        _("%(reason)s"),
+    ),
+    Kind.CASE_OVERDUE: (
+        _("%(case)s is overdue: it was due by %(due)s"),
+        _("Answer or decide it as soon as possible."),
+    ),
 }
 
 

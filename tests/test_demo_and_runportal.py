@@ -43,13 +43,16 @@ def test_seed_demo_creates_every_role_and_is_idempotent() -> None:
         "demo-consultant": "consultant",
         "demo-auditor": "auditor",
         "demo-certifier": "certifier",
+        "demo-body-manager": "body_manager",
         "demo-admin": "",
     }
     assert User.objects.get(username="demo-admin").is_superuser
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("username", ["demo-enterprise", "demo-consultant", "demo-auditor", "demo-certifier"])
+@pytest.mark.parametrize(
+    "username", ["demo-enterprise", "demo-consultant", "demo-auditor", "demo-certifier", "demo-body-manager"]
+)
 def test_demo_users_log_in_with_the_demo_password(client: Client, username: str) -> None:
     call_command("seed_demo")
     response = client.post("/accounts/login/", {"username": username, "password": settings.DEMO_PASSWORD})

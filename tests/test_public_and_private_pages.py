@@ -27,6 +27,7 @@ PUBLIC = {
     "verify_search",
     "verify_certificate",
     "verify_file",
+    "verify_complaint",
     "health",
     # The JSON API's public certificate check and its documentation.
     "api:public_certificate",

@@ -170,6 +170,7 @@ class ApplicationEvent(models.Model):
         FINDING_VERIFIED = "finding_verified", _("Corrective action verified")
         CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
         CERTIFICATE_STATUS = "certificate_status", _("Certificate status changed")
+        APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
         FORMS_GENERATED = "forms_generated", _("Application forms generated")
         FORM_SIGNED = "form_signed", _("Form signed")
         SCAN_UPLOADED = "scan_uploaded", _("Scan of a signed form uploaded")

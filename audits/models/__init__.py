@@ -2,13 +2,17 @@
 
 from audits.models.certificate_changes import CertificateChange, CertificateChangeFile, CertificateVersion
 from audits.models.certificates import Certificate, CertificateEvent, CertificationDecision
+from audits.models.complaints import Appeal, CaseStatus, Complaint, ComplaintFile
 from audits.models.findings import Finding, FindingEvidence
+from audits.models.reporting import PlatformExport, ReportColumn
 from audits.models.rounds import AuditRound, CheckInPhoto, DepartmentInterview
 from audits.models.scoring import Indicator, IndicatorScore, ScoreSheet, ScoreSheetVersion, SpecialItem
 from audits.models.surveillance import SurveillanceAudit
 
 __all__ = [
+    "Appeal",
     "AuditRound",
+    "CaseStatus",
     "Certificate",
     "CertificateChange",
     "CertificateChangeFile",
@@ -16,11 +20,15 @@ __all__ = [
     "CertificateVersion",
     "CertificationDecision",
     "CheckInPhoto",
+    "Complaint",
+    "ComplaintFile",
     "DepartmentInterview",
     "Finding",
     "FindingEvidence",
     "Indicator",
     "IndicatorScore",
+    "PlatformExport",
+    "ReportColumn",
     "ScoreSheet",
     "ScoreSheetVersion",
     "SpecialItem",

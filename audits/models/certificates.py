@@ -227,6 +227,8 @@ class CertificateEvent(models.Model):
         EXTENSION = "extension", _("Surveillance audit extended")
         CHANGED = "changed", _("Certificate changed and reissued")
         CHANGE_REFUSED = "change_refused", _("Change refused")
+        SPECIAL_SURVEILLANCE = "special_surveillance", _("Special surveillance requested")
+        APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
 
     certificate = models.ForeignKey(
         Certificate, verbose_name=_("certificate"), on_delete=models.CASCADE, related_name="events"

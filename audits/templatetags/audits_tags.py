@@ -17,6 +17,7 @@ from audits.models import AuditRound, Certificate, Finding
 from audits.models.certificates import STAR_NAMES
 from audits.models.rounds import ROUND_NAMES
 from audits.scoring import format_points
+from audits.services.complaints import is_member
 from audits.services.decisions import certification_decide_problem
 
 register = template.Library()
@@ -123,6 +124,8 @@ def audit_panel(context: dict[str, Any], application: Application) -> dict[str, 
     return {
         **selectors.audit_panel(application, user),
         "decide_problem": certification_decide_problem(application, user),
+        # A refusal has no certificate page: its appeal is offered here (the page says whether it is still open).
+        "appeal_offered": application.status == Application.Status.NOT_CERTIFIED and is_member(user, application),
     }
 
 

@@ -18,6 +18,7 @@ from audits.forms import CertificateStatusForm, SurveillanceForm
 from audits.models import Certificate
 from audits.pdf import verify_url
 from audits.services.certificate_changes import certificate_changes_panel
+from audits.services.complaints import holder_cases_panel
 from audits.views.certificate_deadlines import deadline_context
 from audits.views.surveillance import surveillance_panel
 from certportal.lib.files import private_file_response
@@ -67,6 +68,7 @@ def _certificate_context(
         **deadline_context(request.user, certificate, forms.get("extension_form")),
         **certificate_changes_panel(certificate, request.user),
         **surveillance_panel(certificate, request.user),
+        **holder_cases_panel(certificate, request.user),
         "certificate": certificate,
         "application": certificate.application,
         "events": certificate.events.select_related("actor"),

@@ -44,6 +44,13 @@ ROLE_CHOICES = [
             "suspends and withdraws the certificates"
         ),
     ),
+    (
+        Role.BODY_MANAGER,
+        _(
+            "Body manager (certification-body staff): sees everything the auditors and certifiers see, "
+            "assigns complaints and appeals and keeps their register"
+        ),
+    ),
 ]
 
 
@@ -56,8 +63,8 @@ class StaffCreationForm(UserCreationForm):
         widget=forms.RadioSelect,
         required=False,
         help_text=_(
-            "Certification-body staff are the auditors and the certifiers. Enterprise users belong to exactly "
-            "one enterprise; every other role belongs to none."
+            "Certification-body staff are the auditors, the certifiers and the body manager. Enterprise users "
+            "belong to exactly one enterprise; every other role belongs to none."
         ),
     )
     is_staff = forms.BooleanField(

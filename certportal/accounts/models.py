@@ -18,6 +18,7 @@ class User(AbstractUser):
         CONSULTANT = "consultant", _("Consultant")
         AUDITOR = "auditor", _("Auditor")
         CERTIFIER = "certifier", _("Certifier")
+        BODY_MANAGER = "body_manager", _("Body manager")
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     enterprise = models.ForeignKey(
@@ -80,9 +81,13 @@ class User(AbstractUser):
         return self.role == self.Role.CERTIFIER
 
     @property
+    def is_body_manager(self) -> bool:
+        return self.role == self.Role.BODY_MANAGER
+
+    @property
     def is_body_staff(self) -> bool:
-        """Certification-body staff: auditors and certifiers."""
-        return self.role in {self.Role.AUDITOR, self.Role.CERTIFIER}
+        """Certification-body staff: auditors, certifiers and the body manager."""
+        return self.role in {self.Role.AUDITOR, self.Role.CERTIFIER, self.Role.BODY_MANAGER}
 
 
 class ApiToken(models.Model):

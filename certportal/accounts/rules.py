@@ -27,4 +27,9 @@ def is_certifier(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_certifier)
 
 
-is_body_staff = is_auditor | is_certifier
+@rules.predicate
+def is_body_manager(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_body_manager)
+
+
+is_body_staff = is_auditor | is_certifier | is_body_manager

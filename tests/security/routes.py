@@ -21,6 +21,7 @@ from applications.services.signup import signup_token
 from tests.factories import EnterpriseUserFactory
 from tests.security.world import (
     AUDITOR,
+    BODY_MANAGER,
     CERTIFIER,
     CONSULTANT_A,
     CONSULTANT_B,
@@ -32,16 +33,18 @@ from tests.security.world import (
 
 SKIPPED_PREFIXES = ("admin/", "static/")
 
-E, C, A, Z, S = ENTERPRISE_A, CONSULTANT_A, AUDITOR, CERTIFIER, SUPERUSER
-LOGGED_IN = frozenset({E, ENTERPRISE_B, C, CONSULTANT_B, A, Z, S})
+E, C, A, Z, M, S = ENTERPRISE_A, CONSULTANT_A, AUDITOR, CERTIFIER, BODY_MANAGER, SUPERUSER
+LOGGED_IN = frozenset({E, ENTERPRISE_B, C, CONSULTANT_B, A, Z, M, S})
 # Enterprise A's application is certified: its people, the body's staff and the superuser see it.
-SEES_A = frozenset({E, C, A, Z, S})
+SEES_A = frozenset({E, C, A, Z, M, S})
+BODY = frozenset({A, Z, M, S})  # the body's staff (auditors, certifiers, the body manager)
+MANAGER = frozenset({M, S})
 PARTIES = frozenset({E, C, S})  # the enterprise and its consultant change it (and the superuser)
 MEMBERS = frozenset({E, S})  # the enterprise's own users
 PREPARER = frozenset({C, S})  # the assigned consultant
 AUDITORS = frozenset({A, S})
 CERTIFIERS = frozenset({Z, S})
-CONSULTANT_AND_STAFF = frozenset({C, A, Z, S})
+CONSULTANT_AND_STAFF = frozenset({C, A, Z, M, S})
 
 Kwargs = Callable[[World], dict[str, Any]]
 
@@ -139,6 +142,7 @@ ROUTES: dict[str, Row] = {
     "verify_search": PUBLIC_PAGE,
     "verify_file": PUBLIC_PAGE,
     "verify_certificate": Row(allowed=LOGGED_IN, kwargs=certificate_number, public=True),
+    "verify_complaint": Row(allowed=LOGGED_IN, kwargs=certificate_number, public=True),
     "api:public_certificate": api(LOGGED_IN, certificate_number, public=True),
     "api:schema": PUBLIC_PAGE,
     "api:docs": PUBLIC_PAGE,
@@ -173,7 +177,7 @@ ROUTES: dict[str, Row] = {
     "applications:dashboard_export": Row(
         allowed=frozenset({C, CONSULTANT_B, S}), kwargs=lambda w: {"fmt": "csv"}, own_file=True
     ),
-    "audits:dashboard": Row(allowed=frozenset({A, Z, S})),
+    "audits:dashboard": Row(allowed=BODY),
     # --- Enterprise A's basic information ---------------------------------------------------------
     "applications:enterprise": Row(allowed=SEES_A, kwargs=enterprise),
     "applications:enterprise_edit": Row(allowed=MEMBERS, kwargs=enterprise),
@@ -256,9 +260,9 @@ ROUTES: dict[str, Row] = {
     "audits:certificate": Row(allowed=SEES_A, kwargs=obj("certificate")),
     "audits:certificate_pdf": Row(allowed=SEES_A, kwargs=obj("certificate")),
     "audits:certificate_pdf_status": Row(allowed=SEES_A, kwargs=obj("certificate")),
-    "audits:certificate_pdf_retry": Row(allowed=frozenset({A, Z, S}), kwargs=obj("certificate")),
+    "audits:certificate_pdf_retry": Row(allowed=BODY, kwargs=obj("certificate")),
     "audits:certificate_status": Row(allowed=CERTIFIERS, kwargs=obj("certificate")),
-    "audits:certificate_surveillance": Row(allowed=frozenset({A, Z, S}), kwargs=obj("certificate")),
+    "audits:certificate_surveillance": Row(allowed=BODY, kwargs=obj("certificate")),
     "audits:certificate_extension": Row(allowed=CERTIFIERS, kwargs=obj("certificate")),
     "audits:surveillance_open": Row(allowed=frozenset({A, Z, S}), kwargs=obj("certificate")),
     "audits:surveillance_confirm": Row(allowed=SEES_A, post=MEMBERS, kwargs=obj("surveillance_application")),
@@ -289,6 +293,20 @@ ROUTES: dict[str, Row] = {
     "api:certificate_history": api(SEES_A, obj("certificate")),
     "api:certificate_status": api(CERTIFIERS, obj("certificate")),
     "api:notification_list": api(LOGGED_IN),
+    # --- Complaints and appeals ------------------------------------------------------------------
+    "audits:complaint_holder": Row(allowed=frozenset({E}), kwargs=obj("certificate")),
+    "audits:complaint_register": Row(allowed=MANAGER),
+    "audits:complaint_register_export": Row(allowed=MANAGER, kwargs=lambda w: {"fmt": "csv"}),
+    "audits:complaint": Row(allowed=MANAGER, kwargs=obj("complaint")),
+    "audits:complaint_assign": Row(allowed=MANAGER, kwargs=obj("complaint")),
+    # Only the person it was given to answers it (in the world, the body manager).
+    "audits:complaint_answer": Row(allowed=frozenset({M}), kwargs=obj("complaint")),
+    "audits:complaint_file": Row(allowed=MANAGER, kwargs=obj("complaint_file")),
+    "audits:appeal_file": Row(allowed=frozenset({E}), kwargs=application),
+    "audits:appeal": Row(allowed=frozenset({E, M, S}), kwargs=obj("appeal")),
+    "audits:appeal_assign": Row(allowed=MANAGER, kwargs=obj("appeal")),
+    "audits:appeal_decide": Row(allowed=frozenset({M}), kwargs=obj("appeal")),
+    "audits:platform_export": Row(allowed=MANAGER),
 }
 
 

@@ -43,20 +43,25 @@ from applications.models import (
 )
 from audits import services as audit_services
 from audits.models import (
+    Appeal,
     AuditRound,
     Certificate,
     CertificationDecision,
+    Complaint,
     DepartmentInterview,
     Finding,
     IndicatorScore,
+    PlatformExport,
     SpecialItem,
 )
+from audits.services import complaints
 from certportal.accounts.models import User
 from certportal.middleware import INVISIBLE_CONTROLS
 from notifications.models import EmailPreference, Kind
 from tests.audits.conftest import finish_rounds, in_audits, ready_for_decision, schedule_directly
 from tests.conftest import client_for, put_in_status
 from tests.factories import (
+    UserFactory,
     complete_evidence,
     complete_profile,
     forms_prepared,
@@ -556,6 +561,95 @@ def account_settings(request: pytest.FixtureRequest) -> Target:
     )  # fmt: skip
 
 
+COMPLAINT = {"about": "holder", "name": "张三", "email": "zhang@example.com", "phone": "", "text": "热线无人接听。"}
+
+
+def public_complaint(shown: str) -> Callable[[pytest.FixtureRequest], Target]:
+    def build(request: pytest.FixtureRequest) -> Target:
+        request.getfixturevalue("settings").COMPLAINT_RATE = "1000/m"  # the route is rate-limited
+        certificate = _certificate(request)
+        return Target(
+            Client(), reverse("verify_complaint", kwargs={"number": certificate.number}), COMPLAINT,
+            rows(Complaint.objects.all()), stored=lambda: str(getattr(Complaint.objects.get(), shown)),
+        )  # fmt: skip
+
+    return build
+
+
+def holder_complaint(shown: str) -> Callable[[pytest.FixtureRequest], Target]:
+    def build(request: pytest.FixtureRequest) -> Target:
+        certificate = _certificate(request)
+        user = request.getfixturevalue("enterprise_user")
+        return Target(
+            client_for(user), reverse("audits:complaint_holder", args=[certificate.pk]), COMPLAINT,
+            rows(Complaint.objects.all()), stored=lambda: str(getattr(Complaint.objects.get(), shown)),
+        )  # fmt: skip
+
+    return build
+
+
+def _complaint(request: pytest.FixtureRequest) -> tuple[Complaint, User, User]:
+    certificate = _certificate(request)
+    manager = UserFactory(role=User.Role.BODY_MANAGER)
+    handler = UserFactory(role=User.Role.AUDITOR)
+    filing = complaints.ComplaintFiling(about="holder", name="张三", email="zhang@example.com", text="投诉")
+    return complaints.complaint_file(certificate=certificate, filing=filing), manager, handler
+
+
+def complaint_assign(request: pytest.FixtureRequest) -> Target:
+    complaint, manager, handler = _complaint(request)
+    return Target(
+        client_for(manager), reverse("audits:complaint_assign", args=[complaint.pk]), {"assignee": handler.pk},
+        rows(Complaint.objects.filter(pk=complaint.pk)),
+    )  # fmt: skip
+
+
+def complaint_answer(request: pytest.FixtureRequest) -> Target:
+    complaint, manager, handler = _complaint(request)
+    complaints.complaint_assign(complaint=complaint, actor=manager, assignee=handler)
+    return Target(
+        client_for(handler), reverse("audits:complaint_answer", args=[complaint.pk]),
+        {"outcome": "upheld", "answer": "已核实。"}, rows(Complaint.objects.filter(pk=complaint.pk)),
+        stored=lambda: Complaint.objects.get(pk=complaint.pk).answer,
+        page=reverse("audits:complaint", args=[complaint.pk]),
+    )  # fmt: skip
+
+
+def appeal_file(request: pytest.FixtureRequest) -> Target:
+    certificate = _certificate(request)
+    return Target(
+        client_for(request.getfixturevalue("enterprise_user")),
+        reverse("audits:appeal_file", args=[certificate.application_id]),
+        {"against": "star_level", "grounds": "得分计算有误。"}, rows(Appeal.objects.all()),
+        stored=lambda: Appeal.objects.get().grounds,
+    )  # fmt: skip
+
+
+def appeal_decide(request: pytest.FixtureRequest) -> Target:
+    certificate = _certificate(request)
+    user = request.getfixturevalue("enterprise_user")
+    appeal = complaints.appeal_file(application=certificate.application, actor=user, against="star_level",
+                                    grounds="得分计算有误。")  # fmt: skip
+    manager, decider = UserFactory(role=User.Role.BODY_MANAGER), UserFactory(role=User.Role.CERTIFIER)
+    complaints.appeal_assign(appeal=appeal, actor=manager, assignee=decider)
+    return Target(
+        client_for(decider), reverse("audits:appeal_decide", args=[appeal.pk]),
+        {"outcome": "rejected", "reason": "维持原决定。"}, rows(Appeal.objects.filter(pk=appeal.pk)),
+        stored=lambda: Appeal.objects.get(pk=appeal.pk).reason, page=reverse("audits:appeal", args=[appeal.pk]),
+    )  # fmt: skip
+
+
+def platform_export(request: pytest.FixtureRequest) -> Target:
+    _certificate(request)
+    today = timezone.localdate()
+    return Target(
+        client_for(UserFactory(role=User.Role.BODY_MANAGER)), reverse("audits:platform_export"),
+        {"date_from": (today - datetime.timedelta(days=30)).isoformat(), "date_to": today.isoformat(),
+         "file_format": "csv"},
+        rows(PlatformExport.objects.all()),
+    )  # fmt: skip
+
+
 # form, field, kind
 CASES: list[tuple[str, Callable[[pytest.FixtureRequest], Target], str, str]] = [
     ("profile", profile, "legal_representative", "text"),
@@ -610,6 +704,21 @@ CASES: list[tuple[str, Callable[[pytest.FixtureRequest], Target], str, str]] = [
     ("signup", signup(lambda user: user.enterprise.name), "enterprise_name", "text"),
     ("settings", account_settings, "full_name", "text"),
     ("settings", account_settings, "mobile", "text"),
+    ("public complaint", public_complaint("text"), "text", "text"),
+    ("public complaint", public_complaint("name"), "name", "text"),
+    ("public complaint", public_complaint("about"), "about", "choice"),
+    ("holder complaint", holder_complaint("text"), "text", "text"),
+    ("holder complaint", holder_complaint("phone"), "phone", "text"),
+    ("complaint assignment", complaint_assign, "assignee", "choice"),
+    ("complaint answer", complaint_answer, "answer", "text"),
+    ("complaint answer", complaint_answer, "outcome", "choice"),
+    ("appeal", appeal_file, "grounds", "text"),
+    ("appeal", appeal_file, "against", "choice"),
+    ("appeal decision", appeal_decide, "reason", "text"),
+    ("appeal decision", appeal_decide, "outcome", "choice"),
+    ("national platform export", platform_export, "date_from", "date"),
+    ("national platform export", platform_export, "date_to", "date"),
+    ("national platform export", platform_export, "file_format", "choice"),
 ]
 PARAMS = [
     pytest.param(build, name, kind, label, id=f"{form}-{name.strip('_')}-{label}")

@@ -222,6 +222,35 @@ def certificate_change_request(request: pytest.FixtureRequest) -> Target:
     )  # fmt: skip
 
 
+def _complained_certificate(request: pytest.FixtureRequest) -> Any:
+    application = request.getfixturevalue("application")
+    certifier = request.getfixturevalue("certifier")
+    put_in_status(application, "certified")
+    decision = CertificationDecision.objects.create(
+        application=application, outcome="certified", certifier=certifier, score="950.00",
+        computed_star_level=5, star_level=5,
+    )  # fmt: skip
+    return audit_services.certificate_issue(application=application, decision=decision, actor=certifier)
+
+
+COMPLAINT = {"about": "holder", "name": "张三", "email": "zhang@example.com", "text": "服务热线无人接听。"}
+
+
+def verify_complaint(request: pytest.FixtureRequest) -> Target:
+    request.getfixturevalue("settings").COMPLAINT_RATE = "1000/m"  # the route is rate-limited
+    certificate = _complained_certificate(request)
+    url = reverse("verify_complaint", kwargs={"number": certificate.number})
+    return Target(Client(), url, "files", COMPLAINT, ("照片.pdf", pdf_bytes()))
+
+
+def complaint_holder(request: pytest.FixtureRequest) -> Target:
+    certificate = _complained_certificate(request)
+    return Target(
+        client_for(request.getfixturevalue("enterprise_user")),
+        reverse("audits:complaint_holder", args=[certificate.pk]), "files", COMPLAINT, ("记录.pdf", pdf_bytes()),
+    )  # fmt: skip
+
+
 def verify_file(request: pytest.FixtureRequest) -> Target:
     return Target(Client(), reverse("verify_file"), "file", {}, ("证书.pdf", pdf_bytes()))
 
@@ -252,6 +281,13 @@ UPLOADS: dict[str, Upload] = {
     ),
     # The file fields of this form are made per candidate product (`files_<pk>`), not declared.
     "audits:certificate_change_request": Upload((), ("audits.CertificateChangeFile.file",), certificate_change_request),
+    # Complaints: from the public certificate page and from the holder's own certificate page.
+    "verify_complaint": Upload(
+        ("audits.forms.complaints.PublicComplaintForm.files",), ("audits.ComplaintFile.file",), verify_complaint
+    ),
+    "audits:complaint_holder": Upload(
+        ("audits.forms.complaints.ComplaintForm.files",), ("audits.ComplaintFile.file",), complaint_holder
+    ),
     # The public check of a certificate file: checked like every upload, then answered, never kept.
     "verify_file": Upload(("audits.forms.certificates.VerifyFileForm.file",), (), verify_file, answer="data-verdict"),
 }

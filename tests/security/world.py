@@ -30,12 +30,15 @@ from applications.models import (
 )
 from audits import services as audit_services
 from audits.models import (
+    Appeal,
     Certificate,
     CertificateChange,
     CertificateChangeFile,
     CertificateVersion,
     CertificationDecision,
     CheckInPhoto,
+    Complaint,
+    ComplaintFile,
     DepartmentInterview,
     Finding,
     FindingEvidence,
@@ -65,8 +68,11 @@ CONSULTANT_A = "consultant_a"
 CONSULTANT_B = "consultant_b"
 AUDITOR = "auditor"
 CERTIFIER = "certifier"
+BODY_MANAGER = "body_manager"
 SUPERUSER = "superuser"
-PERSONAS = [ANONYMOUS, ENTERPRISE_A, ENTERPRISE_B, CONSULTANT_A, CONSULTANT_B, AUDITOR, CERTIFIER, SUPERUSER]
+PERSONAS = [
+    ANONYMOUS, ENTERPRISE_A, ENTERPRISE_B, CONSULTANT_A, CONSULTANT_B, AUDITOR, CERTIFIER, BODY_MANAGER, SUPERUSER
+]  # fmt: skip
 # The other tenant: they must never reach anything of enterprise A.
 OUTSIDERS = {ENTERPRISE_B, CONSULTANT_B}
 
@@ -226,6 +232,19 @@ def _fill(tenant: Tenant, auditor: User, certifier: User) -> None:
         outcome=SurveillanceAudit.Outcome.MAINTAINED, decided_by=certifier, decided_at=timezone.now(),
     )  # fmt: skip
     objects["api_token"], _key = api_token_create(user=tenant.user, name="ERP", scope=ApiToken.Scope.READ)
+    # A complaint about the certificate, with its attachment, and the enterprise's appeal of the star level.
+    objects["complaint"] = complaint = Complaint.objects.create(
+        certificate=certificate, about=Complaint.About.HOLDER, name="张三", email="zhang@example.com", text="投诉",
+        due_on=timezone.localdate(),
+    )  # fmt: skip
+    objects["complaint_file"] = ComplaintFile.objects.create(
+        complaint=complaint, file=_store(f"audits/complaints/{certificate.pk}/a.pdf", PDF_BYTES), original_name="a.pdf",
+        size=len(PDF_BYTES), sha256="5" * 64,
+    )  # fmt: skip
+    objects["appeal"] = Appeal.objects.create(
+        application=application, against=Appeal.Against.STAR_LEVEL, decision=decision, decided_on=timezone.localdate(),
+        filed_by=tenant.user, grounds="申诉理由", due_on=timezone.localdate(),
+    )  # fmt: skip
     objects["notification"] = Notification.objects.create(
         recipient=tenant.user, kind=Kind.values[0], application=application, title="通知", url="/"
     )
@@ -240,9 +259,13 @@ def _fill(tenant: Tenant, auditor: User, certifier: User) -> None:
 def build_world() -> World:
     auditor = UserFactory(role=User.Role.AUDITOR)
     certifier = UserFactory(role=User.Role.CERTIFIER)
+    body_manager = UserFactory(role=User.Role.BODY_MANAGER)
     superuser = UserFactory(role="", is_superuser=True, is_staff=True)
     a = _tenant(SECRET_NAME_A, SECRET_REFERENCE_A, 41, auditor, certifier, full=True)
     b = _tenant("乙方测试企业有限公司", "SA-2026-77002", 42, auditor, certifier, full=False)
+    # The body manager took no part in enterprise A's audits or decision: they handle its complaint and appeal.
+    for case in (a.objects["complaint"], a.objects["appeal"]):
+        type(case).objects.filter(pk=case.pk).update(status="assigned", assigned_to=body_manager)
     users: dict[str, User | None] = {
         ANONYMOUS: None,
         ENTERPRISE_A: a.user,
@@ -251,6 +274,7 @@ def build_world() -> World:
         CONSULTANT_B: b.consultant,
         AUDITOR: auditor,
         CERTIFIER: certifier,
+        BODY_MANAGER: body_manager,
         SUPERUSER: superuser,
     }
     return World(users=users, a=a, b=b)

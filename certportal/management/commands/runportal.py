@@ -15,7 +15,14 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from certportal import devservers
 
-DEMO_USERS = ("demo-enterprise", "demo-consultant", "demo-auditor", "demo-certifier", "demo-admin")
+DEMO_USERS = (
+    "demo-enterprise",
+    "demo-consultant",
+    "demo-auditor",
+    "demo-certifier",
+    "demo-body-manager",
+    "demo-admin",
+)
 
 
 class Command(BaseCommand):
