@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -44,12 +45,14 @@ def application_counters_refresh(application_ids: Iterable[int]) -> None:
 
     The rows are locked first, in a statement of their own: a second change of the same application
     waits here until the first commits, and its recount (a new statement) then sees both changes,
-    so two concurrent changes cannot leave a count that misses one of them."""
+    so two concurrent changes cannot leave a count that misses one of them. Called outside a
+    transaction (a command, a test's set-up), it makes its own: PostgreSQL locks rows only in one."""
     ids = sorted(set(application_ids))
     if not ids:
         return
-    list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-    Application.objects.filter(pk__in=ids).update(**counter_expressions())
+    with transaction.atomic():
+        list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        Application.objects.filter(pk__in=ids).update(**counter_expressions())
 
 
 def enterprise_counters_refresh(enterprise: Enterprise) -> None:

@@ -252,18 +252,21 @@ def test_a_certifier_changes_a_certificate_status_through_the_service(world: Wor
 def test_pages_have_a_capped_size(world: World) -> None:
     client = token_client(world, SUPERUSER)
     first = client.get(reverse("api:application_list"), {"page_size": 1}).json()
-    assert first["count"] == 2 and len(first["results"]) == 1 and first["next"]
+    total = Application.objects.count()  # A's, its surveillance audit's and B's
+    assert first["count"] == total == 3 and len(first["results"]) == 1 and first["next"]
     second = client.get(first["next"]).json()
     assert len(second["results"]) == 1 and second["results"][0]["id"] != first["results"][0]["id"]
     capped = client.get(reverse("api:application_list"), {"page_size": 100000})
-    assert capped.status_code == 200 and len(capped.json()["results"]) == 2
+    assert capped.status_code == 200 and len(capped.json()["results"]) == total
     assert Pagination.max_page_size == 100
 
 
 def test_applications_filter_by_status_and_reference(world: World) -> None:
     client = token_client(world, SUPERUSER)
     url = reverse("api:application_list")
-    assert ids(client.get(url, {"status": "certified"})) == {world.a.application.pk}
+    certified = {world.a.application.pk, world.a.objects["surveillance_application"].pk}
+    assert ids(client.get(url, {"status": "certified"})) == certified
+    assert ids(client.get(url, {"kind": "surveillance"})) == {world.a.objects["surveillance_application"].pk}
     assert ids(client.get(url, {"status": "submitted"})) == {world.b.application.pk}
     assert ids(client.get(url, {"reference": "77002"})) == {world.b.application.pk}
     assert ids(client.get(url, {"open": "true"})) == {world.b.application.pk}
