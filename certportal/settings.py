@@ -509,6 +509,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "audits.api.schema.drop_database_integer_limits",
+    ],
     # Several models have a `status` or a `kind`: each choice set gets its own name.
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "applications.models.Application.Status",
