@@ -216,6 +216,14 @@ def _email_complainant(complaint: Complaint, *, subject: Promise, template: str)
         )
 
 
+def _case_assigned(case: Complaint | Appeal, assignee: User) -> bool:
+    """Give a complaint or an appeal to `assignee`, unless it was closed meanwhile (a conditional
+    update: of two people acting at once, one wins)."""
+    now = timezone.now()
+    still_open = type(case).objects.filter(pk=case.pk, status__in=[CaseStatus.RECEIVED, CaseStatus.ASSIGNED])
+    return still_open.update(status=CaseStatus.ASSIGNED, assigned_to=assignee, assigned_at=now, updated_at=now) == 1
+
+
 def complaint_parties(complaint: Complaint) -> Parties:
     """Not on the certificate's audit teams, not its certifier, not its consultant."""
     decision = _decision_of(complaint.certificate.application)
@@ -235,10 +243,7 @@ def complaint_assign_problem(complaint: Complaint, actor: User, assignee: User |
 def complaint_assign(*, complaint: Complaint, actor: User, assignee: User) -> None:
     """The body manager gives the complaint to someone not involved with the certificate."""
     enforce(complaint_assign_problem(complaint, actor, assignee), permitted=is_body_manager(actor))
-    updated = Complaint.objects.filter(pk=complaint.pk, status__in=[CaseStatus.RECEIVED, CaseStatus.ASSIGNED]).update(
-        status=CaseStatus.ASSIGNED, assigned_to=assignee, assigned_at=timezone.now(), updated_at=timezone.now()
-    )
-    if updated != 1:
+    if not _case_assigned(complaint, assignee):
         raise ValidationError(_("This complaint has just been closed."))
     complaint.refresh_from_db()
     notify(
@@ -425,10 +430,7 @@ def appeal_assign_problem(appeal: Appeal, actor: User, assignee: User | None = N
 def appeal_assign(*, appeal: Appeal, actor: User, assignee: User) -> None:
     """The body manager gives the appeal to someone who took no part in the decision."""
     enforce(appeal_assign_problem(appeal, actor, assignee), permitted=is_body_manager(actor))
-    updated = Appeal.objects.filter(pk=appeal.pk, status__in=[CaseStatus.RECEIVED, CaseStatus.ASSIGNED]).update(
-        status=CaseStatus.ASSIGNED, assigned_to=assignee, assigned_at=timezone.now(), updated_at=timezone.now()
-    )
-    if updated != 1:
+    if not _case_assigned(appeal, assignee):
         raise ValidationError(_("This appeal has just been decided."))
     appeal.refresh_from_db()
     notify(
