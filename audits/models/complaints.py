@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audits.models.certificates import Certificate, CertificateEvent, CertificationDecision
 from certportal.models import TimeStampedModel
@@ -28,7 +29,7 @@ class CaseStatus(models.TextChoices):
 
     RECEIVED = "received", _("Received, to be assigned")
     ASSIGNED = "assigned", _("Being handled")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("complaint or appeal", "Closed")
 
 
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
