@@ -264,7 +264,7 @@ ROUTES: dict[str, Row] = {
     "audits:certificate_status": Row(allowed=CERTIFIERS, kwargs=obj("certificate")),
     "audits:certificate_surveillance": Row(allowed=BODY, kwargs=obj("certificate")),
     "audits:certificate_extension": Row(allowed=CERTIFIERS, kwargs=obj("certificate")),
-    "audits:surveillance_open": Row(allowed=frozenset({A, Z, S}), kwargs=obj("certificate")),
+    "audits:surveillance_open": Row(allowed=BODY, kwargs=obj("certificate")),
     "audits:surveillance_confirm": Row(allowed=SEES_A, post=MEMBERS, kwargs=obj("surveillance_application")),
     "audits:surveillance_decision": Row(allowed=CERTIFIERS, kwargs=obj("surveillance_application")),
     "audits:certificate_change_request": Row(allowed=MEMBERS, kwargs=obj("certificate")),
